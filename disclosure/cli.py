@@ -1,0 +1,92 @@
+"""The ``disclosure`` command: one entry point above crawler/, archive/ and search/.
+
+Each subcommand lives in its own module under ``disclosure/commands`` and exposes a click command
+named ``command``; they are registered here by discovery, so adding a command is adding a module.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import pkgutil
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import click
+
+from disclosure import commands as commands_pkg
+from disclosure.config import Config, ConfigError, load_config
+
+# Exit codes shared by every command (documented in README).
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+EXIT_PORTAL_FAILED = 3
+EXIT_BLOCKED = 4
+EXIT_LOCKED = 5
+EXIT_CONFIG = 6
+
+
+@dataclass
+class AppContext:
+    """What every subcommand receives: the configuration and lazily opened resources."""
+
+    config_path: str | None
+    overrides: dict[str, object] = field(default_factory=dict)
+    _config: Config | None = None
+    _db: object | None = None
+
+    @property
+    def config(self) -> Config:
+        if self._config is None:
+            try:
+                self._config = load_config(self.config_path, self.overrides)
+            except ConfigError as exc:
+                click.echo(f"configuration error: {exc}", err=True)
+                sys.exit(EXIT_CONFIG)
+        return self._config
+
+    def database(self):
+        """The archive database, migrated to the current schema on first use."""
+        if self._db is None:
+            from archive.db import open_database
+
+            self._db = open_database(self.config.database_url)
+        return self._db
+
+
+pass_app = click.make_pass_decorator(AppContext)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
+              help="Configuration file (default: $DISCLOSURE_CONFIG, else ./disclosure.toml if present).")
+@click.option("--data-dir", type=click.Path(file_okay=False), default=None,
+              help="Data directory (database, WARC files, index, logs).")
+@click.option("-v", "--verbose", count=True, help="More log output on the terminal.")
+@click.pass_context
+def main(ctx: click.Context, config_path: str | None, data_dir: str | None, verbose: int) -> None:
+    """Archive, parse, search and check county disclosure platforms (政府信息公开)."""
+    logging.basicConfig(level=logging.DEBUG if verbose > 1 else logging.INFO if verbose else logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    overrides: dict[str, object] = {}
+    if data_dir:
+        overrides["data_dir"] = Path(data_dir)
+    ctx.obj = AppContext(config_path=config_path, overrides=overrides)
+
+
+def _register() -> None:
+    for info in sorted(pkgutil.iter_modules(commands_pkg.__path__), key=lambda m: m.name):
+        if info.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"disclosure.commands.{info.name}")
+        command = getattr(module, "command", None)
+        if isinstance(command, click.Command):
+            main.add_command(command)
+
+
+_register()
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

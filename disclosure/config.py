@@ -1,0 +1,183 @@
+"""Configuration: one TOML file (``disclosure.toml``), environment variables, and sensible defaults.
+
+Precedence, lowest first: built-in defaults, the TOML file (``--config`` or ``DISCLOSURE_CONFIG``, else
+``./disclosure.toml`` when present), environment variables (``DISCLOSURE_DATA_DIR``,
+``DISCLOSURE_DATABASE_URL``, ``DISCLOSURE_SEARCH_ENGINE``), command-line options. ``disclosure config``
+prints what is in force and where each value came from.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used (bad file, unknown key, wrong type)."""
+
+
+@dataclass
+class PolitenessConfig:
+    """How hard a crawl may press one server."""
+
+    concurrent_requests_per_host: int = 4
+    concurrent_requests_per_ip: int = 4
+    download_delay: float = 0.25
+    autothrottle: bool = True
+    autothrottle_target_concurrency: float = 2.0
+    download_timeout: float = 30.0
+    retry_times: int = 3
+    max_download_size: int = 100 * 1024 * 1024
+    obey_robots: bool = True
+
+
+@dataclass
+class Config:
+    """Everything a command needs to find the archive and behave."""
+
+    data_dir: Path = Path("data")
+    database_url: str = ""
+    warc_dir: Path = Path("")
+    index_dir: Path = Path("")
+    search_engine: str = "tantivy"
+    portals: list[str] = field(default_factory=lambda: ["replica"])
+    contact_url: str = "https://github.com/county-disclosure-archive"
+    user_agent: str = ""
+    log_file: Path = Path("")
+    expected_interval_hours: float = 24 * 8
+    politeness: PolitenessConfig = field(default_factory=PolitenessConfig)
+    config_file: Path | None = None
+    sources: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def jobs_dir(self) -> Path:
+        """Where resumable crawl state (Scrapy JOBDIR) and locks live."""
+        return self.data_dir / "jobs"
+
+    def effective_user_agent(self) -> str:
+        """The User-Agent: names the project and a contact URL."""
+        return self.user_agent or f"county-disclosure-archive/0.1 (+{self.contact_url})"
+
+    def as_dict(self) -> dict[str, Any]:
+        """Flat view for printing: ``politeness.x`` keys for the nested table."""
+        out: dict[str, Any] = {}
+        for f in fields(self):
+            if f.name in ("sources", "politeness", "config_file"):
+                continue
+            out[f.name] = getattr(self, f.name)
+        for f in fields(self.politeness):
+            out[f"politeness.{f.name}"] = getattr(self.politeness, f.name)
+        return out
+
+
+_ENV = {
+    "DISCLOSURE_DATA_DIR": "data_dir",
+    "DISCLOSURE_DATABASE_URL": "database_url",
+    "DISCLOSURE_SEARCH_ENGINE": "search_engine",
+    "DISCLOSURE_INDEX_DIR": "index_dir",
+    "DISCLOSURE_WARC_DIR": "warc_dir",
+}
+_PATH_KEYS = {"data_dir", "warc_dir", "index_dir", "log_file"}
+
+
+def _coerce(name: str, value: Any, expected: Any) -> Any:
+    if name in _PATH_KEYS:
+        return Path(str(value)).expanduser()
+    if isinstance(expected, bool):
+        if not isinstance(value, bool):
+            raise ConfigError(f"{name} must be true or false, not {value!r}")
+        return value
+    if isinstance(expected, int | float) and not isinstance(expected, bool):
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ConfigError(f"{name} must be a number, not {value!r}")
+        return type(expected)(value)
+    if isinstance(expected, list):
+        if not isinstance(value, list):
+            raise ConfigError(f"{name} must be a list, not {value!r}")
+        return [str(v) for v in value]
+    return str(value)
+
+
+def _apply(cfg: Config, values: dict[str, Any], source: str) -> None:
+    known = {f.name for f in fields(Config)} - {"sources", "config_file"}
+    for key, value in values.items():
+        if key == "politeness":
+            if not isinstance(value, dict):
+                raise ConfigError("[politeness] must be a table")
+            pol_known = {f.name for f in fields(PolitenessConfig)}
+            for pkey, pvalue in value.items():
+                if pkey not in pol_known:
+                    raise ConfigError(f"unknown setting politeness.{pkey} in {source}")
+                setattr(cfg.politeness, pkey, _coerce(pkey, pvalue, getattr(cfg.politeness, pkey)))
+                cfg.sources[f"politeness.{pkey}"] = source
+            continue
+        if key not in known:
+            raise ConfigError(f"unknown setting {key!r} in {source}")
+        setattr(cfg, key, _coerce(key, value, getattr(cfg, key)))
+        cfg.sources[key] = source
+
+
+def _flatten_toml(data: dict[str, Any]) -> dict[str, Any]:
+    """Accept both flat keys and the documented tables ([storage], [search], [crawl], [politeness])."""
+    flat: dict[str, Any] = {}
+    for key, value in data.items():
+        if key in ("storage", "crawl", "run") and isinstance(value, dict):
+            flat.update(value)
+        elif key == "search" and isinstance(value, dict):
+            for skey, svalue in value.items():
+                flat["search_engine" if skey == "engine" else skey] = svalue
+        else:
+            flat[key] = value
+    return flat
+
+
+def load_config(path: str | Path | None = None, overrides: dict[str, Any] | None = None,
+                environ: dict[str, str] | None = None) -> Config:
+    """Build the configuration in force, recording where each value came from."""
+    env = os.environ if environ is None else environ
+    cfg = Config()
+    for f in fields(Config):
+        if f.name not in ("sources", "config_file"):
+            cfg.sources[f.name] = "default"
+    for f in fields(PolitenessConfig):
+        cfg.sources[f"politeness.{f.name}"] = "default"
+
+    chosen = path or env.get("DISCLOSURE_CONFIG")
+    if chosen is None and Path("disclosure.toml").is_file():
+        chosen = "disclosure.toml"
+    if chosen is not None:
+        p = Path(chosen).expanduser()
+        if not p.is_file():
+            raise ConfigError(f"configuration file not found: {p}")
+        try:
+            data = tomllib.loads(p.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"cannot read {p}: {exc}") from exc
+        _apply(cfg, _flatten_toml(data), f"file {p}")
+        cfg.config_file = p
+    env_values = {attr: env[var] for var, attr in _ENV.items() if env.get(var)}
+    for attr, value in env_values.items():
+        var = next(v for v, a in _ENV.items() if a == attr)
+        _apply(cfg, {attr: value}, f"env {var}")
+    if overrides:
+        _apply(cfg, {k: v for k, v in overrides.items() if v is not None}, "command line")
+
+    if cfg.search_engine not in ("tantivy", "whoosh"):
+        raise ConfigError(f"search engine must be 'tantivy' or 'whoosh', not {cfg.search_engine!r}")
+    # Derived defaults: everything lives under the data directory unless said otherwise.
+    if not cfg.database_url:
+        cfg.database_url = f"sqlite:///{(cfg.data_dir / 'archive.sqlite3').resolve()}"
+        cfg.sources["database_url"] = "derived from data_dir"
+    if cfg.warc_dir == Path(""):
+        cfg.warc_dir = cfg.data_dir / "warc"
+        cfg.sources["warc_dir"] = "derived from data_dir"
+    if cfg.index_dir == Path(""):
+        cfg.index_dir = cfg.data_dir / "index"
+        cfg.sources["index_dir"] = "derived from data_dir"
+    if cfg.log_file == Path(""):
+        cfg.log_file = cfg.data_dir / "logs" / "disclosure.log"
+        cfg.sources["log_file"] = "derived from data_dir"
+    return cfg
