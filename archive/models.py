@@ -349,3 +349,30 @@ class TimelinessSnapshot(Base):
     flags: Mapped[list[str]] = mapped_column(JSON, default=list)
     evidence: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     computed_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class PortalRun(Base):
+    """One scheduled cycle for one portal (``disclosure run``): crawl → ingest → index → timeliness.
+
+    Kept apart from ``CrawlRun`` because a cycle can fail before or after the crawl (ingest, index),
+    and ``disclosure status`` reports on the whole cycle.
+    """
+
+    __tablename__ = "portal_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    profile: Mapped[str] = mapped_column(String(100), index=True)
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # running | ok | failed | blocked | locked | interrupted
+    status: Mapped[str] = mapped_column(String(20), default="running")
+    crawl_run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"))
+    # documents the crawl saw (listed or fetched), for the "far fewer than last time" warning
+    documents_seen: Mapped[int | None] = mapped_column(Integer)
+    new_documents: Mapped[int] = mapped_column(Integer, default=0)
+    new_versions: Mapped[int] = mapped_column(Integer, default=0)
+    # step name -> {"status": ok|failed|blocked|not_available|skipped, "detail": str, "seconds": float}
+    steps: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # error kind -> count, merged from the steps
+    errors: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    message: Mapped[str] = mapped_column(Text, default="")

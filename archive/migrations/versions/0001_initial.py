@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-11-25 15:07:15.192013
+Create Date: 2026-11-25 15:15:26.801107
 """
 from alembic import op
 import sqlalchemy as sa
@@ -128,6 +128,25 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_documents_portal_id'), ['portal_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_documents_report_year'), ['report_year'], unique=False)
         batch_op.create_index('ix_documents_unit_year', ['unit_id', 'report_year'], unique=False)
+
+    op.create_table('portal_runs',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('profile', sa.String(length=100), nullable=False),
+    sa.Column('started_at', sa.DateTime(), nullable=False),
+    sa.Column('finished_at', sa.DateTime(), nullable=True),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('crawl_run_id', sa.Integer(), nullable=True),
+    sa.Column('documents_seen', sa.Integer(), nullable=True),
+    sa.Column('new_documents', sa.Integer(), nullable=False),
+    sa.Column('new_versions', sa.Integer(), nullable=False),
+    sa.Column('steps', sa.JSON(), nullable=False),
+    sa.Column('errors', sa.JSON(), nullable=False),
+    sa.Column('message', sa.Text(), nullable=False),
+    sa.ForeignKeyConstraint(['crawl_run_id'], ['crawl_runs.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('portal_runs', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_portal_runs_profile'), ['profile'], unique=False)
 
     op.create_table('attachments',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -331,6 +350,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_attachments_document_id'))
 
     op.drop_table('attachments')
+    with op.batch_alter_table('portal_runs', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_portal_runs_profile'))
+
+    op.drop_table('portal_runs')
     with op.batch_alter_table('documents', schema=None) as batch_op:
         batch_op.drop_index('ix_documents_unit_year')
         batch_op.drop_index(batch_op.f('ix_documents_report_year'))
