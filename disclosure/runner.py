@@ -1,0 +1,476 @@
+"""The scheduled cycle behind ``disclosure run``: for each portal crawl → ingest → index → timeliness.
+
+One run holds a lock (``<jobs_dir>/run.lock``) so cron and a person never crawl the same archive at once.
+A portal's failure is recorded and the next portal still runs. Each step calls the real component; a
+component whose package is not installed is reported as ``not_available`` instead of crashing the run.
+The outcome of each portal's cycle is stored as a ``PortalRun`` row, which ``disclosure status`` reads.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import os
+import time
+import traceback
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field, is_dataclass
+from pathlib import Path
+from typing import Any
+
+from filelock import FileLock, Timeout
+
+from disclosure.config import Config
+from disclosure.logging_setup import EventLog, Progress
+
+# Exit codes (the same numbers as disclosure.cli; repeated here so the runner does not import the CLI).
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_PORTAL_FAILED = 3
+EXIT_BLOCKED = 4
+EXIT_LOCKED = 5
+EXIT_CONFIG = 6
+
+STEPS = ("crawl", "ingest", "index", "timeliness")
+# Step statuses that make a portal's cycle unsuccessful.
+_BAD = {"failed", "blocked", "locked", "interrupted"}
+
+
+class ComponentMissing(Exception):
+    """A component's package is not installed (reported as ``not_available``)."""
+
+
+@dataclass
+class StepResult:
+    """What one step of one portal's cycle did."""
+
+    name: str
+    status: str  # ok | failed | blocked | locked | interrupted | not_available | skipped
+    detail: str = ""
+    seconds: float = 0.0
+    counts: dict[str, int] = field(default_factory=dict)
+    errors: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class PortalResult:
+    """One portal's cycle."""
+
+    profile: str
+    status: str = "ok"  # ok | failed | blocked | locked | interrupted
+    steps: list[StepResult] = field(default_factory=list)
+    portal_run_id: int | None = None
+    crawl_run_id: int | None = None
+    documents_seen: int | None = None
+    message: str = ""
+
+    def step(self, name: str) -> StepResult | None:
+        """The result of step ``name``, if it ran."""
+        return next((s for s in self.steps if s.name == name), None)
+
+
+@dataclass
+class RunSummary:
+    """The whole run: every portal's cycle and the exit code it adds up to."""
+
+    run_id: str
+    started_at: dt.datetime
+    finished_at: dt.datetime | None = None
+    portals: list[PortalResult] = field(default_factory=list)
+    exit_code: int = EXIT_OK
+    message: str = ""
+    log_file: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for ``--json``."""
+        data = asdict(self)
+        data["started_at"] = self.started_at.isoformat(timespec="seconds")
+        data["finished_at"] = self.finished_at.isoformat(timespec="seconds") if self.finished_at else None
+        return data
+
+
+@dataclass
+class RunOptions:
+    """What to run: the profiles (default: the configured portals) and an optional base URL override."""
+
+    profiles: Sequence[str] = ()
+    base_url: str | None = None
+    progress: Progress | None = None
+
+
+class ConfigurationError(Exception):
+    """The run cannot start because of the configuration (unknown profile, unusable database URL)."""
+
+
+# --------------------------------------------------------------------------------------------------
+# Helpers
+
+
+def _now() -> dt.datetime:
+    # Naive UTC, as every DateTime column in archive/models.py.
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def _import(module: str) -> Any:
+    """Import a component module; only its own absence counts as "not available", not a broken import."""
+    try:
+        return importlib.import_module(module)
+    except ModuleNotFoundError as exc:
+        if exc.name and (module == exc.name or module.startswith(exc.name + ".")):
+            raise ComponentMissing(f"{module} is not available") from exc
+        raise
+
+
+def _plain(obj: Any) -> dict[str, Any]:
+    """A result object (dataclass or plain object) as a dict of its public fields."""
+    if is_dataclass(obj) and not isinstance(obj, type):
+        return asdict(obj)
+    if isinstance(obj, dict):
+        return dict(obj)
+    return {k: v for k, v in vars(obj).items() if not k.startswith("_")} if hasattr(obj, "__dict__") else {}
+
+
+def _counts(data: dict[str, Any]) -> dict[str, int]:
+    return {k: int(v) for k, v in data.items() if isinstance(v, int) and not isinstance(v, bool)}
+
+
+def _error_counts(value: Any) -> dict[str, int]:
+    """Errors by kind from whatever a component reports (a dict of counts, or a list of messages)."""
+    if isinstance(value, dict):
+        return {str(k): (int(v) if isinstance(v, int) else len(v) if isinstance(v, list | tuple) else 1)
+                for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return {"error": len(value)} if value else {}
+    return {}
+
+
+def _summary_text(obj: Any) -> str:
+    summary = getattr(obj, "summary", None)
+    if callable(summary):
+        try:
+            return str(summary())
+        except Exception:  # noqa: BLE001 - a summary is decoration
+            return ""
+    return ""
+
+
+def known_profiles() -> set[str] | None:
+    """Names of the site profiles shipped in crawler/profiles (None when the crawler is not installed)."""
+    try:
+        crawler = _import("crawler")
+    except ComponentMissing:
+        return None
+    profiles_dir = Path(crawler.__file__).parent / "profiles"
+    names = {p.stem for p in profiles_dir.glob("*.toml")}
+    return names or None
+
+
+def validate_profiles(profiles: Sequence[str]) -> None:
+    """Raise ConfigurationError for a profile that is neither a shipped profile nor a URL."""
+    if not profiles:
+        raise ConfigurationError("no portals to run: name profiles on the command line or set `portals`")
+    known = known_profiles()
+    if known is None:
+        return
+    for name in profiles:
+        if name.startswith(("http://", "https://")):
+            continue
+        if name not in known:
+            raise ConfigurationError(f"unknown portal profile {name!r} (known: {', '.join(sorted(known))})")
+
+
+# --------------------------------------------------------------------------------------------------
+# The four steps. Each returns a StepResult and raises ComponentMissing when its component is absent.
+
+
+def step_crawl(config: Config, profile: str, base_url: str | None, result: PortalResult) -> StepResult:
+    """Incremental crawl of one portal through ``crawler.run.run_crawl``."""
+    run = _import("crawler.run")
+    summary = run.run_crawl(profile, database_url=config.database_url, warc_dir=config.warc_dir,
+                            jobs_dir=config.jobs_dir, user_agent=config.effective_user_agent(),
+                            politeness=config.politeness, base_url=base_url)
+    data = _plain(summary)
+    status = str(data.get("status", "ok"))
+    result.crawl_run_id = data.get("crawl_run_id") or data.get("run_id")
+    seen = data.get("documents_seen")
+    result.documents_seen = int(seen) if isinstance(seen, int) else None
+    errors = _error_counts(data.get("errors") or data.get("errors_by_kind") or {})
+    detail = _summary_text(summary) or str(data.get("message") or data.get("finish_reason") or "")
+    return StepResult("crawl", status if status in _BAD | {"ok"} else "ok", detail=detail,
+                      counts=_counts(data), errors=errors)
+
+
+def step_ingest(config: Config, db: Any, result: PortalResult) -> StepResult:
+    """Parse every pending capture into documents and versions (``archive.ingest.process_captures``)."""
+    ingest = _import("archive.ingest")
+    rawstore = _import("archive.rawstore")
+    # All pending captures, not only this crawl's: a capture left pending by an interrupted run is taken too.
+    report = ingest.process_captures(db, rawstore.RawStore(config.warc_dir))
+    data = _plain(report)
+    errors = _error_counts(data.get("errors") or {})
+    failed = data.get("failed")
+    if isinstance(failed, int) and failed:
+        errors.setdefault("parse_failed", failed)
+    return StepResult("ingest", "ok", detail=_summary_text(report), counts=_counts(data), errors=errors)
+
+
+def step_index(config: Config, db: Any, result: PortalResult) -> StepResult:
+    """Bring the search index up to date with the archive (``search.sync.sync_index``)."""
+    sync = _import("search.sync")
+    report = sync.sync_index(db, config.index_dir, config.search_engine)
+    data = _plain(report)
+    return StepResult("index", "ok", detail=_summary_text(report), counts=_counts(data))
+
+
+# Names the timeliness module may give its "recompute and store" entry point, best first.
+_TIMELINESS_ENTRY = ("recompute_all", "recompute", "recompute_timeliness", "update_timeliness", "store_statuses")
+
+
+def step_timeliness(config: Config, db: Any, result: PortalResult) -> StepResult:
+    """Recompute and store the timeliness status of every unit's reports (``archive.timeliness``)."""
+    timeliness = _import("archive.timeliness")
+    entry = next((getattr(timeliness, n) for n in _TIMELINESS_ENTRY if callable(getattr(timeliness, n, None))),
+                 None)
+    if entry is None:
+        raise ComponentMissing("archive.timeliness has no recompute entry point")
+    with db.session() as session:
+        report = entry(session)
+    data = _plain(report) if report is not None else {}
+    if isinstance(report, int):
+        data = {"statuses": report}
+    return StepResult("timeliness", "ok", detail=_summary_text(report), counts=_counts(data))
+
+
+# --------------------------------------------------------------------------------------------------
+# Persistence of the cycle (PortalRun rows)
+
+
+def _record_start(db: Any, profile: str, started: dt.datetime) -> int | None:
+    from archive.models import PortalRun
+
+    with db.session() as session:
+        row = PortalRun(profile=profile, started_at=started, status="running", steps={}, errors={}, message="")
+        session.add(row)
+        session.flush()
+        return row.id
+
+
+def _record_end(db: Any, result: PortalResult) -> None:
+    from archive.models import PortalRun
+
+    if result.portal_run_id is None:
+        return
+    errors: dict[str, int] = {}
+    for s in result.steps:
+        for kind, n in s.errors.items():
+            errors[kind] = errors.get(kind, 0) + n
+        if s.status in _BAD:
+            errors[f"{s.name}_{s.status}"] = errors.get(f"{s.name}_{s.status}", 0) + 1
+    crawl = result.step("crawl")
+    ingest = result.step("ingest")
+    with db.session() as session:
+        row = session.get(PortalRun, result.portal_run_id)
+        if row is None:
+            return
+        row.finished_at = _now()
+        row.status = result.status
+        row.documents_seen = result.documents_seen
+        row.new_documents = (ingest.counts.get("inserted") or ingest.counts.get("new_documents") or 0) if ingest else 0
+        row.new_versions = (ingest.counts.get("new_versions") or ingest.counts.get("updated") or 0) if ingest else 0
+        if isinstance(result.crawl_run_id, int):
+            row.crawl_run_id = _existing_crawl_run(session, result.crawl_run_id)
+        if crawl and row.documents_seen is None:
+            row.documents_seen = crawl.counts.get("documents") or None
+        row.steps = {s.name: {"status": s.status, "detail": s.detail[:500], "seconds": round(s.seconds, 2)}
+                     for s in result.steps}
+        row.errors = errors
+        row.message = result.message[:2000]
+
+
+def _existing_crawl_run(session: Any, crawl_run_id: int) -> int | None:
+    from archive.models import CrawlRun
+
+    return crawl_run_id if session.get(CrawlRun, crawl_run_id) is not None else None
+
+
+# --------------------------------------------------------------------------------------------------
+# The cycle
+
+
+def _run_step(name: str, fn: Callable[[], StepResult], log: EventLog, profile: str) -> StepResult:
+    t0 = time.monotonic()
+    try:
+        step = fn()
+    except ComponentMissing as exc:
+        step = StepResult(name, "not_available", detail=str(exc))
+    except Exception as exc:  # noqa: BLE001 - one portal's failure must not stop the others
+        step = StepResult(name, "failed", detail=f"{type(exc).__name__}: {exc}",
+                          errors={type(exc).__name__: 1})
+        log.event("step.error", level="error", profile=profile, step=name, error=step.detail,
+                  traceback=traceback.format_exc(limit=8))
+    step.seconds = time.monotonic() - t0
+    level = "error" if step.status in _BAD else "warning" if step.status == "not_available" else "info"
+    log.event("step.end", level=level, profile=profile, step=name, status=step.status, detail=step.detail,
+              seconds=round(step.seconds, 3), counts=step.counts, errors=step.errors)
+    return step
+
+
+def run_portal(config: Config, db: Any, profile: str, base_url: str | None, log: EventLog,
+               progress: Progress | None = None) -> PortalResult:
+    """One portal's cycle. Never raises for a portal's own failure: it is in the result."""
+    result = PortalResult(profile=profile)
+    log.event("portal.start", profile=profile, base_url=base_url)
+    started = _now()
+    try:
+        result.portal_run_id = _record_start(db, profile, started)
+    except Exception as exc:  # noqa: BLE001 - a database that cannot be written fails this portal
+        result.status = "failed"
+        result.message = f"cannot record the run in the database: {type(exc).__name__}: {exc}"
+        log.event("portal.end", level="error", profile=profile, status=result.status, message=result.message)
+        return result
+
+    steps: list[tuple[str, Callable[[], StepResult]]] = [
+        ("crawl", lambda: step_crawl(config, profile, base_url, result)),
+        ("ingest", lambda: step_ingest(config, db, result)),
+        ("index", lambda: step_index(config, db, result)),
+        ("timeliness", lambda: step_timeliness(config, db, result)),
+    ]
+    for name, fn in steps:
+        if progress:
+            progress.update(f"{profile}: {name} …")
+        step = _run_step(name, fn, log, profile)
+        result.steps.append(step)
+        if name == "crawl" and step.status in ("blocked", "locked"):
+            # Nothing new was fetched; still ingest anything pending from earlier runs.
+            result.status = step.status
+        elif step.status in _BAD and result.status == "ok":
+            result.status = "failed" if step.status == "interrupted" else step.status
+    bad = [s for s in result.steps if s.status in _BAD]
+    if bad:
+        result.message = "; ".join(f"{s.name} {s.status}: {s.detail}" if s.detail else f"{s.name} {s.status}"
+                                   for s in bad)
+    try:
+        _record_end(db, result)
+    except Exception as exc:  # noqa: BLE001
+        log.event("portal.record_error", level="error", profile=profile, error=f"{type(exc).__name__}: {exc}")
+    log.event("portal.end", level="info" if result.status == "ok" else "error", profile=profile,
+              status=result.status, message=result.message, documents_seen=result.documents_seen)
+    return result
+
+
+def exit_code_for(portals: Sequence[PortalResult]) -> int:
+    """0 all good; 5 a crawl found its portal locked by another process; 3 a portal failed; 4 only blocks.
+
+    A failure outranks a block: something in the archive is broken and needs a person either way.
+    """
+    statuses = {p.status for p in portals}
+    if "failed" in statuses or "interrupted" in statuses:
+        return EXIT_PORTAL_FAILED
+    if "blocked" in statuses:
+        return EXIT_BLOCKED
+    if "locked" in statuses:
+        return EXIT_LOCKED
+    return EXIT_OK
+
+
+def lock_path(config: Config) -> Path:
+    """The file whose lock a run holds."""
+    return config.jobs_dir / "run.lock"
+
+
+def _lock_holder(config: Config) -> str:
+    info = config.jobs_dir / "run.lock.owner"
+    try:
+        return info.read_text(encoding="utf-8").strip()
+    except OSError:
+        return "unknown"
+
+
+def run_cycle(config: Config, options: RunOptions, log: EventLog) -> RunSummary:
+    """Run every requested portal's cycle under the run lock and return the summary (with its exit code)."""
+    summary = RunSummary(run_id=log.run_id, started_at=_now(), log_file=str(log.path) if log.path else None)
+    profiles = list(options.profiles) or list(config.portals)
+    log.event("run.start", profiles=profiles, database_url=_redact(config.database_url),
+              data_dir=config.data_dir, base_url=options.base_url)
+    try:
+        validate_profiles(profiles)
+    except ConfigurationError as exc:
+        return _finish(summary, log, EXIT_CONFIG, f"configuration error: {exc}")
+
+    config.jobs_dir.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(lock_path(config)), timeout=0)
+    try:
+        lock.acquire()
+    except Timeout:
+        return _finish(summary, log, EXIT_LOCKED,
+                       f"another run holds the lock {lock_path(config)} ({_lock_holder(config)}); not started")
+    try:
+        (config.jobs_dir / "run.lock.owner").write_text(
+            f"pid {os.getpid()}, run {log.run_id}, started {summary.started_at.isoformat(timespec='seconds')}Z",
+            encoding="utf-8")
+        try:
+            from archive.db import open_database
+
+            db = open_database(config.database_url)
+        except Exception as exc:  # noqa: BLE001
+            code = EXIT_CONFIG if type(exc).__name__ in ("ArgumentError", "NoSuchModuleError") else EXIT_FAILED
+            return _finish(summary, log, code,
+                           f"cannot open the database {_redact(config.database_url)}: {type(exc).__name__}: {exc}")
+        try:
+            for profile in profiles:
+                summary.portals.append(run_portal(config, db, profile, options.base_url, log, options.progress))
+        finally:
+            if options.progress:
+                options.progress.done()
+            db.dispose()
+        code = exit_code_for(summary.portals)
+        bad = [p for p in summary.portals if p.status != "ok"]
+        message = "all portals ok" if not bad else "; ".join(f"{p.profile}: {p.status}" for p in bad)
+        return _finish(summary, log, code, message)
+    finally:
+        lock.release()
+
+
+def _finish(summary: RunSummary, log: EventLog, code: int, message: str) -> RunSummary:
+    summary.exit_code = code
+    summary.message = message
+    summary.finished_at = _now()
+    log.event("run.end", level="info" if code == EXIT_OK else "error", exit_code=code, message=message,
+              portals={p.profile: p.status for p in summary.portals})
+    return summary
+
+
+def _redact(url: str) -> str:
+    """A database URL without its password (it goes into logs)."""
+    if "://" not in url or "@" not in url:
+        return url
+    scheme, rest = url.split("://", 1)
+    creds, host = rest.rsplit("@", 1)
+    user = creds.split(":", 1)[0]
+    return f"{scheme}://{user}:***@{host}" if ":" in creds else url
+
+
+# --------------------------------------------------------------------------------------------------
+# Human rendering
+
+
+def format_summary(summary: RunSummary) -> str:
+    """The terminal summary: one block per portal, one line per step."""
+    lines = []
+    took = (summary.finished_at - summary.started_at).total_seconds() if summary.finished_at else 0.0
+    for p in summary.portals:
+        seen = f", {p.documents_seen} documents seen" if p.documents_seen is not None else ""
+        missing = sum(1 for s in p.steps if s.status == "not_available")
+        note = f" ({missing} steps not available)" if missing else ""
+        lines.append(f"{p.profile}: {p.status.upper()}{seen}{note}")
+        for s in p.steps:
+            counts = ", ".join(f"{k} {v}" for k, v in s.counts.items() if v) if s.counts else ""
+            errs = ", ".join(f"{k} {v}" for k, v in s.errors.items())
+            extra = " · ".join(x for x in (s.detail if s.status != "ok" or not counts else "", counts,
+                                           f"errors: {errs}" if errs else "") if x)
+            label = "not available" if s.status == "not_available" else s.status
+            lines.append(f"  {s.name:<11} {label:<13} {s.seconds:6.1f}s  {extra}".rstrip())
+    lines.append(f"run {summary.run_id}: exit {summary.exit_code} — {summary.message} ({took:.1f}s)")
+    if summary.log_file:
+        lines.append(f"log: {summary.log_file}")
+    return "\n".join(lines)
