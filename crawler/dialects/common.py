@@ -1,0 +1,66 @@
+"""What every dialect returns: list entries (link, title, listed date) found on a list page."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import urljoin
+
+from parsel import Selector
+
+_DATE = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})")
+
+
+@dataclass(frozen=True)
+class ListEntry:
+    """One entry of a column list as shown: absolute URL (as linked), title, date shown (ISO) or None."""
+
+    url: str
+    title: str
+    date: str | None
+
+
+def iso_date(text: str) -> str | None:
+    """The first date in ``text`` as YYYY-MM-DD (2024-04-06, 2024年4月6日, 2024/4/6), or None."""
+    m = _DATE.search(text)
+    if not m:
+        return None
+    y, mo, d = (int(g) for g in m.groups())
+    if not (1 <= mo <= 12 and 1 <= d <= 31):
+        return None
+    return f"{y:04d}-{mo:02d}-{d:02d}"
+
+
+def _clean(text: str) -> str:
+    return " ".join(text.split())
+
+
+def entries_from_html(sel: Selector, base_url: str, is_entry: Callable[[str], bool]) -> list[ListEntry]:
+    """Links that ``is_entry`` accepts, each with its title (title attribute or text) and the date beside it."""
+    out: list[ListEntry] = []
+    seen: set[str] = set()
+    for a in sel.css("a[href]"):
+        href = (a.attrib.get("href") or "").strip()
+        if not href or href.startswith(("javascript:", "mailto:", "#")):
+            continue
+        url = urljoin(base_url, href)
+        if not is_entry(url) or url in seen:
+            continue
+        seen.add(url)
+        title = _clean(a.attrib.get("title") or "".join(a.css("::text").getall()))
+        # The date sits in the enclosing <li>/<tr>; fall back to the link's own text.
+        container = a.xpath("ancestor::*[self::li or self::tr][1]")
+        context = "".join(container.css("::text").getall()) if container else title
+        out.append(ListEntry(url=url, title=title, date=iso_date(context.replace(title, " "))))
+    return out
+
+
+def links(sel: Selector, base_url: str) -> list[tuple[str, str]]:
+    """Every (absolute URL, visible text) link of a page, in document order."""
+    out = []
+    for a in sel.css("a[href]"):
+        href = (a.attrib.get("href") or "").strip()
+        if href and not href.startswith(("javascript:", "mailto:", "tel:", "#")):
+            out.append((urljoin(base_url, href), _clean(a.attrib.get("title") or "".join(a.css("::text").getall()))))
+    return out

@@ -1,0 +1,53 @@
+"""What the spider hands to the pipelines: typed dataclasses (Scrapy accepts dataclass items)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+
+@dataclass
+class CaptureItem:
+    """One HTTP response to archive (bytes as received, after content decoding)."""
+
+    url: str
+    status: int
+    headers: list[tuple[str, str]]
+    body: bytes
+    fetched_at: dt.datetime
+    content_type: str | None
+    role: str  # unit_index | list | document | attachment | other
+    column_kind: str | None = None
+    unit_hint: str | None = None
+    parent_url: str | None = None
+    listed_date: str | None = None
+    reason: str = ""
+
+
+@dataclass
+class NotModifiedItem:
+    """A conditional request answered 304: the fetch state is refreshed, nothing is stored."""
+
+    url: str
+    fetched_at: dt.datetime
+    role: str
+
+
+@dataclass
+class ListObservationItem:
+    """A list page showed a link to a document at this time (evidence for backdating)."""
+
+    list_url: str
+    document_url: str
+    listed_title: str | None
+    listed_date: str | None
+    observed_at: dt.datetime
+
+
+@dataclass
+class UnitItem:
+    """A unit named on the platform's unit list."""
+
+    name: str
+    column_url: str
+    listed_at: dt.datetime

@@ -1,0 +1,246 @@
+"""Site profiles: what the one portal spider needs to know about a county portal (data, not code).
+
+A profile is a TOML file in ``crawler/profiles/`` (or any path given on the command line). It names the
+portal's start pages, the CMS dialect (with per-URL-pattern overrides, since portals mix CMSs), how to
+find the unit list, which columns hold annual reports and notices, how lists are paged, what a detail
+page looks like, and what never to fetch.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+PROFILES_DIR = Path(__file__).parent / "profiles"
+DIALECTS = ("trs", "hanweb", "generic")
+PAGINGS = ("createPageHTML", "dataproxy", "next_link", "query_param", "none")
+DEFAULT_ATTACHMENT_EXTENSIONS = ("pdf", "doc", "docx", "wps", "xls", "xlsx", "et", "ofd", "zip", "rar", "txt")
+
+
+class ProfileError(Exception):
+    """A profile file is missing, unreadable or inconsistent."""
+
+
+@dataclass
+class ColumnRule:
+    """How to recognise a column (a list of documents) of one kind on a hub page."""
+
+    kind: str  # annual_report | notice | document
+    link_text: list[str] = field(default_factory=list)  # keywords, any of which in the link text matches
+    url_patterns: list[str] = field(default_factory=list)  # regexes on the absolute URL
+
+    def matches(self, url: str, text: str) -> bool:
+        """True when the link (absolute URL, visible text) points at a column of this kind."""
+        return any(k in text for k in self.link_text) or any(re.search(p, url) for p in self.url_patterns)
+
+
+@dataclass
+class DialectOverride:
+    """URLs matching ``pattern`` are read with ``dialect`` and paged with ``paging``."""
+
+    pattern: str
+    dialect: str
+    paging: str | None = None
+
+
+@dataclass
+class UnitSpec:
+    """Facts about a unit the portal does not state (created / abolished units, township deadlines)."""
+
+    name: str
+    kind: str = "bureau"
+    created_year: int | None = None
+    abolished_year: int | None = None
+    predecessor: str | None = None
+
+
+@dataclass
+class SiteProfile:
+    """One county portal."""
+
+    name: str
+    title: str
+    base_url: str
+    start_paths: list[str]
+    allowed_domains: list[str]
+    dialect: str = "trs"
+    paging: str = "createPageHTML"
+    page_param: str = "page"  # for paging = "query_param"
+    dialect_overrides: list[DialectOverride] = field(default_factory=list)
+    unit_list_paths: list[str] = field(default_factory=list)  # pages listing the units
+    unit_link_patterns: list[str] = field(default_factory=list)  # links on them that are unit pages
+    columns: list[ColumnRule] = field(default_factory=list)
+    detail_patterns: list[str] = field(default_factory=list)
+    attachment_extensions: list[str] = field(default_factory=lambda: list(DEFAULT_ATTACHMENT_EXTENSIONS))
+    deny_patterns: list[str] = field(default_factory=list)
+    hanweb_dataproxy_path: str = "/module/web/jpage/dataproxy.jsp"
+    hanweb_perpage: int = 15
+    max_list_pages: int = 100
+    revalidate_after_days: int = 30
+    township_deadline: str = "03-31"  # MM-DD of year Y+1 (no national rule for townships)
+    units: list[UnitSpec] = field(default_factory=list)
+    notes: str = ""
+    source: Path | None = None
+
+    def with_base_url(self, base_url: str) -> SiteProfile:
+        """A copy pointing at another base URL (the replica's port, a moved domain)."""
+        base_url = base_url.rstrip("/")
+        host = urlsplit(base_url).hostname or ""
+        old_host = urlsplit(self.base_url).hostname or ""
+        domains = [host if d == old_host else d for d in self.allowed_domains] or [host]
+        return _replace(self, base_url=base_url, allowed_domains=domains)
+
+    def absolute(self, path: str) -> str:
+        """A profile path made absolute against the base URL."""
+        return urljoin(self.base_url + "/", path)
+
+    @property
+    def start_urls(self) -> list[str]:
+        return [self.absolute(p) for p in self.start_paths]
+
+    @property
+    def unit_list_urls(self) -> list[str]:
+        return [self.absolute(p) for p in self.unit_list_paths]
+
+    def dialect_for(self, url: str) -> tuple[str, str]:
+        """(dialect, paging) for a URL: the first matching override, else the profile default."""
+        for o in self.dialect_overrides:
+            if re.search(o.pattern, url):
+                return o.dialect, o.paging or ("dataproxy" if o.dialect == "hanweb" else self.paging)
+        return self.dialect, self.paging
+
+    def column_kind(self, url: str, text: str) -> str | None:
+        """The kind of column a hub-page link points at, or None."""
+        return next((c.kind for c in self.columns if c.matches(url, text)), None)
+
+    def is_detail(self, url: str) -> bool:
+        return any(re.search(p, url) for p in self.detail_patterns)
+
+    def is_attachment(self, url: str) -> bool:
+        path = urlsplit(url).path.lower()
+        return any(path.endswith("." + ext) for ext in self.attachment_extensions)
+
+    def is_unit_link(self, url: str) -> bool:
+        return any(re.search(p, url) for p in self.unit_link_patterns)
+
+    def is_denied(self, url: str) -> bool:
+        return any(re.search(p, url) for p in self.deny_patterns)
+
+    def is_allowed_host(self, url: str) -> bool:
+        """Only the profile's own host names (exact or subdomain); another name for the same IP is not."""
+        host = (urlsplit(url).hostname or "").lower()
+        return any(host == d or host.endswith("." + d) for d in self.allowed_domains)
+
+
+def _replace(profile: SiteProfile, **changes) -> SiteProfile:
+    from dataclasses import replace
+
+    return replace(profile, **changes)
+
+
+def _check_regexes(name: str, patterns: list[str]) -> None:
+    for p in patterns:
+        try:
+            re.compile(p)
+        except re.error as exc:
+            raise ProfileError(f"profile {name}: bad regular expression {p!r}: {exc}") from exc
+
+
+def parse_profile(data: dict, source: Path | None = None) -> SiteProfile:
+    """Build a profile from parsed TOML, validating dialects, paging names and regexes."""
+    try:
+        name = str(data["name"])
+        base_url = str(data["base_url"]).rstrip("/")
+    except KeyError as exc:
+        raise ProfileError(f"profile {source}: missing key {exc.args[0]!r}") from exc
+    host = urlsplit(base_url).hostname
+    if not host:
+        raise ProfileError(f"profile {name}: base_url {base_url!r} has no host")
+    overrides = [DialectOverride(**o) for o in data.get("dialect_overrides", [])]
+    columns = [ColumnRule(**c) for c in data.get("columns", [])]
+    units = [UnitSpec(**u) for u in data.get("units", [])]
+    profile = SiteProfile(
+        name=name,
+        title=str(data.get("title", name)),
+        base_url=base_url,
+        start_paths=list(data.get("start_paths", ["/"])),
+        allowed_domains=list(data.get("allowed_domains", [host])),
+        dialect=data.get("dialect", "trs"),
+        paging=data.get("paging", "createPageHTML"),
+        page_param=data.get("page_param", "page"),
+        dialect_overrides=overrides,
+        unit_list_paths=list(data.get("unit_list_paths", [])),
+        unit_link_patterns=list(data.get("unit_link_patterns", [])),
+        columns=columns,
+        detail_patterns=list(data.get("detail_patterns", [])),
+        attachment_extensions=list(data.get("attachment_extensions", DEFAULT_ATTACHMENT_EXTENSIONS)),
+        deny_patterns=list(data.get("deny_patterns", [])),
+        hanweb_dataproxy_path=data.get("hanweb_dataproxy_path", "/module/web/jpage/dataproxy.jsp"),
+        hanweb_perpage=int(data.get("hanweb_perpage", 15)),
+        max_list_pages=int(data.get("max_list_pages", 100)),
+        revalidate_after_days=int(data.get("revalidate_after_days", 30)),
+        township_deadline=str(data.get("township_deadline", "03-31")),
+        units=units,
+        notes=str(data.get("notes", "")),
+        source=source,
+    )
+    for d in [profile.dialect, *(o.dialect for o in overrides)]:
+        if d not in DIALECTS:
+            raise ProfileError(f"profile {name}: unknown dialect {d!r} (one of {', '.join(DIALECTS)})")
+    for p in [profile.paging, *(o.paging for o in overrides if o.paging)]:
+        if p not in PAGINGS:
+            raise ProfileError(f"profile {name}: unknown paging {p!r} (one of {', '.join(PAGINGS)})")
+    _check_regexes(name, [*profile.unit_link_patterns, *profile.detail_patterns, *profile.deny_patterns,
+                          *(o.pattern for o in overrides), *(p for c in columns for p in c.url_patterns)])
+    if not profile.detail_patterns:
+        raise ProfileError(f"profile {name}: detail_patterns is empty: the spider would find no document")
+    return profile
+
+
+def load_profile_file(path: str | Path) -> SiteProfile:
+    """Read one profile TOML file."""
+    p = Path(path)
+    try:
+        data = tomllib.loads(p.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ProfileError(f"cannot read profile {p}: {exc}") from exc
+    try:
+        return parse_profile(data, source=p)
+    except TypeError as exc:  # an unknown key inside a table
+        raise ProfileError(f"profile {p}: {exc}") from exc
+
+
+def available_profiles(directory: Path = PROFILES_DIR) -> list[SiteProfile]:
+    """Every shipped profile, by name."""
+    return sorted((load_profile_file(p) for p in directory.glob("*.toml")), key=lambda p: p.name)
+
+
+def profile_for_url(url: str) -> SiteProfile:
+    """An ad-hoc profile for a bare portal URL: TRS defaults and the usual detail/column patterns."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ProfileError(f"not a portal URL: {url!r}")
+    generic = load_profile_file(PROFILES_DIR / "gaotai.toml")
+    base = f"{parts.scheme}://{parts.netloc}"
+    start = parts.path or "/"
+    return _replace(generic, name=parts.hostname, title=parts.hostname, base_url=base,
+                    allowed_domains=[parts.hostname], start_paths=[start], units=[], source=None,
+                    notes="ad-hoc profile built from a URL with the TRS defaults of gaotai.toml")
+
+
+def resolve_profile(name_or_url: str, base_url: str | None = None) -> SiteProfile:
+    """A shipped profile by name, a profile file by path, or an ad-hoc profile for a URL."""
+    if "://" in name_or_url:
+        profile = profile_for_url(name_or_url)
+    elif name_or_url.endswith(".toml"):
+        profile = load_profile_file(name_or_url)
+    else:
+        path = PROFILES_DIR / f"{name_or_url}.toml"
+        if not path.is_file():
+            names = ", ".join(p.stem for p in sorted(PROFILES_DIR.glob("*.toml")))
+            raise ProfileError(f"no profile named {name_or_url!r} (available: {names})")
+        profile = load_profile_file(path)
+    return profile.with_base_url(base_url) if base_url else profile
