@@ -1,0 +1,480 @@
+"""Timeliness of annual reports: on time, late, missing, pending, early; edited, backdated, duplicate.
+
+Everything comes from the archive database. The semantics (docs/timeliness.md) in short:
+
+- expected publishers of year Y: the units listed on the portal's platform, minus years before
+  ``created_year`` / after ``abolished_year``;
+- the date judged is the claimed publication date (``Document.claimed_published_at``), unless the archive's own
+  observations prove it backdated (a crawl fetched the list pages that later showed the report, after the
+  claimed date, and they did not show it) — then the date the crawler first saw the report;
+- ``as_of`` (default: the latest crawl of the portal, else now) decides pending vs missing and hides what
+  the crawler had not yet seen.
+
+:func:`timeliness_report` and :func:`unit_history` are pure queries (the CLI and the web interface call them);
+:func:`store_timeliness` upserts results into the ``timeliness`` table.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from archive.deadlines import NoDeadlineRule, deadline_for
+from archive.models import (
+    Capture,
+    CrawlRun,
+    Document,
+    DocumentUrl,
+    ListObservation,
+    Portal,
+    TimelinessSnapshot,
+    Unit,
+    Version,
+)
+
+ON_TIME, LATE, MISSING, PENDING, EARLY = "on_time", "late", "missing", "pending", "early_suspicious"
+STATUSES = (ON_TIME, LATE, MISSING, PENDING, EARLY)
+EDITED, BACKDATED, DUPLICATE = "edited_after_publication", "backdated", "duplicate"
+FLAGS = (EDITED, BACKDATED, DUPLICATE)
+FIRST_REPORT_YEAR = 2008  # the 2008 Regulations: no annual report is due for earlier years
+
+_CHUNK = 500  # bound on IN (...) list sizes (SQLite variable limit)
+
+
+class UnknownPortal(LookupError):
+    """No portal has this profile or name."""
+
+
+class UnknownUnit(LookupError):
+    """No unit has this name or alias."""
+
+
+@dataclass
+class VersionEvidence:
+    """One content of a report as the crawler first saw it."""
+
+    version_id: int
+    first_seen_at: dt.datetime
+    claimed_published_at: dt.datetime | None
+    content_hash: str
+
+
+@dataclass
+class BackdatingEvidence:
+    """Proof that a report was not online on its claimed date: a list fetch after it that did not show it."""
+
+    claimed_at: dt.datetime
+    not_listed_at: dt.datetime  # the last fetch of the list page(s) before the report appeared there
+    not_listed_url: str
+    not_listed_capture_id: int
+    first_listed_at: dt.datetime  # the first list observation that showed it
+    first_listed_url: str
+
+
+@dataclass
+class ReportTimeliness:
+    """One annual-report document and how its publication date was judged."""
+
+    document_id: int
+    title: str | None
+    url: str
+    claimed_at: dt.datetime | None
+    claimed_source: str | None  # meta_tag | catalog_block | visible_line | list_page | url | … | None
+    first_seen_at: dt.datetime  # first capture or list observation of any of its URLs
+    first_listed_at: dt.datetime | None
+    judged_at: dt.datetime
+    judged_source: str  # "claimed" | "first_seen"
+    status: str  # on_time | late | early_suspicious
+    days_late: int | None
+    flags: list[str] = field(default_factory=list)
+    versions: list[VersionEvidence] = field(default_factory=list)
+    backdating: BackdatingEvidence | None = None
+    removed_at: dt.datetime | None = None
+
+
+@dataclass
+class TimelinessRow:
+    """Status of one unit's report for one year, with the evidence for it."""
+
+    unit_id: int
+    unit_name: str
+    unit_kind: str
+    portal: str
+    report_year: int
+    deadline: dt.date
+    rule: str
+    status: str
+    days_late: int | None
+    flags: list[str]
+    reports: list[ReportTimeliness]  # the primary (earliest judged) report first
+
+    @property
+    def report(self) -> ReportTimeliness | None:
+        """The report the status is based on (None for missing / pending)."""
+        return self.reports[0] if self.reports else None
+
+
+@dataclass
+class TimelinessSummary:
+    """Counts per status and flag; on-time rate = on_time / (rows whose deadline has passed)."""
+
+    counts: dict[str, int]
+    flag_counts: dict[str, int]
+    due: int
+    on_time_rate: float | None
+
+    def line(self) -> str:
+        """One human-readable line: counts per status, flags, on-time rate."""
+        parts = [f"{s} {self.counts[s]}" for s in STATUSES]
+        flags = ", ".join(f"{f} {self.flag_counts[f]}" for f in FLAGS)
+        rate = "n/a" if self.on_time_rate is None else f"{self.on_time_rate:.1%}"
+        return f"{', '.join(parts)}; flags: {flags}; on-time rate {rate} of {self.due} due"
+
+
+@dataclass
+class TimelinessReport:
+    """The answer to "who published their report for ``year`` on time?"."""
+
+    year: int | None  # None for a unit history across years
+    as_of: dt.datetime
+    portal: str | None
+    rows: list[TimelinessRow]
+    summary: TimelinessSummary
+
+
+def summarize(rows: Sequence[TimelinessRow]) -> TimelinessSummary:
+    """Counts per status and flag, and the on-time rate among rows whose deadline has passed."""
+    counts = dict.fromkeys(STATUSES, 0)
+    flag_counts = dict.fromkeys(FLAGS, 0)
+    for row in rows:
+        counts[row.status] += 1
+        for flag in row.flags:
+            flag_counts[flag] += 1
+    due = len(rows) - counts[PENDING]
+    return TimelinessSummary(counts, flag_counts, due, counts[ON_TIME] / due if due else None)
+
+
+def classify(year: int, deadline: dt.date, judged: dt.date) -> tuple[str, int | None]:
+    """(status, days_late) of a report for ``year`` judged published on ``judged``."""
+    if judged < dt.date(year + 1, 1, 1):
+        return EARLY, None
+    if judged > deadline:
+        return LATE, (judged - deadline).days
+    return ON_TIME, 0
+
+
+# --------------------------------------------------------------------------------------------- queries
+def timeliness_report(session: Session, year: int, portal: str | None = None, *,
+                      as_of: dt.datetime | dt.date | None = None,
+                      township_deadlines: dict[str, tuple[int, int]] | None = None) -> TimelinessReport:
+    """One row per expected unit (and per unit that published anyway) for report ``year``, plus a summary.
+
+    ``portal`` is a profile or portal name (None: every portal); ``township_deadlines`` maps a portal
+    profile to its township deadline (month, day) from the site profile.
+    """
+    if year < FIRST_REPORT_YEAR:
+        raise NoDeadlineRule(f"no annual report is due for {year} (first report year {FIRST_REPORT_YEAR})")
+    portals = _portals(session, portal)
+    when = _as_of(session, portals, as_of)
+    units = _units(session, portals)
+    rows = _compute(session, portals, units, [year], when, township_deadlines or {})
+    return TimelinessReport(year, when, portal, rows, summarize(rows))
+
+
+def unit_history(session: Session, unit_name: str, portal: str | None = None, *,
+                 as_of: dt.datetime | dt.date | None = None,
+                 township_deadlines: dict[str, tuple[int, int]] | None = None) -> list[TimelinessRow]:
+    """A unit's rows across every year it owed (or published) a report, oldest first.
+
+    ``unit_name`` matches a full name or an alias; every portal's unit of that name is included.
+    """
+    portals = _portals(session, portal)
+    units = [u for u in _units(session, portals) if _name_matches(u, unit_name)]
+    if not units:
+        raise UnknownUnit(f"no unit named {unit_name!r}")
+    when = _as_of(session, portals, as_of)
+    report_years = session.scalars(
+        select(Document.report_year).where(Document.kind == "annual_report",
+                                           Document.unit_id.in_([u.id for u in units]),
+                                           Document.report_year.is_not(None)).distinct()).all()
+    portal_first = session.scalar(select(func.min(Document.report_year)).where(
+        Document.kind == "annual_report", Document.report_year >= FIRST_REPORT_YEAR,
+        Document.portal_id.in_([p.id for p in portals])))
+    last_due = when.year - 1
+    years: set[int] = {y for y in report_years if y >= FIRST_REPORT_YEAR}
+    for unit in units:
+        start = max(FIRST_REPORT_YEAR, unit.created_year or portal_first or last_due)
+        end = min(last_due, unit.abolished_year if unit.abolished_year is not None else last_due)
+        years.update(range(start, end + 1))
+    rows = _compute(session, portals, units, sorted(years), when, township_deadlines or {})
+    return sorted(rows, key=lambda r: (r.report_year, r.portal, r.unit_name))
+
+
+def history_report(session: Session, unit_name: str, portal: str | None = None, **kw: Any) -> TimelinessReport:
+    """:func:`unit_history` wrapped as a report (rows + summary) for the CLI and the web."""
+    portals = _portals(session, portal)
+    when = _as_of(session, portals, kw.pop("as_of", None))
+    rows = unit_history(session, unit_name, portal, as_of=when, **kw)
+    return TimelinessReport(None, when, portal, rows, summarize(rows))
+
+
+def store_timeliness(session: Session, rows: Iterable[TimelinessRow], computed_at: dt.datetime | None = None
+                     ) -> int:
+    """Upsert rows into the ``timeliness`` table (one per unit and year); returns how many were written."""
+    rows = list(rows)
+    now = computed_at or dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    existing: dict[tuple[int, int], TimelinessSnapshot] = {}
+    for year in {r.report_year for r in rows}:
+        ids = [r.unit_id for r in rows if r.report_year == year]
+        for chunk in _chunks(ids):
+            for snap in session.scalars(select(TimelinessSnapshot).where(
+                    TimelinessSnapshot.report_year == year, TimelinessSnapshot.unit_id.in_(chunk))):
+                existing[(snap.unit_id, snap.report_year)] = snap
+    for row in rows:
+        snap = existing.get((row.unit_id, row.report_year))
+        if snap is None:
+            snap = TimelinessSnapshot(unit_id=row.unit_id, report_year=row.report_year)
+            session.add(snap)
+        snap.status = row.status
+        snap.deadline = row.deadline
+        snap.days_late = row.days_late
+        snap.document_id = row.report.document_id if row.report else None
+        snap.flags = list(row.flags)
+        snap.evidence = evidence_json(row)
+        snap.computed_at = now
+    session.flush()
+    return len(rows)
+
+
+def evidence_json(row: TimelinessRow) -> dict[str, Any]:
+    """The row's evidence as plain JSON (ISO dates), as stored in ``timeliness.evidence``."""
+    return {"rule": row.rule, "reports": [_plain(asdict(r)) for r in row.reports]}
+
+
+def row_json(row: TimelinessRow) -> dict[str, Any]:
+    """A whole row as plain JSON (for ``--format json`` and the web)."""
+    return _plain({
+        "unit": row.unit_name, "unit_kind": row.unit_kind, "portal": row.portal, "report_year": row.report_year,
+        "deadline": row.deadline, "rule": row.rule, "status": row.status, "days_late": row.days_late,
+        "flags": row.flags, "reports": [asdict(r) for r in row.reports],
+    })
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+# --------------------------------------------------------------------------------------------- internals
+def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterable[list[Any]]:
+    items = list(items)
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+def _portals(session: Session, portal: str | None) -> list[Portal]:
+    stmt = select(Portal)
+    if portal is not None:
+        stmt = stmt.where((Portal.profile == portal) | (Portal.name == portal))
+    found = list(session.scalars(stmt))
+    if portal is not None and not found:
+        raise UnknownPortal(f"no portal with profile or name {portal!r}")
+    return found
+
+
+def _units(session: Session, portals: list[Portal]) -> list[Unit]:
+    return list(session.scalars(select(Unit).where(Unit.portal_id.in_([p.id for p in portals])).order_by(Unit.id)))
+
+
+def _name_matches(unit: Unit, name: str) -> bool:
+    name = name.strip()
+    return unit.name == name or name in (unit.aliases or [])
+
+
+def _as_of(session: Session, portals: list[Portal], as_of: dt.datetime | dt.date | None) -> dt.datetime:
+    """``as_of`` as a datetime; by default the end of the latest crawl of these portals, else now."""
+    if isinstance(as_of, dt.datetime):
+        return as_of.replace(tzinfo=None) if as_of.tzinfo is None else as_of.astimezone(dt.UTC).replace(tzinfo=None)
+    if isinstance(as_of, dt.date):
+        return dt.datetime.combine(as_of, dt.time(23, 59, 59))  # a date means "by the end of that day"
+    ids = [p.id for p in portals]
+    profiles = [p.profile for p in portals]
+    latest = session.scalar(select(func.max(func.coalesce(CrawlRun.finished_at, CrawlRun.started_at))).where(
+        CrawlRun.portal_id.in_(ids) | CrawlRun.profile.in_(profiles)))
+    fetched = session.scalar(select(func.max(Capture.fetched_at)).join(
+        CrawlRun, Capture.crawl_run_id == CrawlRun.id).where(CrawlRun.portal_id.in_(ids) | CrawlRun.profile.in_(profiles)))
+    known = [t for t in (latest, fetched) if t is not None]
+    return max(known) if known else dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def _expected(unit: Unit, year: int, any_listed: bool) -> bool:
+    if any_listed and unit.first_listed_at is None:
+        return False  # not on the platform's unit list: not an expected publisher
+    if unit.created_year is not None and year < unit.created_year:
+        return False
+    return unit.abolished_year is None or year <= unit.abolished_year
+
+
+def _compute(session: Session, portals: list[Portal], units: list[Unit], years: Sequence[int],
+             as_of: dt.datetime, township_deadlines: dict[str, tuple[int, int]]) -> list[TimelinessRow]:
+    portal_by_id = {p.id: p for p in portals}
+    unit_by_id = {u.id: u for u in units}
+    docs = _report_documents(session, list(unit_by_id), years, as_of)
+    by_doc = {d.id: d for d in docs}
+    versions = _versions(session, list(by_doc), as_of)
+    urls = _document_urls(session, docs)
+    first_listed = _first_listed(session, urls, as_of)
+    reports: dict[tuple[int, int], list[ReportTimeliness]] = defaultdict(list)
+    deadlines: dict[tuple[int, int], Any] = {}
+
+    def deadline_of(unit: Unit, year: int):
+        key = (unit.id, year)
+        if key not in deadlines:
+            profile = portal_by_id[unit.portal_id].profile
+            deadlines[key] = deadline_for(unit.kind, year, township_deadlines.get(profile))
+        return deadlines[key]
+
+    for doc in docs:
+        unit = unit_by_id[doc.unit_id]
+        assert doc.report_year is not None
+        deadline = deadline_of(unit, doc.report_year).date
+        listed = first_listed.get(doc.id)
+        first_seen = min(t for t in (doc.first_seen_at, listed[0] if listed else None) if t is not None)
+        backdating = None
+        if doc.claimed_published_at is not None and doc.claimed_published_at.date() < first_seen.date() and listed:
+            backdating = _backdating(session, doc, listed, first_seen, as_of)
+        if doc.claimed_published_at is not None and backdating is None:
+            judged, source = doc.claimed_published_at, "claimed"
+        else:
+            judged, source = first_seen, "first_seen"
+        status, days_late = classify(doc.report_year, deadline, judged.date())
+        doc_versions = versions.get(doc.id, [])
+        flags = []
+        if len({v.content_hash for v in doc_versions}) > 1:
+            flags.append(EDITED)
+        if backdating is not None:
+            flags.append(BACKDATED)
+        reports[(unit.id, doc.report_year)].append(ReportTimeliness(
+            document_id=doc.id, title=doc.title, url=doc.canonical_url, claimed_at=doc.claimed_published_at,
+            claimed_source=doc.claimed_date_source, first_seen_at=first_seen,
+            first_listed_at=listed[0] if listed else None, judged_at=judged, judged_source=source,
+            status=status, days_late=days_late, flags=flags, versions=doc_versions, backdating=backdating,
+            removed_at=doc.removed_at if doc.removed_at and doc.removed_at <= as_of else None))
+
+    any_listed = {p.id: False for p in portals}
+    for unit in units:
+        if unit.first_listed_at is not None:
+            any_listed[unit.portal_id] = True
+    rows: list[TimelinessRow] = []
+    for year in years:
+        for unit in units:
+            found = sorted(reports.get((unit.id, year), []), key=lambda r: (r.judged_at, r.document_id))
+            if not found and not _expected(unit, year, any_listed[unit.portal_id]):
+                continue
+            deadline = deadline_of(unit, year)
+            if found:
+                primary = found[0]
+                status, days_late = primary.status, primary.days_late
+                flags = [f for f in FLAGS if any(f in r.flags for r in found)]
+                if _distinct_reports(found) > 1:
+                    flags = [f for f in FLAGS if f in flags or f == DUPLICATE]
+                    for r in found:
+                        r.flags = [f for f in FLAGS if f in r.flags or f == DUPLICATE]
+            else:
+                status = MISSING if as_of.date() > deadline.date else PENDING
+                days_late, flags = None, []
+            rows.append(TimelinessRow(
+                unit_id=unit.id, unit_name=unit.name, unit_kind=unit.kind,
+                portal=portal_by_id[unit.portal_id].profile, report_year=year, deadline=deadline.date,
+                rule=deadline.rule, status=status, days_late=days_late, flags=flags, reports=found))
+    return rows
+
+
+def _distinct_reports(found: list[ReportTimeliness]) -> int:
+    """How many different reports: documents sharing a content hash are the same report at two addresses."""
+    groups: list[set[str]] = []
+    for report in found:
+        hashes = {v.content_hash for v in report.versions} or {f"doc:{report.document_id}"}
+        for group in groups:
+            if group & hashes:
+                group |= hashes
+                break
+        else:
+            groups.append(set(hashes))
+    return len(groups)
+
+
+def _report_documents(session: Session, unit_ids: list[int], years: Sequence[int], as_of: dt.datetime
+                      ) -> list[Document]:
+    docs: list[Document] = []
+    for chunk in _chunks(unit_ids):
+        docs.extend(session.scalars(select(Document).where(
+            Document.kind == "annual_report", Document.unit_id.in_(chunk), Document.report_year.in_(list(years)),
+            Document.first_seen_at <= as_of)))
+    return docs
+
+
+def _versions(session: Session, doc_ids: list[int], as_of: dt.datetime) -> dict[int, list[VersionEvidence]]:
+    out: dict[int, list[VersionEvidence]] = defaultdict(list)
+    for chunk in _chunks(doc_ids):
+        stmt = select(Version.document_id, Version.id, Version.first_seen_at, Version.claimed_published_at,
+                      Version.content_hash).where(Version.document_id.in_(chunk), Version.first_seen_at <= as_of)
+        for doc_id, vid, seen, claimed, chash in session.execute(stmt.order_by(Version.first_seen_at, Version.id)):
+            out[doc_id].append(VersionEvidence(vid, seen, claimed, chash))
+    return out
+
+
+def _document_urls(session: Session, docs: list[Document]) -> dict[str, int]:
+    """Every URL of these documents → document id (canonical URL plus the ``document_urls`` rows)."""
+    urls = {d.canonical_url: d.id for d in docs}
+    for chunk in _chunks([d.id for d in docs]):
+        for url, doc_id in session.execute(select(DocumentUrl.url, DocumentUrl.document_id).where(
+                DocumentUrl.document_id.in_(chunk))):
+            urls[url] = doc_id
+    return urls
+
+
+def _first_listed(session: Session, urls: dict[str, int], as_of: dt.datetime
+                  ) -> dict[int, tuple[dt.datetime, str]]:
+    """Per document: the first list observation showing any of its URLs (time, list URL)."""
+    out: dict[int, tuple[dt.datetime, str]] = {}
+    for chunk in _chunks(list(urls)):
+        stmt = select(ListObservation.document_url, ListObservation.observed_at, ListObservation.list_url).where(
+            ListObservation.document_url.in_(chunk), ListObservation.observed_at <= as_of)
+        for doc_url, seen, list_url in session.execute(stmt):
+            doc_id = urls[doc_url]
+            if doc_id not in out or seen < out[doc_id][0]:
+                out[doc_id] = (seen, list_url)
+    return out
+
+
+def _backdating(session: Session, doc: Document, listed: tuple[dt.datetime, str], first_seen: dt.datetime,
+                as_of: dt.datetime) -> BackdatingEvidence | None:
+    """The last fetch of a list page that later showed ``doc``, made before ``doc`` was first seen anywhere.
+
+    Only a fetch on a later day than the claimed date counts (a claimed date has no reliable time of day).
+    """
+    assert doc.claimed_published_at is not None
+    doc_urls = [doc.canonical_url, *(u.url for u in doc.urls)]
+    list_urls = list(session.scalars(select(ListObservation.list_url).where(
+        ListObservation.document_url.in_(doc_urls)).distinct()))
+    capture = session.execute(
+        select(Capture.id, Capture.url, Capture.fetched_at).where(
+            Capture.url.in_(list_urls), Capture.status == 200, Capture.fetched_at < first_seen,
+            Capture.fetched_at <= as_of).order_by(Capture.fetched_at.desc()).limit(1)).first()
+    if capture is None or capture.fetched_at.date() <= doc.claimed_published_at.date():
+        return None
+    return BackdatingEvidence(claimed_at=doc.claimed_published_at, not_listed_at=capture.fetched_at,
+                              not_listed_url=capture.url, not_listed_capture_id=capture.id,
+                              first_listed_at=listed[0], first_listed_url=listed[1])
