@@ -154,29 +154,32 @@ def _summary_text(obj: Any) -> str:
     return ""
 
 
-def known_profiles() -> set[str] | None:
-    """Names of the site profiles shipped in crawler/profiles (None when the crawler is not installed)."""
-    try:
-        crawler = _import("crawler")
-    except ComponentMissing:
-        return None
-    profiles_dir = Path(crawler.__file__).parent / "profiles"
-    names = {p.stem for p in profiles_dir.glob("*.toml")}
-    return names or None
+def split_portal(entry: str, base_url: str | None = None) -> tuple[str, str | None]:
+    """``"replica@http://127.0.0.1:8765"`` → (``replica``, its base URL); a plain name keeps ``base_url``.
+
+    The config's ``portals`` is a list of strings, so a profile that needs a base URL (the replica, a
+    profile reused for several counties) carries it after an ``@``.
+    """
+    name, sep, url = entry.partition("@")
+    if sep and "://" not in name and url.startswith(("http://", "https://")):
+        return name, url
+    return entry, base_url
 
 
-def validate_profiles(profiles: Sequence[str]) -> None:
-    """Raise ConfigurationError for a profile that is neither a shipped profile nor a URL."""
+def validate_profiles(profiles: Sequence[str], base_url: str | None = None) -> None:
+    """Raise ConfigurationError for a portal the crawler cannot resolve (unknown name, bad file, bad URL)."""
     if not profiles:
         raise ConfigurationError("no portals to run: name profiles on the command line or set `portals`")
-    known = known_profiles()
-    if known is None:
-        return
-    for name in profiles:
-        if name.startswith(("http://", "https://")):
-            continue
-        if name not in known:
-            raise ConfigurationError(f"unknown portal profile {name!r} (known: {', '.join(sorted(known))})")
+    try:
+        profiles_mod = _import("crawler.profiles")
+    except ComponentMissing:
+        return  # the crawl step will say the crawler is not available
+    for entry in profiles:
+        name, url = split_portal(entry, base_url)
+        try:
+            profiles_mod.resolve_profile(name, url)
+        except profiles_mod.ProfileError as exc:
+            raise ConfigurationError(f"portal {entry!r}: {exc}") from exc
 
 
 # --------------------------------------------------------------------------------------------------
@@ -222,23 +225,31 @@ def step_index(config: Config, db: Any, result: PortalResult) -> StepResult:
     return StepResult("index", "ok", detail=_summary_text(report), counts=_counts(data))
 
 
-# Names the timeliness module may give its "recompute and store" entry point, best first.
-_TIMELINESS_ENTRY = ("recompute_all", "recompute", "recompute_timeliness", "update_timeliness", "store_statuses")
-
-
 def step_timeliness(config: Config, db: Any, result: PortalResult) -> StepResult:
-    """Recompute and store the timeliness status of every unit's reports (``archive.timeliness``)."""
+    """Recompute and store the timeliness of the portal's annual reports, every year it has reports for."""
     timeliness = _import("archive.timeliness")
-    entry = next((getattr(timeliness, n) for n in _TIMELINESS_ENTRY if callable(getattr(timeliness, n, None))),
-                 None)
-    if entry is None:
-        raise ComponentMissing("archive.timeliness has no recompute entry point")
+    from sqlalchemy import select
+
+    from archive.models import Document, Portal
+
+    counts = {"years": 0, "rows": 0}
+    summaries: list[str] = []
     with db.session() as session:
-        report = entry(session)
-    data = _plain(report) if report is not None else {}
-    if isinstance(report, int):
-        data = {"statuses": report}
-    return StepResult("timeliness", "ok", detail=_summary_text(report), counts=_counts(data))
+        years = sorted(y for y in session.scalars(
+            select(Document.report_year).join(Portal, Document.portal_id == Portal.id)
+            .where(Portal.profile == result.profile, Document.kind == "annual_report",
+                   Document.report_year.is_not(None)).distinct())
+            if y >= timeliness.FIRST_REPORT_YEAR)
+        for year in years:
+            try:
+                report = timeliness.timeliness_report(session, year, portal=result.profile)
+            except timeliness.UnknownPortal:
+                break
+            counts["rows"] += timeliness.store_timeliness(session, report.rows)
+            counts["years"] += 1
+            summaries.append(f"{year}: {report.summary.line()}")
+    detail = summaries[-1] if summaries else "no annual reports archived yet"
+    return StepResult("timeliness", "ok", detail=detail, counts=counts)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -393,7 +404,7 @@ def run_cycle(config: Config, options: RunOptions, log: EventLog) -> RunSummary:
     log.event("run.start", profiles=profiles, database_url=_redact(config.database_url),
               data_dir=config.data_dir, base_url=options.base_url)
     try:
-        validate_profiles(profiles)
+        validate_profiles(profiles, options.base_url)
     except ConfigurationError as exc:
         return _finish(summary, log, EXIT_CONFIG, f"configuration error: {exc}")
 
@@ -417,8 +428,9 @@ def run_cycle(config: Config, options: RunOptions, log: EventLog) -> RunSummary:
             return _finish(summary, log, code,
                            f"cannot open the database {_redact(config.database_url)}: {type(exc).__name__}: {exc}")
         try:
-            for profile in profiles:
-                summary.portals.append(run_portal(config, db, profile, options.base_url, log, options.progress))
+            for entry in profiles:
+                profile, base_url = split_portal(entry, options.base_url)
+                summary.portals.append(run_portal(config, db, profile, base_url, log, options.progress))
         finally:
             if options.progress:
                 options.progress.done()

@@ -9,6 +9,7 @@ import click
 
 from disclosure.cli import EXIT_PORTAL_FAILED, AppContext, pass_app
 from disclosure.health import PortalHealth, archive_health
+from disclosure.runner import split_portal
 
 
 def _format(h: PortalHealth) -> list[str]:
@@ -33,7 +34,7 @@ def command(app: AppContext, as_json: bool, check: bool) -> None:
     cfg = app.config
     db = app.database()
     with db.session() as session:
-        healths = archive_health(session, cfg.portals, expected_interval_hours=cfg.expected_interval_hours)
+        healths = archive_health(session, [split_portal(p)[0] for p in cfg.portals], expected_interval_hours=cfg.expected_interval_hours)
     if as_json:
         click.echo(json.dumps([h.to_dict() for h in healths], ensure_ascii=False, indent=2))
     else:
