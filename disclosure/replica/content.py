@@ -70,6 +70,7 @@ class ReportContent:
     blocks: list[Block] = field(default_factory=list)  # structured body, used by the file renderers
     stated: dict[str, float] = field(default_factory=dict)  # figures the text states (key -> value)
     format: str = "2021"
+    break_table_b: bool = False  # file renderings break table B across two pages (as real PDFs do)
 
 
 @dataclass
@@ -286,6 +287,7 @@ def generate_report(spec: ReportSpec) -> ReportContent:
         title=title, body_html=_body_html(w.blocks, para_style), text=_plain_text(w.blocks),
         body_phrase=phrase, sections=_sections(w.blocks, present), figures=figures, raw=raw,
         planted_inconsistencies=planted, images=images, blocks=w.blocks, stated=stated, format=fmt,
+        break_table_b=(spec.seed // 3) % 2 == 0,
     )
 
 
