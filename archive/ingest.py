@@ -1,0 +1,677 @@
+"""Turn raw captures into documents, versions, attachments, sections, figures and check results.
+
+:func:`process_captures` walks captures in the order they were fetched (so versions come in time
+order) and ends each one with a processing status: ``parsed``, ``failed`` (with the reason) or
+``skipped``. Each capture is one transaction: a failure is recorded as data and rolls back only that
+capture's work, never what is already stored, and never stops the batch.
+
+Document identity (docs/archive.md): a capture belongs to the document already known at its
+canonical URL; else to a document holding a version with the same content hash (a report repeated in
+a second column); else, for an annual report, to the one with the same unit, year and title; else it
+starts a new document. Same URL with different content → a new version (never an overwrite);
+identical content → only the seen times move. Re-running over the same captures changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import inspect
+import logging
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from archive.attachments_meta import file_kind, filename_from_headers, filename_from_url
+from archive.crossyear import update_cross_year
+from archive.db import Database
+from archive.identity import canonical_url, found_url, parse_listed_date, url_date
+from archive.models import (
+    Attachment,
+    Capture,
+    CrawlRun,
+    Document,
+    DocumentUrl,
+    ListObservation,
+    Portal,
+    Section,
+    Unit,
+    Version,
+)
+from archive.parse.model import ParsedDocument
+from archive.rawstore import RawResponse, RawStore, RawStoreError
+from archive.store import Counts, assign, sync_checks, sync_figures, sync_sections
+from archive.unitmatch import UnitMatcher, UnitName, generate_aliases, guess_unit_kind, normalise_name
+
+log = logging.getLogger(__name__)
+
+PROCESSED_ROLES = ("document", "attachment")
+REMOVED_STATUSES = (404, 410)
+# A stub page that only points at its file (the report lives in the attachment).
+STUB_PHRASES = ("详见附件", "见附件", "附件下载", "点击下载", "请下载", "下载附件", "附件：", "附件:")
+# Content hashes of very short bodies ("详见附件。") identify nothing; they merge documents only by title.
+MIN_HASH_IDENTITY_CHARS = 200
+_UNIT_NAME = re.compile(r"(局|委|办|院|政府|办公室|室|会|中心|所|站|队|处|司|馆|社|团|部|街道|乡|镇)$")
+
+ParseFn = Callable[..., ParsedDocument]
+
+
+@dataclass
+class CaptureProblem:
+    """A capture that failed or was skipped, and why."""
+
+    capture_id: int
+    url: str
+    reason: str
+
+
+@dataclass
+class IngestReport:
+    """What one :func:`process_captures` run did."""
+
+    parsed: int = 0
+    failed: list[CaptureProblem] = field(default_factory=list)
+    skipped: list[CaptureProblem] = field(default_factory=list)
+    documents: Counts = field(default_factory=Counts)
+    documents_removed: int = 0
+    urls_added: int = 0
+    versions: Counts = field(default_factory=Counts)
+    # versions added to documents that were already known (edited pages), for the crawl run's count
+    versions_of_known_documents: int = 0
+    attachments: Counts = field(default_factory=Counts)
+    sections: Counts = field(default_factory=Counts)
+    figures: Counts = field(default_factory=Counts)
+    checks: Counts = field(default_factory=Counts)
+    cross_year: Counts = field(default_factory=Counts)
+    units_created: int = 0
+
+    def merge(self, other: IngestReport) -> None:
+        """Add ``other``'s numbers to this report."""
+        self.parsed += other.parsed
+        self.failed += other.failed
+        self.skipped += other.skipped
+        self.documents_removed += other.documents_removed
+        self.urls_added += other.urls_added
+        self.versions_of_known_documents += other.versions_of_known_documents
+        self.units_created += other.units_created
+        for name in ("documents", "versions", "attachments", "sections", "figures", "checks", "cross_year"):
+            getattr(self, name).add(getattr(other, name))
+
+    @property
+    def changes(self) -> int:
+        """Rows written in the archive (0 when re-run over the same captures)."""
+        return (self.documents.changed + self.documents_removed + self.urls_added + self.versions.changed
+                + self.attachments.changed + self.sections.changed + self.figures.changed
+                + self.checks.changed + self.cross_year.changed + self.units_created)
+
+    def summary(self) -> str:
+        """One line: ``1,204 parsed, 3 failed: url (reason); …, 0 skipped; documents …``."""
+        head = f"{self.parsed:,} parsed, {len(self.failed):,} failed"
+        if self.failed:
+            shown = "; ".join(f"{p.url} ({p.reason})" for p in self.failed[:3])
+            head += f": {shown}" + (f"; … {len(self.failed) - 3} more" if len(self.failed) > 3 else "")
+        head += f", {len(self.skipped):,} skipped"
+        return (f"{head}; documents {self.documents} ({self.documents_removed} marked removed, "
+                f"{self.urls_added} URLs added); versions {self.versions}; attachments {self.attachments}; "
+                f"sections {self.sections}; figures {self.figures}; checks {self.checks}; "
+                f"cross-year checks {self.cross_year}")
+
+
+class CaptureFailed(Exception):
+    """The capture cannot be turned into archive rows (the message is the recorded reason)."""
+
+
+class _Deferred(Exception):
+    """An attachment whose parent document is not archived yet: retried at the end of the batch."""
+
+
+def _default_parser() -> ParseFn:
+    from archive.parse import parse_document
+
+    return parse_document
+
+
+def _parse_errors() -> tuple[type[BaseException], ...]:
+    try:
+        from archive.parse import ParseError
+    except ImportError:  # the parser package predates ParseError
+        return ()
+    return (ParseError,)
+
+
+def _as_datetime(value: dt.datetime | dt.date | None) -> dt.datetime | None:
+    if value is None or isinstance(value, dt.datetime):
+        return value.replace(tzinfo=None) if isinstance(value, dt.datetime) and value.tzinfo else value
+    return dt.datetime(value.year, value.month, value.day)
+
+
+def _content_hash(parsed: ParsedDocument) -> str:
+    return parsed.content_hash or hashlib.sha256(parsed.body_text.encode("utf-8")).hexdigest()
+
+
+def _norm_title(title: str | None) -> str:
+    return normalise_name(title or "")
+
+
+class _Ingestor:
+    """One batch: holds caches (portal and unit ids) that are rebuilt after a rolled-back capture."""
+
+    def __init__(self, db: Database, rawstore: RawStore, parse: ParseFn):
+        self.db = db
+        self.rawstore = rawstore
+        self.parse = parse
+        self.parse_errors = _parse_errors()
+        try:
+            self._parse_takes_column_kind = "column_kind" in inspect.signature(parse).parameters
+        except (TypeError, ValueError):
+            self._parse_takes_column_kind = False
+        self._portal_by_host: dict[str, int] = {}
+        self._matchers: dict[int, UnitMatcher] = {}
+
+    # ------------------------------------------------------------------ batch
+    def run(self, capture_ids: Sequence[int]) -> IngestReport:
+        report = IngestReport()
+        deferred: list[int] = []
+        for capture_id in capture_ids:
+            if not self._one(capture_id, report, defer_ok=True):
+                deferred.append(capture_id)
+        for capture_id in deferred:
+            self._one(capture_id, report, defer_ok=False)
+        with self.db.session() as session:
+            report.cross_year.add(update_cross_year(session))
+        return report
+
+    def _one(self, capture_id: int, report: IngestReport, *, defer_ok: bool) -> bool:
+        """Process one capture in its own transaction; False when deferred."""
+        local = IngestReport()
+        session = self.db.sessionmaker()
+        try:
+            capture = session.get(Capture, capture_id)
+            if capture is None:
+                return True
+            url = capture.url
+            try:
+                status, reason = self._process(session, capture, local)
+            except _Deferred:
+                session.rollback()
+                if defer_ok:
+                    return False
+                status, reason = "skipped", "parent document not archived"
+                capture = session.get(Capture, capture_id)
+                assert capture is not None
+            except CaptureFailed as exc:
+                session.rollback()
+                self._forget_caches()
+                self._mark(session, capture_id, "failed", str(exc))
+                session.commit()
+                report.failed.append(CaptureProblem(capture_id, url, str(exc)))
+                log.warning("capture %s %s failed: %s", capture_id, url, exc)
+                return True
+            self._set_status(capture, status, reason)
+            session.commit()
+        except Exception as exc:  # a bug or a database error: recorded, the batch goes on
+            session.rollback()
+            self._forget_caches()
+            reason = f"internal error: {type(exc).__name__}: {exc}"[:2000]
+            log.exception("capture %s: %s", capture_id, reason)
+            try:
+                self._mark(session, capture_id, "failed", reason)
+                session.commit()
+            except Exception:  # pragma: no cover - the database itself is gone
+                session.rollback()
+                log.exception("cannot record the failure of capture %s", capture_id)
+            report.failed.append(CaptureProblem(capture_id, "", reason))
+            return True
+        finally:
+            session.close()
+        if status == "parsed":
+            local.parsed += 1
+        else:
+            local.skipped.append(CaptureProblem(capture_id, url, reason or ""))
+        report.merge(local)
+        return True
+
+    def _forget_caches(self) -> None:
+        self._portal_by_host.clear()
+        self._matchers.clear()
+
+    @staticmethod
+    def _set_status(capture: Capture, status: str, reason: str | None) -> None:
+        capture.processing_status = status
+        capture.processing_error = reason
+        capture.processed_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+    def _mark(self, session: Session, capture_id: int, status: str, reason: str) -> None:
+        capture = session.get(Capture, capture_id)
+        if capture is not None:
+            self._set_status(capture, status, reason)
+
+    # ------------------------------------------------------------------ one capture
+    def _process(self, session: Session, capture: Capture, report: IngestReport) -> tuple[str, str | None]:
+        if capture.role == "attachment":
+            return self._attachment(session, capture, report)
+        if capture.status in REMOVED_STATUSES:
+            return self._removed(session, capture, report)
+        if capture.status == 304:
+            return self._not_modified(session, capture)
+        if not 200 <= capture.status < 300:
+            return "skipped", f"HTTP {capture.status}"
+        raw = self._read(capture)
+        parsed = self._parse(raw, capture)
+        self._store_page(session, capture, parsed, report)
+        return "parsed", None
+
+    def _read(self, capture: Capture) -> RawResponse:
+        try:
+            return self.rawstore.read(capture.warc_file, capture.warc_offset)
+        except RawStoreError as exc:
+            raise CaptureFailed(f"raw record unreadable: {exc}") from exc
+        except OSError as exc:
+            raise CaptureFailed(f"raw record unreadable: {exc}") from exc
+
+    def _parse(self, raw: RawResponse, capture: Capture, filename: str | None = None) -> ParsedDocument:
+        kwargs: dict[str, object] = {"url": capture.url,
+                                     "content_type": capture.content_type or raw.content_type,
+                                     "filename": filename}
+        if self._parse_takes_column_kind:
+            kwargs["column_kind"] = capture.column_kind
+        try:
+            return self.parse(raw.body, **kwargs)
+        except self.parse_errors as exc:
+            raise CaptureFailed(str(exc) or type(exc).__name__) from exc
+        except (MemoryError, RecursionError) as exc:
+            raise CaptureFailed(f"parser gave up: {type(exc).__name__}") from exc
+        except Exception as exc:  # a parser bug is this capture's failure, not the batch's
+            log.exception("parser error on %s", capture.url)
+            raise CaptureFailed(f"parser error: {type(exc).__name__}: {exc}") from exc
+
+    # ------------------------------------------------------------------ lookups
+    def _document_at(self, session: Session, url: str) -> Document | None:
+        urls = {found_url(url), canonical_url(url)}
+        doc = session.scalar(select(Document).join(DocumentUrl).where(DocumentUrl.url.in_(urls)).limit(1))
+        if doc is None:
+            doc = session.scalar(select(Document).where(Document.canonical_url == canonical_url(url)))
+        return doc
+
+    def _portal_id(self, session: Session, capture: Capture) -> int:
+        if capture.crawl_run_id is not None:
+            run = session.get(CrawlRun, capture.crawl_run_id)
+            if run is not None and run.portal_id is not None:
+                return run.portal_id
+        parts = urlsplit(capture.url)
+        host = parts.netloc.lower()
+        if host in self._portal_by_host:
+            return self._portal_by_host[host]
+        portal_id = None
+        for portal in session.scalars(select(Portal)):
+            if urlsplit(portal.base_url).netloc.lower() == host:
+                portal_id = portal.id
+                break
+        if portal_id is None:
+            portal = Portal(profile=f"host:{host}", name=host, base_url=f"{parts.scheme}://{host}",
+                            created_at=dt.datetime.now(dt.UTC).replace(tzinfo=None))
+            session.add(portal)
+            session.flush()
+            portal_id = portal.id
+        self._portal_by_host[host] = portal_id
+        return portal_id
+
+    def _matcher(self, session: Session, portal_id: int) -> UnitMatcher:
+        if portal_id not in self._matchers:
+            units = session.scalars(select(Unit).where(Unit.portal_id == portal_id))
+            self._matchers[portal_id] = UnitMatcher(UnitName(u.id, u.name, list(u.aliases or [])) for u in units)
+        return self._matchers[portal_id]
+
+    def _unit_id(self, session: Session, portal_id: int, publisher: str | None, hint: str | None,
+                 report: IngestReport) -> int | None:
+        matcher = self._matcher(session, portal_id)
+        for name in (publisher, hint):
+            unit_id = matcher.match(name)
+            if unit_id is not None:
+                return unit_id
+        name = next((n for n in (publisher, hint) if n and len(normalise_name(n)) >= 3
+                     and _UNIT_NAME.search(normalise_name(n))), None)
+        if name is None:
+            return None
+        name = normalise_name(name)
+        unit = Unit(portal_id=portal_id, name=name, kind=guess_unit_kind(name), aliases=generate_aliases(name))
+        session.add(unit)
+        session.flush()
+        matcher.add(UnitName(unit.id, unit.name, list(unit.aliases)))
+        report.units_created += 1
+        log.info("new unit %s (%s)", name, unit.kind)
+        return unit.id
+
+    def _listed_date(self, session: Session, capture: Capture) -> dt.datetime | None:
+        listed = parse_listed_date(capture.listed_date)
+        if listed:
+            return listed
+        urls = {capture.url, found_url(capture.url), canonical_url(capture.url)}
+        texts = session.scalars(select(ListObservation.listed_date)
+                                .where(ListObservation.document_url.in_(urls),
+                                       ListObservation.listed_date.is_not(None))
+                                .order_by(ListObservation.observed_at))
+        return next((d for d in map(parse_listed_date, texts) if d), None)
+
+    def _claimed_date(self, session: Session, capture: Capture,
+                      parsed: ParsedDocument) -> tuple[dt.datetime | None, str | None]:
+        published = _as_datetime(parsed.published_at)
+        if published is not None:
+            return published, parsed.published_at_source
+        listed = self._listed_date(session, capture)
+        if listed is not None:
+            return listed, "list_page"
+        from_url = url_date(capture.url)
+        return (from_url, "url") if from_url else (None, None)
+
+    # ------------------------------------------------------------------ identity
+    def _identify(self, session: Session, capture: Capture, parsed: ParsedDocument, content_hash: str,
+                  portal_id: int, unit_id: int | None) -> Document | None:
+        doc = self._document_at(session, capture.url)
+        if doc is not None:
+            return doc
+        # The same content at a second URL (central column repeating a bureau report).
+        title = _norm_title(parsed.title)
+        for candidate in session.scalars(
+            select(Document).join(Version, Version.document_id == Document.id)
+            .where(Version.content_hash == content_hash, Document.portal_id == portal_id)
+        ):
+            if len(parsed.body_text) >= MIN_HASH_IDENTITY_CHARS or _norm_title(candidate.title) == title:
+                return candidate
+        if parsed.kind == "annual_report" and parsed.year and title:
+            same_unit = Document.unit_id == unit_id if unit_id is not None else Document.publisher == parsed.publisher
+            for candidate in session.scalars(
+                select(Document).where(Document.kind == "annual_report", Document.report_year == parsed.year,
+                                       Document.portal_id == portal_id, same_unit)
+            ):
+                if _norm_title(candidate.title) == title:
+                    return candidate
+        return None
+
+    def _note_url(self, session: Session, doc: Document, url: str, seen: dt.datetime,
+                  report: IngestReport) -> None:
+        url = found_url(url)
+        row = session.scalar(select(DocumentUrl).where(DocumentUrl.url == url))
+        if row is None:
+            session.add(DocumentUrl(document_id=doc.id, url=url, first_seen_at=seen, last_seen_at=seen))
+            report.urls_added += 1
+            return
+        row.first_seen_at = min(row.first_seen_at, seen)
+        row.last_seen_at = max(row.last_seen_at, seen)
+
+    # ------------------------------------------------------------------ pages
+    def _store_page(self, session: Session, capture: Capture, parsed: ParsedDocument,
+                    report: IngestReport) -> None:
+        seen = capture.fetched_at
+        portal_id = self._portal_id(session, capture)
+        publisher = parsed.publisher or None
+        unit_id = self._unit_id(session, portal_id, publisher, capture.unit_hint, report)
+        content_hash = _content_hash(parsed)
+        claimed, claimed_source = self._claimed_date(session, capture, parsed)
+        kind = parsed.kind or capture.column_kind or "document"
+
+        doc = self._identify(session, capture, parsed, content_hash, portal_id, unit_id)
+        is_new_doc = doc is None
+        if doc is None:
+            doc = Document(portal_id=portal_id, kind=kind, canonical_url=canonical_url(capture.url),
+                           first_seen_at=seen, last_seen_at=seen)
+            session.add(doc)
+            session.flush()
+            report.documents.inserted += 1
+        self._note_url(session, doc, capture.url, seen, report)
+
+        version = session.scalar(select(Version).where(Version.document_id == doc.id,
+                                                       Version.content_hash == content_hash))
+        page_values = {"title": (parsed.title or None) and parsed.title[:500], "claimed_published_at": claimed,
+                       "body_text": parsed.body_text, "format": parsed.format,
+                       "source_kind": parsed.source_kind or "html", "tables_as_images": parsed.tables_as_images}
+        if version is None:
+            version = Version(document_id=doc.id, capture_id=capture.id, content_hash=content_hash,
+                              first_seen_at=seen, last_seen_at=seen, **page_values)
+            session.add(version)
+            session.flush()
+            report.versions.inserted += 1
+            if not is_new_doc:
+                report.versions_of_known_documents += 1
+            attachment_filled = False
+        else:
+            if seen < version.first_seen_at:
+                version.first_seen_at, version.capture_id = seen, capture.id
+            version.last_seen_at = max(version.last_seen_at, seen)
+            # A stub page whose report came from its attachment keeps the attachment's content.
+            attachment_filled = version.source_kind != page_values["source_kind"]
+            if attachment_filled:
+                report.versions.unchanged += 1
+            elif assign(version, page_values):
+                report.versions.updated += 1
+            else:
+                report.versions.unchanged += 1
+        if not attachment_filled:
+            report.sections.add(sync_sections(session, version, parsed.sections))
+            report.figures.add(sync_figures(session, version, parsed.figures))
+            report.checks.add(sync_checks(session, version, parsed.checks))
+
+        doc.first_seen_at = min(doc.first_seen_at, seen)
+        doc.last_seen_at = max(doc.last_seen_at, seen)
+        changed = False
+        if doc.removed_at is not None and seen > doc.removed_at:
+            doc.removed_at = None  # it came back
+            changed = True
+        current = self._refresh_current(session, doc)
+        if is_new_doc or current.id == version.id:
+            values = {"kind": kind, "publisher": publisher, "unit_id": unit_id,
+                      "report_year": parsed.year if kind == "annual_report" else None,
+                      "title": page_values["title"], "index_number": parsed.index_number,
+                      "doc_number": parsed.doc_number, "claimed_published_at": claimed,
+                      "claimed_date_source": claimed_source if claimed else None}
+            if publisher is None and unit_id is not None:
+                unit = session.get(Unit, unit_id)
+                values["publisher"] = unit.name if unit else None
+            # Only what the page states overrides; a page silent on a field keeps what is known,
+            # and a stub whose report is its attachment keeps the attachment's reading.
+            values = {k: v for k, v in values.items()
+                      if v is not None and not (attachment_filled and getattr(doc, k) is not None)}
+            changed = assign(doc, values) or changed
+        if not is_new_doc:
+            if changed:
+                report.documents.updated += 1
+            else:
+                report.documents.unchanged += 1
+
+    @staticmethod
+    def _refresh_current(session: Session, doc: Document) -> Version:
+        """The current version is the one first seen last (by time, not by processing order)."""
+        session.flush()
+        current = session.scalar(select(Version).where(Version.document_id == doc.id)
+                                 .order_by(Version.first_seen_at.desc(), Version.id.desc()).limit(1))
+        assert current is not None
+        if doc.current_version_id != current.id:
+            doc.current_version_id = current.id
+        return current
+
+    def _removed(self, session: Session, capture: Capture, report: IngestReport) -> tuple[str, str | None]:
+        """A detail URL answering 404/410: the document is marked removed once all its URLs are gone."""
+        doc = self._document_at(session, capture.url)
+        if doc is None:
+            return "skipped", f"HTTP {capture.status}, no archived document at this URL"
+        at = capture.fetched_at
+        urls = [u.url for u in doc.urls]
+        for canonical in {canonical_url(u) for u in urls}:
+            group = [u for u in urls if canonical_url(u) == canonical]
+            latest = session.scalar(
+                select(Capture.status).where(Capture.url.in_(group), Capture.fetched_at <= at,
+                                             Capture.role == "document")
+                .order_by(Capture.fetched_at.desc(), Capture.id.desc()).limit(1))
+            if latest is not None and latest not in REMOVED_STATUSES:
+                return "skipped", f"HTTP {capture.status}; the document is still served at another URL"
+        if doc.removed_at is None and at >= doc.last_seen_at:
+            doc.removed_at = at
+            report.documents_removed += 1
+        return "parsed", None
+
+    def _not_modified(self, session: Session, capture: Capture) -> tuple[str, str | None]:
+        doc = self._document_at(session, capture.url)
+        if doc is not None:
+            doc.last_seen_at = max(doc.last_seen_at, capture.fetched_at)
+            current = session.get(Version, doc.current_version_id) if doc.current_version_id else None
+            if current is not None:
+                current.last_seen_at = max(current.last_seen_at, capture.fetched_at)
+        return "skipped", "HTTP 304 (not modified)"
+
+    # ------------------------------------------------------------------ attachments
+    def _attachment(self, session: Session, capture: Capture, report: IngestReport) -> tuple[str, str | None]:
+        doc = self._document_at(session, capture.parent_url) if capture.parent_url else None
+        if doc is None:
+            if not capture.parent_url:
+                return "skipped", "attachment without a parent page"
+            raise _Deferred()
+        if not 200 <= capture.status < 300:
+            return "skipped", f"HTTP {capture.status}"
+        raw = self._read(capture)
+        filename = filename_from_headers(raw.header("Content-Disposition")) or filename_from_url(capture.url)
+        kind = file_kind(filename, capture.content_type or raw.content_type) or file_kind(
+            filename_from_url(capture.url), None)
+        url = found_url(capture.url)
+        row = session.scalar(select(Attachment).where(Attachment.document_id == doc.id, Attachment.url == url))
+        try:
+            parsed = self._parse(raw, capture, filename)
+        except CaptureFailed:
+            if row is None:  # keep the evidence that the file exists, never overwrite a good reading
+                session.add(Attachment(document_id=doc.id, url=url, filename=filename, file_kind=kind,
+                                       capture_id=capture.id, sha256=capture.sha256, text=None))
+                session.commit()
+            raise
+        version = self._version_at(session, doc, capture.fetched_at)
+        body = self._is_report_body(session, doc, version, row, parsed)
+        values = {"filename": filename, "file_kind": kind, "capture_id": capture.id, "sha256": capture.sha256,
+                  "text": parsed.body_text, "is_report_body": body}
+        if row is None:
+            session.add(Attachment(document_id=doc.id, url=url, **values))
+            report.attachments.inserted += 1
+        elif self._is_latest_reading(session, row, capture) and assign(row, values):
+            report.attachments.updated += 1
+        else:
+            report.attachments.unchanged += 1
+        if body and version is not None:
+            self._fill_from_attachment(session, doc, version, capture, parsed, report)
+        return "parsed", None
+
+    @staticmethod
+    def _is_latest_reading(session: Session, row: Attachment, capture: Capture) -> bool:
+        """Only a capture at least as recent as the stored one may change an attachment row."""
+        if row.capture_id is None or row.capture_id == capture.id:
+            return True
+        stored = session.get(Capture, row.capture_id)
+        return stored is None or capture.fetched_at >= stored.fetched_at
+
+    @staticmethod
+    def _version_at(session: Session, doc: Document, at: dt.datetime) -> Version | None:
+        """The version the document page showed at ``at`` (the one first seen last before it)."""
+        version = session.scalar(select(Version).where(Version.document_id == doc.id,
+                                                       Version.first_seen_at <= at)
+                                 .order_by(Version.first_seen_at.desc(), Version.id.desc()).limit(1))
+        if version is None and doc.current_version_id:
+            version = session.get(Version, doc.current_version_id)
+        return version
+
+    @staticmethod
+    def _is_report_body(session: Session, doc: Document, version: Version | None, row: Attachment | None,
+                        parsed: ParsedDocument) -> bool:
+        if version is None or not parsed.body_text.strip():
+            return False
+        if version.source_kind != "html":
+            # Already filled from a file: only that same file stays the body.
+            return row is not None and row.is_report_body
+        has_sections = session.scalar(select(func.count()).select_from(Section)
+                                      .where(Section.version_id == version.id))
+        if has_sections:
+            return False
+        same_report = (parsed.kind == "annual_report"
+                       and (doc.report_year is None or parsed.year in (None, doc.report_year)))
+        stub = any(p in (version.body_text or "") for p in STUB_PHRASES)
+        return same_report or stub or bool(parsed.sections)
+
+    def _fill_from_attachment(self, session: Session, doc: Document, version: Version, capture: Capture,
+                              parsed: ParsedDocument, report: IngestReport) -> None:
+        """The attachment is the report: its text, sections, figures and checks form the version."""
+        if version.source_kind != "html" and version.body_text != parsed.body_text:
+            # The file changed under an unchanged page: a new version, never an overwrite.
+            content_hash = _content_hash(parsed)
+            existing = session.scalar(select(Version).where(Version.document_id == doc.id,
+                                                            Version.content_hash == content_hash))
+            if existing is None:
+                existing = Version(document_id=doc.id, capture_id=capture.id, content_hash=content_hash,
+                                   first_seen_at=capture.fetched_at, last_seen_at=capture.fetched_at,
+                                   title=version.title, claimed_published_at=version.claimed_published_at)
+                session.add(existing)
+                session.flush()
+                report.versions.inserted += 1
+                report.versions_of_known_documents += 1
+            version = existing
+        values = {"body_text": parsed.body_text, "format": parsed.format,
+                  "source_kind": parsed.source_kind or "pdf", "tables_as_images": parsed.tables_as_images}
+        if assign(version, values):
+            report.versions.updated += 1
+        report.sections.add(sync_sections(session, version, parsed.sections))
+        report.figures.add(sync_figures(session, version, parsed.figures))
+        report.checks.add(sync_checks(session, version, parsed.checks))
+        self._refresh_current(session, doc)
+        # The page may not say what the file says: fill only what is unknown.
+        fill: dict[str, object] = {}
+        if parsed.kind == "annual_report" and doc.kind != "annual_report":
+            fill["kind"] = "annual_report"
+        if doc.report_year is None and parsed.year:
+            fill["report_year"] = parsed.year
+        if doc.publisher is None and parsed.publisher:
+            fill["publisher"] = parsed.publisher
+        if doc.unit_id is None and parsed.publisher:
+            portal_id = doc.portal_id or self._portal_id(session, capture)
+            fill["unit_id"] = self._unit_id(session, portal_id, parsed.publisher, None, report)
+        for name, attr in (("index_number", "index_number"), ("doc_number", "doc_number")):
+            if getattr(doc, attr) is None and getattr(parsed, name):
+                fill[attr] = getattr(parsed, name)
+        if assign(doc, {k: v for k, v in fill.items() if v is not None}):
+            report.documents.updated += 1
+
+
+def select_captures(session: Session, *, crawl_run_id: int | None = None, only_pending: bool = True,
+                    since: dt.datetime | None = None, failed_only: bool = False) -> list[int]:
+    """Ids of the document and attachment captures to process, in fetch order."""
+    query = select(Capture.id).where(Capture.role.in_(PROCESSED_ROLES))
+    if crawl_run_id is not None:
+        query = query.where(Capture.crawl_run_id == crawl_run_id)
+    if failed_only:
+        query = query.where(Capture.processing_status == "failed")
+    elif only_pending:
+        query = query.where(or_(Capture.processing_status == "pending", Capture.processing_status.is_(None)))
+    if since is not None:
+        query = query.where(Capture.fetched_at >= since)
+    return list(session.scalars(query.order_by(Capture.fetched_at, Capture.id)))
+
+
+def process_captures(db: Database, rawstore: RawStore, *, crawl_run_id: int | None = None,
+                     only_pending: bool = True, since: dt.datetime | None = None, failed_only: bool = False,
+                     parse: ParseFn | None = None) -> IngestReport:
+    """Parse and store captures; every capture ends parsed, failed (with its reason) or skipped.
+
+    ``only_pending=False`` re-processes every capture (``disclosure reparse``); ``failed_only`` retries
+    the failed ones; ``since`` limits to captures fetched from then on. Idempotent: a second run over
+    the same captures reports 0 changes. With ``crawl_run_id`` the run's ``new_documents`` /
+    ``new_versions`` counters grow by what this batch added.
+    """
+    with db.session() as session:
+        ids = select_captures(session, crawl_run_id=crawl_run_id, only_pending=only_pending, since=since,
+                              failed_only=failed_only)
+    report = _Ingestor(db, rawstore, parse or _default_parser()).run(ids)
+    if crawl_run_id is not None:
+        with db.session() as session:
+            run = session.get(CrawlRun, crawl_run_id)
+            if run is not None:
+                run.new_documents = (run.new_documents or 0) + report.documents.inserted
+                run.new_versions = (run.new_versions or 0) + report.versions_of_known_documents
+    log.info("ingest: %s", report.summary())
+    return report
