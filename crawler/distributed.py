@@ -1,0 +1,147 @@
+"""A shared crawl frontier in Redis (scrapy-redis) so several crawler processes split one portal.
+
+Off by default. Switched on by ``DISCLOSURE_REDIS_URL`` in the environment (``crawler/settings.py`` calls
+:func:`apply_distributed`) or by passing :func:`distributed_settings` to ``run_crawl(settings=...)``. Every
+process that names the same frontier (``DISCLOSURE_FRONTIER``, default ``default``) pops requests from one
+Redis queue and checks one Redis seen-set, so no URL is fetched twice across the processes.
+
+Two changes to stock scrapy-redis make that hold:
+
+- start requests and other ``dont_filter`` requests go through the shared seen-set too (Scrapy marks start
+  requests ``dont_filter``, so every process would otherwise fetch the start pages); only retries (which
+  carry ``retry_times`` in their meta) bypass it;
+- the frontier persists when a process closes (stock scrapy-redis clears it, pulling the queue from under
+  the processes still running), and an idle process stays open while the others are still adding work.
+  Clear a finished frontier with :func:`clear_frontier` before reusing its name.
+
+robots.txt is the one exception: each process reads it itself (Scrapy fetches it outside the scheduler).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from typing import Any
+
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider, NotConfigured
+
+try:  # scrapy-redis and redis are the `scale` extra
+    from scrapy_redis.connection import get_redis, get_redis_from_settings
+    from scrapy_redis.scheduler import Scheduler as _RedisScheduler
+except ImportError:  # pragma: no cover - without the extra the switch stays off
+    _RedisScheduler = object  # type: ignore[assignment,misc]
+    get_redis = get_redis_from_settings = None  # type: ignore[assignment]
+
+KEY_PREFIX = "disclosure:frontier"
+SPIDER_NAME = "portal"
+# An idle process waits this long after the frontier's last activity before it closes.
+DEFAULT_IDLE_GRACE = 8.0
+
+
+def frontier_keys(frontier: str, spider: str = SPIDER_NAME) -> dict[str, str]:
+    """The Redis keys of one frontier: queue, seen-set, last-activity stamp."""
+    base = f"{KEY_PREFIX}:{frontier}:{spider}"
+    return {"queue": f"{base}:requests", "seen": f"{base}:dupefilter", "activity": f"{base}:activity"}
+
+
+def distributed_settings(redis_url: str, frontier: str = "default", idle_grace: float = DEFAULT_IDLE_GRACE
+                         ) -> dict[str, Any]:
+    """Scrapy settings that put the crawl's frontier in Redis (merge them over crawler/settings.py)."""
+    base = f"{KEY_PREFIX}:{frontier}:%(spider)s"
+    return {
+        "SCHEDULER": "crawler.distributed.SharedFrontierScheduler",
+        "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
+        "SCHEDULER_DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
+        "SCHEDULER_QUEUE_CLASS": "scrapy_redis.queue.PriorityQueue",
+        "SCHEDULER_QUEUE_KEY": f"{base}:requests",
+        "SCHEDULER_DUPEFILTER_KEY": f"{base}:dupefilter",
+        "SCHEDULER_PERSIST": True,
+        "SCHEDULER_FLUSH_ON_START": False,
+        "REDIS_URL": redis_url,
+        "DISCLOSURE_FRONTIER": frontier,
+        "DISCLOSURE_FRONTIER_ACTIVITY_KEY": f"{base}:activity",
+        "DISCLOSURE_FRONTIER_IDLE_GRACE": idle_grace,
+        "DISCLOSURE_FRONTIER_EXTENSION": {"crawler.distributed.FrontierKeepAlive": 110},
+    }
+
+
+def apply_distributed(namespace: dict[str, Any], environ: dict[str, str] | None = None) -> bool:
+    """Switch a settings module's namespace to the shared frontier when ``DISCLOSURE_REDIS_URL`` is set."""
+    env = os.environ if environ is None else environ
+    url = env.get("DISCLOSURE_REDIS_URL")
+    if not url:
+        return False
+    values = distributed_settings(url, env.get("DISCLOSURE_FRONTIER", "default"))
+    extension = values.pop("DISCLOSURE_FRONTIER_EXTENSION")
+    namespace.update(values)
+    namespace["EXTENSIONS"] = {**namespace.get("EXTENSIONS", {}), **extension}
+    return True
+
+
+def merge_into(settings: dict[str, Any], base_extensions: dict[str, int] | None = None) -> dict[str, Any]:
+    """``distributed_settings`` output made ready for ``run_crawl(settings=...)`` (extensions merged)."""
+    out = dict(settings)
+    extension = out.pop("DISCLOSURE_FRONTIER_EXTENSION", {})
+    out["EXTENSIONS"] = {**(base_extensions or {}), **extension}
+    return out
+
+
+def clear_frontier(redis_url: str, frontier: str = "default", spider: str = SPIDER_NAME) -> int:
+    """Delete a frontier's queue and seen-set (before a new distributed crawl reuses the name)."""
+    server = get_redis(url=redis_url)
+    return int(server.delete(*frontier_keys(frontier, spider).values()))
+
+
+class SharedFrontierScheduler(_RedisScheduler):  # type: ignore[misc,valid-type]
+    """scrapy-redis scheduler that filters start requests too and stamps the frontier's activity."""
+
+    def open(self, spider):
+        result = super().open(spider)
+        self.activity_key = spider.settings.get("DISCLOSURE_FRONTIER_ACTIVITY_KEY") or (
+            f"{KEY_PREFIX}:default:{spider.name}:activity")
+        return result
+
+    def enqueue_request(self, request):
+        retry = bool(request.meta.get("retry_times"))
+        if not retry and self.df.request_seen(request):
+            self.df.log(request, self.spider)
+            return False
+        if self.stats:
+            self.stats.inc_value("scheduler/enqueued/redis", spider=self.spider)
+        self.queue.push(request)
+        self.server.set(self.activity_key, repr(time.time()))
+        return True
+
+
+class FrontierKeepAlive:
+    """Keeps an idle process open while the shared frontier has work or another process was just active."""
+
+    def __init__(self, crawler):
+        if not crawler.settings.get("REDIS_URL") or get_redis_from_settings is None:
+            raise NotConfigured
+        self.crawler = crawler
+        self.server = get_redis_from_settings(crawler.settings)
+        self.key = crawler.settings.get("DISCLOSURE_FRONTIER_ACTIVITY_KEY")
+        self.grace = crawler.settings.getfloat("DISCLOSURE_FRONTIER_IDLE_GRACE", DEFAULT_IDLE_GRACE)
+        crawler.signals.connect(self.response_received, signal=signals.response_received)
+        crawler.signals.connect(self.spider_idle, signal=signals.spider_idle)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def response_received(self, response, request, spider):
+        self.server.set(self.key, repr(time.time()))
+
+    def spider_idle(self, spider):
+        scheduler = self.crawler.engine._slot.scheduler if self.crawler.engine._slot else None
+        if scheduler is not None and scheduler.has_pending_requests():
+            raise DontCloseSpider("the shared frontier has requests")
+        stamp = self.server.get(self.key)
+        try:
+            last = float(stamp) if stamp is not None else 0.0
+        except ValueError:
+            last = 0.0
+        if time.time() - last < self.grace:
+            raise DontCloseSpider("another process was active on the shared frontier")

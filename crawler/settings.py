@@ -1,0 +1,72 @@
+"""Scrapy settings of the disclosure crawler: polite by default.
+
+``crawler.run`` overrides the politeness values from the configuration (``[politeness]`` in
+disclosure.toml) and sets the ``DISCLOSURE_*`` values; ``scrapy crawl portal -a profile=replica`` from
+the repository root uses these defaults with a database and WARC files under ./data.
+"""
+
+from __future__ import annotations
+
+BOT_NAME = "disclosure"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+# Names the project and a contact URL (crawler.run puts Config.effective_user_agent() here).
+USER_AGENT = "county-disclosure-archive/0.1 (+https://github.com/county-disclosure-archive)"
+ROBOTSTXT_OBEY = True
+
+# Politeness: per-host and per-IP limits (several county sites often share one provincial server).
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+CONCURRENT_REQUESTS_PER_IP = 4
+DOWNLOAD_DELAY = 0.25
+RANDOMIZE_DOWNLOAD_DELAY = True
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 0.5
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 100 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 20 * 1024 * 1024
+
+# Retries with exponential backoff (crawler.middlewares.BackoffRetryMiddleware replaces the stock one).
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+RETRY_BACKOFF_BASE = 0.5
+RETRY_BACKOFF_MAX = 30.0
+
+# Depth-first per column keeps the scheduler queue (and memory) small on big portals.
+DEPTH_PRIORITY = 0
+REDIRECT_MAX_TIMES = 5
+COOKIES_ENABLED = False  # sessions only breed session-id URLs
+TELNETCONSOLE_ENABLED = False
+LOG_LEVEL = "INFO"
+
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.middlewares.BackoffRetryMiddleware": 550,
+    "crawler.middlewares.WafMiddleware": 580,
+    "crawler.middlewares.OriginalHeadersMiddleware": 595,
+    "crawler.middlewares.ConditionalRequestMiddleware": 600,
+}
+ITEM_PIPELINES = {"crawler.pipelines.ArchivePipeline": 300}
+EXTENSIONS = {"crawler.extensions.CrawlRunExtension": 100}
+
+# Archive locations (crawler.run sets them from the configuration).
+DISCLOSURE_DATABASE_URL = "sqlite:///data/archive.sqlite3"
+DISCLOSURE_WARC_DIR = "data/warc"
+DISCLOSURE_RUN_ID = None  # an existing crawl_runs row to use (crawler.run creates it)
+DISCLOSURE_SUMMARY_PATH = None  # where the extension writes the summary JSON for crawler.run
+DISCLOSURE_PROGRESS = None  # None: a progress line only when stdout is a terminal
+DISCLOSURE_WARC_MAX_SIZE = 1024 * 1024 * 1024
+
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+FEED_EXPORT_ENCODING = "utf-8"
+
+# Scale path: a frontier shared by several crawler processes in Redis when DISCLOSURE_REDIS_URL is set
+# (crawler/distributed.py, docs/scheduling.md). Off by default.
+from crawler.distributed import apply_distributed  # noqa: E402
+
+apply_distributed(globals())
