@@ -1,0 +1,1 @@
+"""Search engines behind ``search.api.SearchIndex``; nothing outside ``search/`` imports them."""

@@ -1,0 +1,233 @@
+"""What both engines share: the marker file, the writer lock, prepared documents, filters as AST,
+facet plans and result building. Keeping it here is what stops the engines drifting apart."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import json
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from filelock import FileLock, Timeout
+
+from search.analysis import token_string
+from search.api import FACETS, SearchDocument, SearchHit, SearchQuery
+from search.errors import IndexCorruptError, IndexLockedError, QuerySyntaxError
+from search.query import And, MatchAll, Node, Not, Or, Range, Text, parse_query, positive_texts
+from search.snippets import make_snippet
+
+MARKER = "search-index.json"
+SCHEMA_VERSION = 1
+LOCK_FILE = ".writer.lock"
+
+
+def read_marker(path: Path) -> dict | None:
+    """The marker an index writes on creation ({engine, schema_version}), or None when absent."""
+    try:
+        return json.loads((path / MARKER).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as exc:
+        raise IndexCorruptError(path, f"unreadable {MARKER}: {exc}") from exc
+
+
+def write_marker(path: Path, engine: str) -> None:
+    """Record which engine and schema version built the index at ``path``."""
+    tmp = path / (MARKER + ".tmp")
+    tmp.write_text(json.dumps({"engine": engine, "schema_version": SCHEMA_VERSION}), encoding="utf-8")
+    os.replace(tmp, path / MARKER)
+
+
+def check_marker(path: Path, engine: str, marker: dict) -> None:
+    """Refuse an index built by another engine or schema version."""
+    if marker.get("engine") != engine:
+        raise IndexCorruptError(path, f"it was built by {marker.get('engine')!r}, not {engine!r}")
+    if marker.get("schema_version") != SCHEMA_VERSION:
+        raise IndexCorruptError(path, f"schema version {marker.get('schema_version')} is not "
+                                      f"{SCHEMA_VERSION}")
+
+
+class WriterLock:
+    """The one-writer-at-a-time lock (a lock file next to the index; released when the process dies)."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._lock = FileLock(str(path / LOCK_FILE))
+
+    def acquire(self) -> None:
+        try:
+            self._lock.acquire(timeout=0)
+        except Timeout:
+            raise IndexLockedError(self.path) from None
+
+    def release(self) -> None:
+        if self._lock.is_locked:
+            self._lock.release()
+
+
+def timestamp(value: dt.datetime | dt.date | None) -> int:
+    """Seconds since the epoch of a naive (archive-local) date-time; 0 when unknown."""
+    if value is None:
+        return 0
+    if not isinstance(value, dt.datetime):
+        value = dt.datetime(value.year, value.month, value.day)
+    return calendar.timegm(value.replace(tzinfo=None).timetuple())
+
+
+def from_timestamp(value: int) -> dt.datetime | None:
+    return None if not value else dt.datetime(1970, 1, 1) + dt.timedelta(seconds=value)
+
+
+@dataclass
+class PreparedDocument:
+    """A document ready for any engine: token strings per indexed field and the stored payload."""
+
+    doc: SearchDocument
+    title: str
+    body: str
+    sections: dict[int, str]
+    publisher_names: str  # token string of the name and aliases, runs kept apart
+    published: int
+    payload: str
+
+
+def prepare(doc: SearchDocument) -> PreparedDocument:
+    """Tokenise a document once (the costly part of indexing) and encode what results show."""
+    names = [n for n in [doc.publisher, *doc.publisher_aliases] if n]
+    return PreparedDocument(
+        doc=doc,
+        title=token_string(doc.title or ""),
+        body=token_string(doc.body or ""),
+        sections={n: token_string(t) for n, t in doc.sections.items() if 1 <= n <= 6 and t},
+        # A "|" token between names keeps a phrase from running across two of them.
+        publisher_names=" | ".join(token_string(n) for n in names),
+        published=timestamp(doc.published_at),
+        payload=encode_payload(doc),
+    )
+
+
+def encode_payload(doc: SearchDocument) -> str:
+    """JSON of the document; a section that is a slice of the body is stored as its offsets."""
+    sections = []
+    for number, text in sorted(doc.sections.items()):
+        start = doc.body.find(text) if text else -1
+        sections.append([number, start, len(text)] if start >= 0 else [number, text])
+    return json.dumps({
+        "id": doc.document_id, "title": doc.title, "body": doc.body, "sections": sections,
+        "publisher": doc.publisher, "aliases": doc.publisher_aliases, "year": doc.report_year,
+        "kind": doc.kind, "published_at": doc.published_at.isoformat() if doc.published_at else None,
+        "portal": doc.portal, "url": doc.url, "version_id": doc.version_id,
+        "capture_id": doc.capture_id, "removed": doc.removed,
+    }, ensure_ascii=False)
+
+
+def decode_payload(data: str) -> SearchDocument:
+    """The SearchDocument an :func:`encode_payload` string describes."""
+    p = json.loads(data)
+    body = p["body"]
+    sections = {}
+    for item in p["sections"]:
+        sections[item[0]] = body[item[1]: item[1] + item[2]] if len(item) == 3 else item[1]
+    return SearchDocument(
+        document_id=p["id"], title=p["title"], body=body, sections=sections, publisher=p["publisher"],
+        publisher_aliases=p["aliases"], report_year=p["year"], kind=p["kind"],
+        published_at=dt.datetime.fromisoformat(p["published_at"]) if p["published_at"] else None,
+        portal=p["portal"], url=p["url"], version_id=p["version_id"], capture_id=p["capture_id"],
+        removed=p["removed"],
+    )
+
+
+def _values(value: str | Sequence[str] | None) -> list[str]:
+    if value is None:
+        return []
+    return [value] if isinstance(value, str) else [v for v in value if v]
+
+
+def _restrict_to_section(node: Node, section: int) -> Node:
+    if isinstance(node, Text) and node.field is None:
+        return replace(node, field=f"section{section}")
+    if isinstance(node, And):
+        return And(tuple(_restrict_to_section(c, section) for c in node.children))
+    if isinstance(node, Or):
+        return Or(tuple(_restrict_to_section(c, section) for c in node.children))
+    if isinstance(node, Not):
+        return Not(_restrict_to_section(node.child, section))
+    return node
+
+
+def _end_of(value: dt.date | dt.datetime) -> dt.datetime:
+    if isinstance(value, dt.datetime):
+        return value
+    return dt.datetime(value.year, value.month, value.day) + dt.timedelta(days=1) - dt.timedelta(seconds=1)
+
+
+@dataclass
+class QueryPlan:
+    """The parsed text query plus one AST filter per facet-able dimension."""
+
+    text: Node
+    filters: dict[str, Node]  # year | publisher | kind | portal | date → filter
+    needles: list[str]
+
+    def main(self) -> Node:
+        return self.combined(exclude=None)
+
+    def combined(self, exclude: str | None) -> Node:
+        parts = [self.text] + [f for name, f in self.filters.items() if name != exclude]
+        parts = [p for p in parts if not isinstance(p, MatchAll)]
+        if not parts:
+            return MatchAll()
+        return parts[0] if len(parts) == 1 else And(tuple(parts))
+
+    def facet_groups(self) -> list[tuple[Node, list[str]]]:
+        """Which queries compute which facets: each facet counts under every filter but its own."""
+        shared = [f for f in FACETS if f not in self.filters]
+        groups = [(self.main(), shared)] if shared else []
+        groups += [(self.combined(exclude=f), [f]) for f in FACETS if f in self.filters]
+        return groups
+
+
+def plan(q: SearchQuery) -> QueryPlan:
+    """Parse the text once and express the filters of ``q`` in the same AST."""
+    if q.section is not None and not 1 <= q.section <= 6:
+        raise QuerySyntaxError(f"section must be 1–6, not {q.section}", q.text, 0)
+    if q.limit < 1 or q.page < 1:
+        raise QuerySyntaxError("limit and page must be at least 1", q.text, 0)
+    text = parse_query(q.text or "")
+    if q.section is not None:
+        text = _restrict_to_section(text, q.section)
+    filters: dict[str, Node] = {}
+    if q.year_from is not None or q.year_to is not None:
+        filters["year"] = Range("year", q.year_from, q.year_to, True, True, 0)
+    if q.date_from is not None or q.date_to is not None:
+        lo = q.date_from if isinstance(q.date_from, dt.datetime) or q.date_from is None else \
+            dt.datetime(q.date_from.year, q.date_from.month, q.date_from.day)
+        filters["date"] = Range("date", lo, _end_of(q.date_to) if q.date_to else None, True, True, 0)
+    for name, value in (("publisher", q.publisher), ("kind", q.kind), ("portal", q.portal)):
+        values = _values(value)
+        if values:
+            nodes = tuple(Text(v, name, name == "publisher", 0) for v in values)
+            filters[name] = nodes[0] if len(nodes) == 1 else Or(nodes)
+    return QueryPlan(text, filters, [t.text for t in positive_texts(text)
+                                     if t.field not in ("kind", "portal", "publisher")])
+
+
+def sorted_facet(counts: dict[str, int]) -> list[tuple[str, int]]:
+    """Facet values, most frequent first, ties by value (years newest first)."""
+    return sorted(((k, v) for k, v in counts.items() if v > 0), key=lambda kv: (-kv[1], _neg(kv[0])))
+
+
+def _neg(value: str) -> tuple:
+    return (0, -int(value)) if value.isdigit() else (1, value)
+
+
+def build_hit(doc: SearchDocument, score: float, needles: list[str]) -> SearchHit:
+    """A result row with its highlighted snippet."""
+    return SearchHit(
+        document_id=doc.document_id, title=doc.title, publisher=doc.publisher, year=doc.report_year,
+        published_at=doc.published_at, url=doc.url, snippet=make_snippet(doc.body or doc.title, needles),
+        score=float(score), removed=doc.removed, version_id=doc.version_id, capture_id=doc.capture_id,
+    )

@@ -1,0 +1,283 @@
+"""The default engine: tantivy (Rust, embedded), pre-tokenised bigram fields, fast fields for facets."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from pathlib import Path
+
+import tantivy
+
+from search.analysis import query_tokens
+from search.api import SearchDocument, SearchQuery, SearchResult
+from search.engines.common import (
+    PreparedDocument,
+    QueryPlan,
+    WriterLock,
+    build_hit,
+    check_marker,
+    decode_payload,
+    plan,
+    prepare,
+    read_marker,
+    sorted_facet,
+    timestamp,
+    write_marker,
+)
+from search.errors import IndexCorruptError, IndexMissingError
+from search.query import TEXT_FIELDS, And, MatchAll, Node, Not, Or, Range, Text
+
+log = logging.getLogger(__name__)
+
+ENGINE = "tantivy"
+TITLE_BOOST = 2.0
+_MUST, _SHOULD, _MUST_NOT = tantivy.Occur.Must, tantivy.Occur.Should, tantivy.Occur.MustNot
+_FACET_FIELDS = {"year": "year", "publisher": "publisher", "kind": "kind"}
+
+
+def _schema() -> tantivy.Schema:
+    sb = tantivy.SchemaBuilder()
+    sb.add_integer_field("document_id", indexed=True, fast=True)
+    # Token strings from search.analysis; the built-in whitespace tokenizer keeps them as they are,
+    # with consecutive positions, which phrase queries need.
+    for name in (*TEXT_FIELDS, "publisher_names"):
+        sb.add_text_field(name, tokenizer_name="whitespace", index_option="position")
+    for name in ("publisher", "kind", "portal"):
+        sb.add_text_field(name, tokenizer_name="raw", fast=True, index_option="basic")
+    sb.add_integer_field("year", indexed=True, fast=True)
+    sb.add_integer_field("published", indexed=True, fast=True)
+    sb.add_bytes_field("payload", stored=True)
+    return sb.build()
+
+
+class TantivyIndex:
+    """A tantivy index directory (see search.api.SearchIndex)."""
+
+    engine = ENGINE
+
+    def __init__(self, path: Path, *, create: bool = False, writer: bool = False):
+        self.path = path
+        self.schema = _schema()
+        self._writer: tantivy.IndexWriter | None = None
+        self._lock: WriterLock | None = None
+        self._meta_mtime = 0.0
+        marker = read_marker(path) if path.is_dir() else None
+        if marker is None:
+            if not create:
+                raise IndexMissingError(path)
+            path.mkdir(parents=True, exist_ok=True)
+        else:
+            check_marker(path, ENGINE, marker)
+        if writer:
+            self._lock = WriterLock(path)
+            self._lock.acquire()
+        try:
+            self.index = tantivy.Index(self.schema, path=str(path), reuse=True)
+            if marker is None:
+                write_marker(path, ENGINE)
+            self.index.reload()
+            if writer:
+                self._writer = self.index.writer(heap_size=256_000_000, num_threads=0)
+        except (OSError, ValueError) as exc:
+            self.close()
+            raise IndexCorruptError(path, str(exc).splitlines()[0] if str(exc) else type(exc).__name__) \
+                from exc
+        self._meta_mtime = self._mtime()
+
+    # -- writing -------------------------------------------------------------------------------
+
+    def _need_writer(self) -> tantivy.IndexWriter:
+        if self._writer is None:
+            raise RuntimeError("index opened read-only: open_index(..., writer=True) to change it")
+        return self._writer
+
+    def _to_tantivy(self, p: PreparedDocument) -> tantivy.Document:
+        d = p.doc
+        doc = tantivy.Document()
+        doc.add_integer("document_id", d.document_id)
+        doc.add_text("title", p.title)
+        doc.add_text("body", p.body)
+        for number, tokens in p.sections.items():
+            doc.add_text(f"section{number}", tokens)
+        doc.add_text("publisher_names", p.publisher_names)
+        if d.publisher:
+            doc.add_text("publisher", d.publisher)
+        doc.add_text("kind", d.kind)
+        if d.portal:
+            doc.add_text("portal", d.portal)
+        if d.report_year is not None:
+            doc.add_integer("year", d.report_year)
+        doc.add_integer("published", p.published)
+        doc.add_bytes("payload", p.payload.encode("utf-8"))
+        return doc
+
+    def add(self, docs: Iterable[SearchDocument]) -> int:
+        writer = self._need_writer()
+        n = 0
+        for d in docs:
+            writer.delete_documents_by_term("document_id", d.document_id)
+            writer.add_document(self._to_tantivy(prepare(d)))
+            n += 1
+        return n
+
+    def remove(self, ids: Iterable[int]) -> None:
+        writer = self._need_writer()
+        for i in ids:
+            writer.delete_documents_by_term("document_id", int(i))
+
+    def mark_removed(self, ids: Iterable[int]) -> int:
+        docs = []
+        for doc in self._stored(ids):
+            doc.removed = True
+            docs.append(doc)
+        return self.add(docs)
+
+    def commit(self) -> None:
+        if self._writer is not None:
+            self._writer.commit()
+            self._writer.wait_merging_threads()
+            self._writer = self.index.writer(heap_size=256_000_000, num_threads=0)
+        self.index.reload()
+        self._meta_mtime = self._mtime()
+
+    def close(self) -> None:
+        if self._writer is not None:
+            self._writer.rollback()
+            self._writer = None
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def _mtime(self) -> float:
+        try:
+            return (self.path / "meta.json").stat().st_mtime
+        except OSError:
+            return 0.0
+
+    def _searcher(self) -> tantivy.Searcher:
+        # Another process may have committed: reload when meta.json changed.
+        mtime = self._mtime()
+        if mtime != self._meta_mtime:
+            self.index.reload()
+            self._meta_mtime = mtime
+        return self.index.searcher()
+
+    def _stored(self, ids: Iterable[int]) -> list[SearchDocument]:
+        searcher = self._searcher()
+        out = []
+        for i in ids:
+            hits = searcher.search(tantivy.Query.term_query(self.schema, "document_id", int(i)), 1).hits
+            if hits:
+                out.append(decode_payload(bytes(searcher.doc(hits[0][1])["payload"][0]).decode("utf-8")))
+        return out
+
+    def get(self, document_id: int) -> SearchDocument | None:
+        """The stored document with this id, or None."""
+        found = self._stored([document_id])
+        return found[0] if found else None
+
+    def count(self) -> int:
+        return self._searcher().num_docs
+
+    def document_ids(self) -> set[int]:
+        searcher = self._searcher()
+        n = searcher.num_docs
+        if not n:
+            return set()
+        hits = searcher.search(tantivy.Query.all_query(), n, count=False).hits
+        return set(searcher.fast_field_values("document_id", [a for _, a in hits]))
+
+    def search(self, q: SearchQuery) -> SearchResult:
+        p = plan(q)
+        searcher = self._searcher()
+        query = self._translate(p.main())
+        offset = (q.page - 1) * q.limit
+        if q.sort == "date":
+            res = searcher.search(query, q.limit, count=True, order_by_field="published", offset=offset,
+                                  order=tantivy.Order.Desc)
+            scored = [(0.0, addr) for _, addr in res.hits]
+        else:
+            res = searcher.search(query, q.limit, count=True, offset=offset)
+            scored = res.hits
+        hits = []
+        for score, addr in scored:
+            doc = decode_payload(bytes(searcher.doc(addr)["payload"][0]).decode("utf-8"))
+            hits.append(build_hit(doc, score, p.needles))
+        facets = self._facets(searcher, p) if q.facets else {}
+        return SearchResult(total=res.count or 0, facets=facets, hits=hits)
+
+    def _facets(self, searcher: tantivy.Searcher, p: QueryPlan) -> dict[str, list[tuple[str, int]]]:
+        out: dict[str, list[tuple[str, int]]] = {}
+        for node, names in p.facet_groups():
+            aggs = {n: {"terms": {"field": _FACET_FIELDS[n], "size": 10_000}} for n in names}
+            result = searcher.aggregate(self._translate(node), aggs)
+            for n in names:
+                counts = {}
+                for b in result.get(n, {}).get("buckets", []):
+                    key = b["key"]
+                    counts[str(int(key)) if isinstance(key, float) else str(key)] = int(b["doc_count"])
+                out[n] = sorted_facet(counts)
+        return out
+
+    # -- query translation ---------------------------------------------------------------------
+
+    def _translate(self, node: Node) -> tantivy.Query:
+        if isinstance(node, MatchAll):
+            return tantivy.Query.all_query()
+        if isinstance(node, Text):
+            return self._text(node)
+        if isinstance(node, Range):
+            return self._range(node)
+        if isinstance(node, Not):
+            return tantivy.Query.boolean_query([(_MUST, tantivy.Query.all_query()),
+                                                (_MUST_NOT, self._translate(node.child))])
+        if isinstance(node, And):
+            clauses = [(_MUST_NOT, self._translate(c.child)) if isinstance(c, Not)
+                       else (_MUST, self._translate(c)) for c in node.children]
+            if all(occ == _MUST_NOT for occ, _ in clauses):
+                clauses.append((_MUST, tantivy.Query.all_query()))
+            return tantivy.Query.boolean_query(clauses)
+        if isinstance(node, Or):
+            return tantivy.Query.boolean_query([(_SHOULD, self._translate(c)) for c in node.children])
+        raise TypeError(f"unknown query node {node!r}")
+
+    def _text(self, node: Text) -> tantivy.Query:
+        if node.field in ("kind", "portal"):
+            return tantivy.Query.term_query(self.schema, node.field, node.text)
+        if node.field == "publisher":
+            return self._run("publisher_names", node.text)
+        if node.field is None:
+            return tantivy.Query.boolean_query([
+                (_SHOULD, tantivy.Query.boost_query(self._run("title", node.text), TITLE_BOOST)),
+                (_SHOULD, self._run("body", node.text)),
+            ])
+        return self._run(node.field, node.text)
+
+    def _run(self, field: str, text: str) -> tantivy.Query:
+        """Documents whose ``field`` holds ``text`` as a run (see search.analysis)."""
+        qt = query_tokens(text)
+        words = list(qt.tokens)
+        if not words:
+            return tantivy.Query.empty_query()
+        if qt.prefix:
+            # The last character may start a longer bigram in the document: match it as a prefix.
+            if len(words) == 1:
+                return tantivy.Query.regex_query(self.schema, field, f"{words[0]}.?")
+            return tantivy.Query.regex_phrase_query(self.schema, field, words[:-1] + [f"{words[-1]}.?"])
+        if len(words) == 1:
+            return tantivy.Query.term_query(self.schema, field, words[0], index_option="freq")
+        return tantivy.Query.phrase_query(self.schema, field, words)
+
+    def _range(self, node: Range) -> tantivy.Query:
+        if node.field == "year":
+            return tantivy.Query.range_query(self.schema, "year", tantivy.FieldType.Integer, node.lo, node.hi,
+                                             node.incl_lo, node.incl_hi)
+        lo = timestamp(node.lo) if node.lo is not None else 1
+        hi = None
+        if node.hi is not None:
+            # A bare date as upper bound means the whole of that day.
+            hi = timestamp(node.hi) + (0 if hasattr(node.hi, "hour") else 86399)
+        return tantivy.Query.range_query(self.schema, "published", tantivy.FieldType.Integer, lo, hi,
+                                         node.incl_lo or node.lo is None, node.incl_hi or hi is None)
