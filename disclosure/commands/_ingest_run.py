@@ -1,0 +1,27 @@
+"""What ``disclosure ingest`` and ``disclosure reparse`` share: run the ingest and report it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+
+import click
+
+from disclosure.cli import EXIT_FAILED, AppContext
+
+
+def run_ingest(app: AppContext, *, only_pending: bool, failed_only: bool = False,
+               since: dt.datetime | None = None, crawl_run_id: int | None = None, strict: bool = False) -> None:
+    """Process captures from the raw archive (no network) and print the one-line summary."""
+    from archive.ingest import process_captures
+    from archive.rawstore import RawStore
+
+    db = app.database()
+    with RawStore(app.config.warc_dir) as rawstore:
+        report = process_captures(db, rawstore, crawl_run_id=crawl_run_id, only_pending=only_pending,
+                                  since=since, failed_only=failed_only)
+    click.echo(report.summary())
+    for problem in report.failed:
+        click.echo(f"failed: capture {problem.capture_id} {problem.url}: {problem.reason}", err=True)
+    if strict and report.failed:
+        sys.exit(EXIT_FAILED)
