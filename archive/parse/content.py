@@ -1,0 +1,211 @@
+"""Main content of an HTML page: the article body without navigation, header, footer, breadcrumbs and widgets.
+
+Known containers first (TRS: ``.TRS_Editor``, ``#zoom``, ``.article-content``; Hanweb: ``#zoom``,
+``.bt_content``, ``#barrierfree_container`` …), else a text-density walk: descend from ``<body>`` into the child
+that holds most of the non-link text. The body text is normalised (one line per block, spaces collapsed,
+visitor counters dropped) and hashed: navigation or counter changes do not change ``content_hash``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urljoin, urlsplit
+
+from bs4 import BeautifulSoup, NavigableString, Tag
+
+from archive.parse.model import ParsedLink
+from archive.parse.sections import Block
+from archive.parse.tables import Grid, cell_text, table_to_grid
+from archive.parse.textutil import squash
+
+CONTAINER_SELECTORS = [
+    ".TRS_Editor", ".trs_editor_view", ".TRS_UEDITOR", "#zoom", "#UCAP-CONTENT", ".bt_content", "#barrierfree_container .bt_content",
+    ".article-content", ".article_content", "#article-content", ".art_con", ".artCon", "#content_text",
+    ".view.TRS_UEDITOR", ".pages_content", ".content_text", "#js_content", ".xxgk_content", "#Zoom", ".zw",
+    ".wenzhang", "#fontzoom", ".news_content", ".detail-content", ".content-text", "article", "#barrierfree_container",
+]
+_NOISE = re.compile(r"(?:^|[\s_-])(nav|navbar|menu|footer|foot|header|top-bar|breadcrumb|crumb|bread|position|location|"
+                    r"share|bdshare|print|sidebar|side|copyright|toolbar|related|xgwz|fenxiang|dyzs|wzdy)(?:$|[\s_-])",
+                    re.I)
+_DROP_TAGS = ["script", "style", "noscript", "iframe", "nav", "header", "footer", "aside", "form", "button",
+              "select", "input", "template", "svg", "object", "embed"]
+_COUNTER = re.compile(r"(?:浏览次数|访问次数|阅读次数|点击数|点击量|浏览量|访问量|阅读量|【字体|字号[:：]|打印本页|关闭窗口|"
+                      r"分享到)")
+_BLOCK = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "section", "article", "blockquote", "pre",
+          "dd", "dt", "ul", "ol", "center", "address", "figure", "figcaption", "main", "body"}
+FILE_KINDS = {"pdf", "doc", "docx", "wps", "xls", "xlsx", "et", "ofd", "rtf", "zip", "rar", "txt", "ppt", "pptx"}
+MAX_BLOCKS = 20000
+
+
+@dataclass
+class Content:
+    """The main content of a page."""
+
+    container: Tag | None
+    blocks: list[Block] = field(default_factory=list)
+    grids: list[Grid] = field(default_factory=list)
+    links: list[ParsedLink] = field(default_factory=list)
+    body_text: str = ""
+    content_hash: str = ""
+    images: int = 0  # images in the content
+    method: str = ""  # selector that found the container, or "density"
+
+
+def normalise_body(text: str) -> str:
+    """Body text normalised for hashing: blank lines, spacing and visitor counters removed."""
+    lines = []
+    for line in text.splitlines():
+        line = squash(line)
+        if not line or (_COUNTER.search(line) and len(line) < 80):
+            continue
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def content_hash(body_text: str) -> str:
+    """sha256 (hex) of the normalised body text."""
+    return hashlib.sha256(normalise_body(body_text).encode("utf-8")).hexdigest()
+
+
+def _is_noise(tag: Tag) -> bool:
+    if tag.attrs is None:
+        return False
+    names = " ".join([*tag.get("class", []), str(tag.get("id", ""))])
+    return bool(names and _NOISE.search(names))
+
+
+def _strip_noise(root: Tag) -> None:
+    for tag in root.find_all(_DROP_TAGS):
+        tag.decompose()
+    for tag in root.find_all(True):
+        if getattr(tag, "decomposed", False):
+            continue
+        if tag.attrs is not None and _is_noise(tag) and not tag.find("table"):
+            tag.decompose()
+
+
+def _text_len(tag: Tag) -> int:
+    total = len(squash(tag.get_text(" ")))
+    links = sum(len(squash(a.get_text(" "))) for a in tag.find_all("a"))
+    return max(0, total - links)
+
+
+def _by_density(body: Tag) -> Tag:
+    node = body
+    for _ in range(40):
+        own = _text_len(node)
+        if own == 0:
+            return node
+        children = [c for c in node.find_all(True, recursive=False) if c.name not in ("a", "span", "br", "img")]
+        best = max(children, key=_text_len, default=None)
+        if best is None or _text_len(best) < 0.6 * own or best.name in ("table", "tbody", "tr", "p"):
+            return node
+        node = best
+    return node
+
+
+def find_container(soup: BeautifulSoup) -> tuple[Tag | None, str]:
+    """The element holding the article body, and how it was found."""
+    for sel in CONTAINER_SELECTORS:
+        try:
+            found = soup.select(sel)
+        except Exception:  # a selector the soup cannot evaluate: skip it
+            continue
+        found = [f for f in found if _text_len(f) > 20 or f.find("table") or f.find("img")]
+        if found:
+            best = max(found, key=_text_len)
+            return best, sel
+    body = soup.body or soup
+    return _by_density(body), "density"
+
+
+def file_kind(href: str) -> str | None:
+    """The attachment kind a link's extension names (pdf, doc, docx, wps, xls, xlsx, et, ofd …)."""
+    path = urlsplit(href).path.lower()
+    ext = path.rsplit(".", 1)[-1] if "." in path.rsplit("/", 1)[-1] else ""
+    return ext if ext in FILE_KINDS else None
+
+
+def _walk(node: Tag, blocks: list[Block], grids: list[Grid], buf: list[str], bold: list[bool]) -> None:
+    def flush() -> None:
+        text = squash("".join(buf))
+        if text:
+            blocks.append(Block(text, heading_hint=bool(bold) and all(bold)))
+        buf.clear()
+        bold.clear()
+
+    for child in node.children:
+        if len(blocks) > MAX_BLOCKS:
+            return
+        if isinstance(child, NavigableString):
+            if child.__class__.__name__ in ("Comment", "Doctype", "CData", "ProcessingInstruction"):
+                continue
+            s = str(child)
+            if s.strip():
+                buf.append(s)
+                parent_names = {p.name for p in child.parents if p is not None}
+                bold.append(bool(parent_names & {"strong", "b", "h1", "h2", "h3", "h4", "h5", "h6"}))
+            elif buf:
+                buf.append(" ")
+            continue
+        if not isinstance(child, Tag):
+            continue
+        if child.name == "table":
+            flush()
+            grid = table_to_grid(child)
+            grids.append(grid)
+            for row in grid.rows:
+                last = None
+                for cell in row:
+                    if cell.origin != last and cell.text:
+                        blocks.append(Block(cell.text, in_table=True))
+                    last = cell.origin
+            continue
+        if child.name == "br":
+            flush()
+            continue
+        if child.name in _BLOCK or child.name.startswith("h") and len(child.name) == 2:
+            flush()
+            _walk(child, blocks, grids, buf, bold)
+            flush()
+        else:
+            _walk(child, blocks, grids, buf, bold)
+
+
+def extract_content(soup: BeautifulSoup, base_url: str | None = None) -> Content:
+    """Find the main content of a parsed page and read its blocks, tables, links and body text."""
+    for tag in soup.find_all(["script", "style", "noscript", "template"]):
+        tag.decompose()
+    container, method = find_container(soup)
+    out = Content(container=container, method=method)
+    if container is None:
+        return out
+    _strip_noise(container)
+    _walk(container, out.blocks, out.grids, [], [])
+    for a in container.find_all("a", href=True):
+        href = str(a["href"]).strip()
+        if not href or href.startswith(("javascript:", "#", "mailto:")):
+            continue
+        url = urljoin(base_url, href) if base_url else href
+        text = squash(a.get_text(" ")) or squash(str(a.get("title", "")))
+        out.links.append(ParsedLink(url=url, text=text, file_kind=file_kind(href)))
+    out.images = len(container.find_all("img"))
+    lines: list[str] = []
+    for b in out.blocks:
+        lines.append(b.text)
+    out.body_text = normalise_body("\n".join(lines))
+    out.content_hash = content_hash(out.body_text)
+    return out
+
+
+def page_lines(soup_or_tag: Tag) -> list[str]:
+    """Visible text lines of a whole page or element (for metadata outside the main content)."""
+    blocks: list[Block] = []
+    _walk(soup_or_tag, blocks, [], [], [])
+    return [b.text for b in blocks]
+
+
+__all__ = ["Content", "cell_text", "content_hash", "extract_content", "file_kind", "find_container",
+           "normalise_body", "page_lines"]

@@ -1,0 +1,301 @@
+"""The parse pipeline behind :func:`archive.parse.parse_document`: sniff, read, then assemble the result."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from dataclasses import dataclass, field
+
+from bs4 import BeautifulSoup
+
+from archive.parse import metadata as md
+from archive.parse.attachments import (
+    MAX_INPUT_BYTES,
+    Extracted,
+    read_doc,
+    read_docx,
+    read_pdf,
+    read_rtf,
+    read_xls,
+    read_xlsx,
+    text_blocks,
+)
+from archive.parse.checks import run_checks
+from archive.parse.content import content_hash, extract_content, normalise_body, page_lines
+from archive.parse.encoding import decode_bytes
+from archive.parse.errors import ParseError
+from archive.parse.figures import Row, extract_figures, local_figures, rows_from_grid
+from archive.parse.flattened import text_to_rows
+from archive.parse.model import ParsedDocument, ParsedLink
+from archive.parse.sections import Block, find_sections
+from archive.parse.stated import stated_figures
+from archive.parse.textutil import parse_date, squash
+
+log = logging.getLogger(__name__)
+
+MAX_HTML_BYTES = 16 * 1024 * 1024
+_HTML_HINT = re.compile(rb"<\s*(?:!doctype\s+html|html|head|body|meta|div|p|table|title)\b", re.I)
+_EXT_KIND = {"htm": "html", "html": "html", "shtml": "html", "jhtml": "html", "jsp": "html", "php": "html",
+             "asp": "html", "aspx": "html", "txt": "txt", "pdf": "pdf", "docx": "docx", "doc": "doc", "wps": "doc",
+             "xls": "xls", "et": "xls", "xlsx": "xlsx", "rtf": "rtf"}
+
+
+def _ext(filename: str | None, url: str | None) -> str | None:
+    for name in (filename, url):
+        if name:
+            tail = name.split("?", 1)[0].rsplit("/", 1)[-1]
+            if "." in tail:
+                return tail.rsplit(".", 1)[-1].lower()
+    return None
+
+
+def _is_text(head: bytes) -> bool:
+    if not head:
+        return True
+    controls = sum(1 for b in head if b < 9 or 13 < b < 32 and b != 27)
+    return controls <= len(head) * 0.01
+
+
+def sniff_kind(data: bytes, content_type: str | None = None, filename: str | None = None,
+               url: str | None = None) -> str:
+    """html | txt | pdf | docx | xlsx | doc | xls | rtf — or raise :class:`ParseError` for other binaries."""
+    head = data[:8192]
+    if head.lstrip()[:5] == b"%PDF-" or b"%PDF-" in head[:1024]:
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        import zipfile
+
+        from archive.parse.attachments import check_zip
+
+        zf: zipfile.ZipFile = check_zip(data)
+        names = set(zf.namelist())
+        if "word/document.xml" in names:
+            return "docx"
+        if "xl/workbook.xml" in names:
+            return "xlsx"
+        if "OFD.xml" in names or any(n.lower().endswith("ofd.xml") for n in names):
+            raise ParseError("OFD documents are not supported")
+        raise ParseError("unsupported zip container (not DOCX/XLSX)")
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        import olefile
+
+        try:
+            ole = olefile.OleFileIO(data)
+            streams = {"/".join(s) for s in ole.listdir()}
+            ole.close()
+        except Exception as exc:
+            raise ParseError(f"unreadable OLE file: {exc}") from exc
+        if "WordDocument" in streams:
+            return "doc"
+        if "Workbook" in streams or "Book" in streams:
+            return "xls"
+        raise ParseError("unsupported OLE file (neither Word nor Excel)")
+    if head.lstrip().startswith(b"{\\rtf"):
+        return "rtf"
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or _is_text(head[:65536]):
+        ext = _ext(filename, url)
+        ctype = (content_type or "").lower()
+        if "html" in ctype or "xml" in ctype or _HTML_HINT.search(head):
+            return "html"
+        if ext in ("htm", "html", "shtml", "jhtml") and b"<" in head:
+            return "html"
+        return "txt"
+    raise ParseError("unsupported binary file")
+
+
+@dataclass
+class _Source:
+    """What a reader hands to the assembly step."""
+
+    source_kind: str
+    blocks: list[Block]
+    tables: list[list[Row]]
+    text: str  # body text (for flattened tables and stated figures)
+    page_lines: list[str]  # lines of the whole page/file (metadata outside the body)
+    meta: dict[str, str] = field(default_factory=dict)
+    title_candidates: list[str] = field(default_factory=list)
+    links: list[ParsedLink] = field(default_factory=list)
+    image_tables: bool = False
+    images: int = 0
+    body_text: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def _html_source(data: bytes, url: str | None, content_type: str | None) -> _Source:
+    if len(data) > MAX_HTML_BYTES:
+        raise ParseError(f"HTML page too large ({len(data)} bytes)")
+    decoded = decode_bytes(data, content_type)
+    try:
+        soup = BeautifulSoup(decoded.text, "lxml")
+    except Exception as exc:  # lxml copes with almost anything; this is the rare hard failure
+        raise ParseError(f"unparseable HTML: {exc}") from exc
+    pairs = []
+    for m in soup.find_all("meta"):
+        name = m.get("name") or m.get("property") or m.get("itemprop")
+        if name and m.get("content") is not None:
+            pairs.append((str(name), str(m.get("content"))))
+    meta = md.meta_tags(pairs)
+    titles: list[str] = []
+    if soup.title and soup.title.string:
+        titles.append(squash(soup.title.get_text(" ")))
+    headline = None
+    for sel in ("h1", ".title", ".article-title", ".art_title", ".bt", ".tit", "h2", ".xxgk_title", "#title",
+                ".news_title"):
+        try:
+            found = soup.select_one(sel)
+        except Exception:
+            continue
+        if found is not None:
+            text = squash(found.get_text(" "))
+            if 4 <= len(text) <= 120:
+                headline = text
+                break
+    for tag in soup.find_all(["script", "style", "noscript", "template"]):
+        tag.decompose()
+    lines = page_lines(soup.body or soup)
+    content = extract_content(soup, url)
+    warnings = [] if decoded.reason in ("declared", "bom") else [f"encoding chosen by {decoded.reason}: "
+                                                                  f"{decoded.encoding}"]
+    src = _Source("html", content.blocks, [rows_from_grid(g) for g in content.grids],
+                  "\n".join(b.text if not b.in_table else "" for b in content.blocks), lines, meta,
+                  [headline] if headline else [], content.links,
+                  image_tables=any(g.has_images for g in content.grids), images=content.images,
+                  body_text=content.body_text, warnings=warnings)
+    src.title_candidates += titles
+    # tables pasted as text inside the body ("规章 | 0 | 0 | 0")
+    src.text = "\n".join(b.text for b in content.blocks if not b.in_table)
+    return src
+
+
+def _text_source(data: bytes, content_type: str | None) -> _Source:
+    decoded = decode_bytes(data, content_type)
+    text = decoded.text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    if lines and lines[0].startswith("SOURCE:"):  # the domain samples' first line names the page address
+        lines = lines[1:]
+        text = "\n".join(lines)
+    return _Source("txt", text_blocks(text), [], text, lines)
+
+
+def _file_source(ex: Extracted) -> _Source:
+    lines = ex.text.splitlines()
+    return _Source(ex.source_kind, ex.blocks, ex.tables, ex.text, lines, images=ex.images, warnings=ex.warnings)
+
+
+def _choose_title(src: _Source, fields: dict[str, str]) -> str | None:
+    candidates = [fields.get("ArticleTitle"), fields.get("名称"), fields.get("标题"), fields.get("信息名称"),
+                  *src.title_candidates]
+    for cand in candidates:
+        if cand and len(cand) >= 4:
+            if cand in src.title_candidates and src.source_kind == "html" and cand == src.title_candidates[-1]:
+                # <title>: drop the site name suffix ("…报告_青山县人民政府")
+                parts = [p for p in re.split(r"\s*(?:_|——|-{1,2}|\||｜)\s*", cand) if p]
+                cand = max(parts, key=lambda p: (bool(re.search(r"报告|通知|公告", p)), len(p))) if parts else cand
+            return squash(cand)
+    return md.text_title(src.page_lines)
+
+
+def _assemble(src: _Source, url: str | None, column_kind: str | None, unit_hint: str | None) -> ParsedDocument:
+    doc = ParsedDocument(source_kind=src.source_kind, links=src.links, warnings=list(src.warnings))
+    head_lines = src.page_lines[:200]
+    fields: dict[str, str] = dict(src.meta)
+    catalog = md.catalog_fields(head_lines)
+    fields.update({k: v for k, v in catalog.items() if k not in fields})
+    visible = md.visible_line(head_lines)
+    fields.update({k: v for k, v in visible.items() if k not in fields})
+    doc.meta = fields
+    doc.title = _choose_title(src, fields)
+    doc.index_number = md.index_number(fields, src.text)
+    doc.doc_number = md.doc_number(fields)
+
+    # publication date, in the documented order of trust
+    for source, value in (("meta_tag", parse_date(fields.get("PubDate"))),
+                          ("visible_line", parse_date(visible.get("发布时间"))),
+                          ("catalog_block", md.catalog_date(catalog)),
+                          ("url", md.url_date(url))):
+        if value is not None:
+            doc.published_at, doc.published_at_source = value, source
+            break
+
+    doc.sections = find_sections(src.blocks)
+    table_rows = [row for rows in src.tables for row in rows]
+    from_tables = extract_figures(table_rows) if table_rows else None
+    from_text = extract_figures(text_to_rows(src.text)) if src.text else None
+    best = max((r for r in (from_tables, from_text) if r is not None), key=lambda r: len(r.figures), default=None)
+    figures = list(best.figures) if best else []
+    doc.format = best.format if best else None
+    if best:
+        doc.warnings += best.warnings
+
+    body_text = src.body_text if src.body_text is not None else normalise_body(src.text)
+    doc.body_text = body_text
+    doc.content_hash = content_hash(body_text)
+
+    structural = len(doc.sections) >= 3 and any(s.number in (3, 4) for s in doc.sections) or any(
+        f.key.startswith("requests.") for f in figures)
+    doc.kind = md.detect_kind(doc.title, body_text, column_kind, url, structural)
+
+    title_org, title_year = md.title_publisher_year(doc.title)
+    if doc.kind == "annual_report":
+        text_org, text_year = md.text_publisher_year(src.page_lines if src.source_kind != "html"
+                                                     else body_text.splitlines())
+        doc.publisher = title_org or text_org or fields.get("发布机构") or fields.get("发文机关") or unit_hint
+        doc.year = title_year or md.period_year(body_text) or text_year or md.url_year_hint(url)
+    else:
+        doc.publisher = (fields.get("发布机构") or fields.get("发文机关") or fields.get("公开机构") or title_org
+                         or unit_hint)
+        if doc.publisher is None and doc.title:
+            m = re.match(r"^(.{2,30}?(?:人民政府办公室|人民政府|局|委员会|办公室))关于", doc.title)
+            doc.publisher = m.group(1) if m else None
+
+    pre2019 = doc.year is not None and doc.year < 2019 or any(
+        "收费" in s.heading and "减免" in s.heading for s in doc.sections)
+    if doc.kind == "annual_report" and not figures and pre2019:
+        figures = local_figures(table_rows or text_to_rows(src.text))
+        doc.format = "pre2019"
+    elif doc.format is None and doc.kind == "annual_report" and pre2019:
+        doc.format = "pre2019"
+
+    if doc.kind == "annual_report":
+        figures += stated_figures(body_text)
+        canonical = [f for f in figures if f.table in ("A", "B", "C")]
+        if not canonical:
+            if src.image_tables or (src.images and any(s.number in (2, 3, 4) for s in doc.sections)):
+                doc.tables_as_images = True
+                doc.warnings.append("statistics tables are images: no figures extracted")
+            elif doc.format != "pre2019":
+                doc.warnings.append("no statistics tables found (tables lost or missing): no figures")
+    doc.figures = figures
+    doc.checks = run_checks(figures)
+    return doc
+
+
+def parse_document(data: bytes, url: str | None = None, content_type: str | None = None,
+                   filename: str | None = None, *, column_kind: str | None = None,
+                   unit_hint: str | None = None) -> ParsedDocument:
+    """Parse one saved page or file; see the package docstring.
+
+    ``column_kind`` (annual_report | notice | document) and ``unit_hint`` (a unit name) are what the crawler
+    knew from the list the document was found in; they are used only when the document itself says nothing.
+    Raises :class:`ParseError` for input that cannot be read at all.
+    """
+    if data is None:
+        raise ParseError("no data")
+    if len(data) > MAX_INPUT_BYTES:
+        raise ParseError(f"file too large ({len(data)} bytes; limit {MAX_INPUT_BYTES})")
+    kind = sniff_kind(data, content_type, filename, url)
+    if kind == "html":
+        src = _html_source(data, url, content_type)
+    elif kind == "txt":
+        src = _text_source(data, content_type)
+    else:
+        reader = {"pdf": read_pdf, "docx": read_docx, "xlsx": read_xlsx, "xls": read_xls, "doc": read_doc,
+                  "rtf": read_rtf}[kind]
+        src = _file_source(reader(data))
+        if kind == "rtf":
+            src.source_kind = "doc" if _ext(filename, url) in ("doc", "wps") else "rtf"
+    doc = _assemble(src, url, column_kind, unit_hint)
+    if isinstance(doc.published_at, dt.datetime) and doc.published_at.tzinfo is not None:
+        doc.published_at = doc.published_at.replace(tzinfo=None)
+    return doc
