@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass
@@ -12,11 +12,11 @@ class CaptureItem:
 
     url: str
     status: int
-    headers: list[tuple[str, str]]
-    body: bytes
-    fetched_at: dt.datetime
-    content_type: str | None
-    role: str  # unit_index | list | document | attachment | other
+    headers: list[tuple[str, str]] = field(repr=False)
+    body: bytes = field(repr=False)
+    fetched_at: dt.datetime = field(repr=False)
+    content_type: str | None = None
+    role: str = "other"  # unit_index | list | document | attachment | other
     column_kind: str | None = None
     unit_hint: str | None = None
     parent_url: str | None = None
@@ -31,6 +31,14 @@ class NotModifiedItem:
     url: str
     fetched_at: dt.datetime
     role: str
+
+
+@dataclass
+class CaptureAlias:
+    """A requested URL that redirected to ``target``: it shares the target's fetch state."""
+
+    url: str
+    target: str
 
 
 @dataclass

@@ -12,7 +12,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import parse_qsl, urljoin, urlsplit
 
 PROFILES_DIR = Path(__file__).parent / "profiles"
 DIALECTS = ("trs", "hanweb", "generic")
@@ -120,8 +120,10 @@ class SiteProfile:
         return any(re.search(p, url) for p in self.detail_patterns)
 
     def is_attachment(self, url: str) -> bool:
-        path = urlsplit(url).path.lower()
-        return any(path.endswith("." + ext) for ext in self.attachment_extensions)
+        """A file by its extension, in the path or in a download script's query (``downfile.jsp?filename=…``)."""
+        parts = urlsplit(url)
+        candidates = [parts.path.lower()] + [v.lower() for _, v in parse_qsl(parts.query)]
+        return any(c.endswith("." + ext) for c in candidates for ext in self.attachment_extensions)
 
     def is_unit_link(self, url: str) -> bool:
         return any(re.search(p, url) for p in self.unit_link_patterns)

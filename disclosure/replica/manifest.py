@@ -95,6 +95,8 @@ class ManifestDocument:
     days_late: int | None = None
     # expected flags: edited_after_publication, backdated, duplicate
     expected_flags: list[str] = field(default_factory=list)
+    # what the claimed date alone gives (a single crawl that never saw the page before cannot prove backdating)
+    expected_status_claimed: str | None = None
 
 
 @dataclass
@@ -102,7 +104,7 @@ class ManifestSpecialCase:
     """A planted server behaviour (redirect, 404, 500-once, slow, robots, WAF, traps, GBK)."""
 
     kind: str  # redirect | not_found | error_once | slow | robots_disallowed | waf | trap_calendar |
-    #            trap_session_id | trap_index_past_end | gbk_declared | gbk_misdeclared
+    #            trap_session_id | trap_index_past_end | gbk_declared | gbk_misdeclared | external
     url: str
     detail: str = ""
     target: str | None = None  # redirect target, or the document this case belongs to

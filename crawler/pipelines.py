@@ -1,0 +1,175 @@
+"""The archive pipeline: every response into the WARC store plus a ``captures`` row, and the crawl's evidence.
+
+Per item one short transaction, so a crawl killed at any moment leaves a consistent archive (at worst a
+WARC record without its row, which the next crawl simply captures again).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy import func, select
+
+from archive.db import Database
+from archive.models import Capture, FetchState, ListObservation, Unit
+from archive.rawstore import RawResponse, RawStore, sha256_hex
+from crawler.items import CaptureAlias, CaptureItem, ListObservationItem, NotModifiedItem, UnitItem
+
+logger = logging.getLogger(__name__)
+
+PENDING_ROLES = ("document", "attachment")
+
+
+class ArchivePipeline:
+    """Stores captures, fetch state, list observations and units."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.stats = crawler.stats
+        settings = crawler.settings
+        self.store = RawStore(settings.get("DISCLOSURE_WARC_DIR"),
+                              max_file_size=settings.getint("DISCLOSURE_WARC_MAX_SIZE"))
+        self.db: Database | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    @property
+    def _state(self):
+        return self.crawler.spider.archive
+
+    def open_spider(self) -> None:
+        self.db = self._state.db
+
+    def close_spider(self) -> None:
+        self.store.close()
+
+    def process_item(self, item):
+        if isinstance(item, CaptureItem):
+            self._capture(item)
+        elif isinstance(item, NotModifiedItem):
+            self._not_modified(item)
+        elif isinstance(item, ListObservationItem):
+            self._observation(item)
+        elif isinstance(item, UnitItem):
+            self._unit(item)
+        elif isinstance(item, CaptureAlias):
+            self._alias(item)
+        return item
+
+    # ------------------------------------------------------------------ captures
+    def _capture(self, item: CaptureItem) -> None:
+        assert self.db is not None
+        sha = sha256_hex(item.body)
+        run_id = self._state.run_id
+        with self.db.session() as s:
+            fs = s.get(FetchState, item.url)
+            etag = _header(item.headers, "etag")
+            last_modified = _header(item.headers, "last-modified")
+            if fs is not None and fs.sha256 == sha and fs.last_status == item.status:
+                # Same bytes as last time: refresh the state, store nothing new.
+                fs.last_fetched_at = item.fetched_at
+                fs.fetch_count += 1
+                fs.etag, fs.last_modified = etag or fs.etag, last_modified or fs.last_modified
+                self.stats.inc_value("disclosure/unchanged")
+                return
+            stored = self.store.write(RawResponse(
+                url=item.url, status=item.status, headers=item.headers, body=item.body,
+                fetched_at=item.fetched_at, content_type=item.content_type, reason=item.reason))
+            payload_id = None
+            if stored.is_revisit:
+                payload_id = s.execute(select(func.min(Capture.id)).where(
+                    Capture.sha256 == sha, Capture.is_revisit.is_(False))).scalar()
+            pending = item.role in PENDING_ROLES and 200 <= item.status < 300
+            cap = Capture(
+                crawl_run_id=run_id, url=item.url, fetched_at=item.fetched_at, status=item.status,
+                content_type=item.content_type, sha256=sha, size=len(item.body), etag=etag,
+                last_modified=last_modified, warc_file=stored.warc_file, warc_offset=stored.offset,
+                warc_length=stored.length, is_revisit=stored.is_revisit, payload_capture_id=payload_id,
+                role=item.role, column_kind=item.column_kind, unit_hint=item.unit_hint,
+                parent_url=item.parent_url, listed_date=item.listed_date,
+                processing_status="pending" if pending else "skipped",
+            )
+            s.add(cap)
+            s.flush()
+            if fs is None:
+                s.add(FetchState(url=item.url, portal_profile=self._state.profile, role=item.role,
+                                 first_fetched_at=item.fetched_at, last_fetched_at=item.fetched_at,
+                                 last_changed_at=item.fetched_at, last_status=item.status, etag=etag,
+                                 last_modified=last_modified, sha256=sha, last_capture_id=cap.id, fetch_count=1))
+                if item.role == "document":
+                    self.stats.inc_value("disclosure/new_documents")
+            else:
+                fs.last_fetched_at = fs.last_changed_at = item.fetched_at
+                fs.last_status, fs.sha256, fs.last_capture_id = item.status, sha, cap.id
+                fs.etag, fs.last_modified, fs.role = etag, last_modified, item.role
+                fs.fetch_count += 1
+                if item.role == "document":
+                    self.stats.inc_value("disclosure/new_versions")
+        self.stats.inc_value("disclosure/new_captures")
+        self.stats.inc_value("disclosure/bytes", len(item.body))
+        if stored.is_revisit:
+            self.stats.inc_value("disclosure/revisits")
+
+    def _not_modified(self, item: NotModifiedItem) -> None:
+        assert self.db is not None
+        with self.db.session() as s:
+            fs = s.get(FetchState, item.url)
+            if fs is not None:
+                fs.last_fetched_at = item.fetched_at
+                fs.fetch_count += 1
+        self.stats.inc_value("disclosure/not_modified")
+
+    def _alias(self, item: CaptureAlias) -> None:
+        assert self.db is not None
+        with self.db.session() as s:
+            target = s.get(FetchState, item.target)
+            if target is None:
+                return
+            fs = s.get(FetchState, item.url)
+            if fs is None:
+                fs = FetchState(url=item.url, portal_profile=self._state.profile, role=target.role,
+                                first_fetched_at=target.last_fetched_at, fetch_count=0)
+                s.add(fs)
+            fs.last_fetched_at, fs.last_changed_at = target.last_fetched_at, target.last_changed_at
+            fs.last_status, fs.sha256, fs.last_capture_id = 301, target.sha256, target.last_capture_id
+            fs.fetch_count = (fs.fetch_count or 0) + 1
+
+    # ------------------------------------------------------------------ evidence
+    def _observation(self, item: ListObservationItem) -> None:
+        assert self.db is not None
+        with self.db.session() as s:
+            fs = s.get(FetchState, item.list_url)
+            s.add(ListObservation(crawl_run_id=self._state.run_id, list_capture_id=fs.last_capture_id if fs else None,
+                                  list_url=item.list_url, observed_at=item.observed_at,
+                                  document_url=item.document_url, listed_title=item.listed_title,
+                                  listed_date=item.listed_date))
+
+    def _unit(self, item: UnitItem) -> None:
+        assert self.db is not None
+        portal_id = self._state.portal_id
+        with self.db.session() as s:
+            unit = s.execute(select(Unit).where(Unit.portal_id == portal_id, Unit.name == item.name)).scalar()
+            spec = self._state.unit_spec(item.name)
+            if unit is None:
+                unit = Unit(portal_id=portal_id, name=item.name, kind=spec.kind if spec else _guess_kind(item.name),
+                            aliases=[], first_listed_at=item.listed_at)
+                s.add(unit)
+            unit.column_url = item.column_url
+            unit.last_listed_at = item.listed_at
+            if spec is not None:
+                unit.created_year, unit.abolished_year = spec.created_year, spec.abolished_year
+
+
+def _header(headers: list[tuple[str, str]], name: str) -> str | None:
+    return next((v for k, v in headers if k.lower() == name), None)
+
+
+def _guess_kind(name: str) -> str:
+    """County government, township or bureau, from the name as listed (the ingest may refine it)."""
+    if name.endswith(("县人民政府", "县政府", "区人民政府", "市人民政府")) and "办公室" not in name:
+        return "county_government"
+    if name.endswith(("镇人民政府", "乡人民政府", "镇政府", "乡政府", "街道办事处")):
+        return "township"
+    return "bureau"

@@ -1,0 +1,135 @@
+"""The incremental policy and the archive lookups it needs (fetch state, earlier list observations).
+
+A list page is always re-read. A detail page or file is fetched when it was never fetched, when its list
+entry changed since the last crawl saw it, when its last fetch is older than the revalidation age, or when
+its last capture was made by a crawl that never finished (its attachments may be missing); all but the
+first and the last are conditional requests.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from archive.db import Database
+from archive.models import Capture, CrawlRun, FetchState, ListObservation, Portal
+from crawler.profiles import SiteProfile, UnitSpec
+
+
+@dataclass(frozen=True)
+class FetchDecision:
+    """Whether to request a URL, and whether as a conditional request."""
+
+    fetch: bool
+    conditional: bool
+    reason: str  # new | listing_changed | revalidate | unfinished_run | fresh
+
+
+def decide(fs: FetchState | None, *, listing_changed: bool, unfinished: bool, now: dt.datetime,
+           revalidate_after_days: int) -> FetchDecision:
+    """The incremental policy for one detail page or file (pure: tests drive it directly)."""
+    if fs is None:
+        return FetchDecision(True, False, "new")
+    if unfinished:
+        return FetchDecision(True, False, "unfinished_run")
+    if listing_changed:
+        return FetchDecision(True, True, "listing_changed")
+    if now - fs.last_fetched_at >= dt.timedelta(days=revalidate_after_days):
+        return FetchDecision(True, True, "revalidate")
+    return FetchDecision(False, False, "fresh")
+
+
+class CrawlState:
+    """Read-only archive lookups for one crawl (one short session per lookup; nothing cached in RAM)."""
+
+    def __init__(self, db: Database, profile: SiteProfile):
+        self.db = db
+        self.site = profile
+        self.profile = profile.name
+        self.revalidate_after_days = profile.revalidate_after_days
+        self.run_id: int | None = None
+        self.portal_id: int | None = None
+
+    def unit_spec(self, name: str) -> UnitSpec | None:
+        """What the profile says about a unit the portal lists (created / abolished year, kind)."""
+        return next((u for u in self.site.units if u.name == name), None)
+
+    # ------------------------------------------------------------------ the crawl_runs row
+    def begin_run(self, run_id: int | None = None) -> int:
+        """Create (or adopt) this crawl's ``crawl_runs`` row and the portal row; earlier rows of this
+        profile still marked running belong to crawls that died (we hold the lock): mark them interrupted."""
+        now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+        with self.db.session() as s:
+            portal = s.execute(select(Portal).where(Portal.profile == self.profile)).scalar()
+            if portal is None:
+                portal = Portal(profile=self.profile, name=self.site.title, base_url=self.site.base_url,
+                                created_at=now)
+                s.add(portal)
+                s.flush()
+            portal.base_url = self.site.base_url
+            for stale in s.execute(select(CrawlRun).where(CrawlRun.profile == self.profile,
+                                                          CrawlRun.status == "running")).scalars():
+                if stale.id != run_id:
+                    stale.status, stale.finish_reason = "interrupted", stale.finish_reason or "killed"
+            run = s.get(CrawlRun, run_id) if run_id else None
+            if run is None:
+                run = CrawlRun(profile=self.profile, started_at=now, status="running", errors={}, stats={})
+                s.add(run)
+            run.portal_id = portal.id
+            s.flush()
+            self.run_id, self.portal_id = run.id, portal.id
+        return self.run_id
+
+    def finish_run(self, status: str, reason: str, counts: dict[str, int], errors: dict[str, int],
+                   stats: dict[str, object]) -> None:
+        """Close this crawl's row with its outcome and counts."""
+        with self.db.session() as s:
+            run = s.get(CrawlRun, self.run_id)
+            run.finished_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+            run.status, run.finish_reason = status, reason
+            for key, value in counts.items():
+                setattr(run, key, value)
+            run.documents_seen = s.execute(select(func.count(func.distinct(ListObservation.document_url)))
+                                           .where(ListObservation.crawl_run_id == self.run_id)).scalar() or 0
+            run.errors, run.stats = errors, stats
+
+    def fetch_state(self, url: str) -> FetchState | None:
+        with self.db.session() as s:
+            return s.get(FetchState, url)
+
+    def _listing_changed(self, s, list_url: str, doc_url: str, title: str | None, date: str | None) -> bool:
+        q = (select(ListObservation.listed_title, ListObservation.listed_date)
+             .where(ListObservation.document_url == doc_url, ListObservation.list_url == list_url))
+        if self.run_id is not None:
+            q = q.where(ListObservation.crawl_run_id != self.run_id)
+        prev = s.execute(q.order_by(ListObservation.id.desc()).limit(1)).first()
+        # Never observed in this list before (e.g. moved to another page of it): not a change by itself.
+        return prev is not None and (prev.listed_title != title or prev.listed_date != date)
+
+    def _unfinished(self, s, fs: FetchState) -> bool:
+        """Last captured by a crawl that never finished, and no crawl of this portal finished since."""
+        if fs.last_capture_id is None:
+            return False
+        run = s.execute(select(CrawlRun).join(Capture, Capture.crawl_run_id == CrawlRun.id)
+                        .where(Capture.id == fs.last_capture_id)).scalar()
+        if run is None or run.id == self.run_id or run.status not in ("running", "interrupted"):
+            return False
+        later_ok = s.execute(select(CrawlRun.id).where(
+            CrawlRun.profile == self.profile, CrawlRun.status == "ok", CrawlRun.started_at > run.started_at
+        ).limit(1)).first()
+        return later_ok is None
+
+    def decide_detail(self, url: str, *, list_url: str | None = None, title: str | None = None,
+                      date: str | None = None, now: dt.datetime | None = None) -> FetchDecision:
+        """Whether a listed document (or a file of a re-fetched document) is to be requested."""
+        now = now or dt.datetime.now(dt.UTC).replace(tzinfo=None)
+        with self.db.session() as s:
+            fs = s.get(FetchState, url)
+            if fs is None:
+                return decide(None, listing_changed=False, unfinished=False, now=now,
+                              revalidate_after_days=self.revalidate_after_days)
+            changed = list_url is not None and self._listing_changed(s, list_url, url, title, date)
+            return decide(fs, listing_changed=changed, unfinished=self._unfinished(s, fs), now=now,
+                          revalidate_after_days=self.revalidate_after_days)

@@ -1,0 +1,52 @@
+"""``disclosure replica``: serve the deterministic replica county portal in the foreground."""
+
+from __future__ import annotations
+
+import signal
+import threading
+import time
+from collections import Counter
+
+import click
+
+
+@click.command("replica")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
+@click.option("--port", default=8765, show_default=True, type=int, help="Port (0: any free port).")
+@click.option("--as-of", "as_of", default=None, help="Serve the portal as it stood then (ISO date or date-time).")
+@click.option("--scale", default=1, show_default=True, type=click.IntRange(1, 100), help="Multiply the publishers.")
+@click.option("--seed", default=1, show_default=True, type=int, help="Generator seed.")
+@click.option("--manifest", "manifest_path", type=click.Path(dir_okay=False), default=None,
+              help="Write the ground-truth manifest JSON here before serving.")
+def command(host: str, port: int, as_of: str | None, scale: int, seed: int, manifest_path: str | None) -> None:
+    """Serve the replica portal (青山县) until Ctrl-C."""
+    from disclosure.replica.server import ReplicaServer
+    from disclosure.replica.site import build_site
+
+    started = time.perf_counter()
+    site = build_site(seed=seed, scale=scale)
+    server = ReplicaServer(site, host=host, port=port, as_of=as_of)
+    try:
+        server.start()
+    except OSError as exc:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {exc}") from exc
+    kinds = Counter(d.kind for d in site.docs if d.first_appears_at <= server.as_of)
+    click.echo(f"replica portal of {site.county}: {len(site.units)} units, {kinds['annual_report']} annual reports, "
+               f"{kinds['notice']} notices as of {server.as_of} (seed {seed}, scale {scale}, "
+               f"planned in {time.perf_counter() - started:.2f} s)")
+    if manifest_path:
+        manifest = server.manifest(as_of)
+        manifest.save(manifest_path)
+        click.echo(f"manifest: {manifest_path} ({len(manifest.documents)} documents, "
+                   f"{len(manifest.list_urls)} list pages)")
+    click.echo(f"serving {server.base_url}/  (Ctrl-C to stop)", )
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        while not stop.wait(0.5):
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+        click.echo(f"stopped after {len(server.request_log)} requests")

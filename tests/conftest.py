@@ -1,0 +1,38 @@
+"""Shared fixtures: the replica county portal (see docs/replica.md).
+
+- ``replica_site``: the generated site (seed 1, scale 1), built once per test session.
+- ``replica``: a running :class:`~disclosure.replica.server.ReplicaServer` on 127.0.0.1 (ephemeral port),
+  as of "today" (every document published); fresh per test (request log, one-shot 500 page), stopped after.
+  Move it in time with ``replica.set_as_of("2022-03-01")``.
+- ``replica_manifest``: the ground truth for that server (absolute URLs with its base URL).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from disclosure.replica.manifest import Manifest
+from disclosure.replica.server import ReplicaServer
+from disclosure.replica.site import Site, build_site
+
+
+@pytest.fixture(scope="session")
+def replica_site() -> Site:
+    """The replica portal's site, seed 1, scale 1 (content and files are cached inside, so share it)."""
+    return build_site(seed=1, scale=1)
+
+
+@pytest.fixture
+def replica(replica_site: Site):
+    """A running replica server (as_of=None: everything published); stopped after the test."""
+    server = ReplicaServer(replica_site).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def replica_manifest(replica: ReplicaServer) -> Manifest:
+    """The manifest of the running ``replica`` server (all documents)."""
+    return replica.manifest()
