@@ -195,9 +195,7 @@ def unit_history(session: Session, unit_name: str, portal: str | None = None, *,
     ``unit_name`` matches a full name or an alias; every portal's unit of that name is included.
     """
     portals = _portals(session, portal)
-    units = [u for u in _units(session, portals) if _name_matches(u, unit_name)]
-    if not units:
-        raise UnknownUnit(f"no unit named {unit_name!r}")
+    units = _named_units(session, portals, unit_name)
     when = _as_of(session, portals, as_of)
     report_years = session.scalars(
         select(Document.report_year).where(Document.kind == "annual_report",
@@ -214,6 +212,16 @@ def unit_history(session: Session, unit_name: str, portal: str | None = None, *,
         years.update(range(start, end + 1))
     rows = _compute(session, portals, units, sorted(years), when, township_deadlines or {})
     return sorted(rows, key=lambda r: (r.report_year, r.portal, r.unit_name))
+
+
+def unit_year(session: Session, unit_name: str, year: int, portal: str | None = None, *,
+              as_of: dt.datetime | dt.date | None = None,
+              township_deadlines: dict[str, tuple[int, int]] | None = None) -> list[TimelinessRow]:
+    """The rows of units named ``unit_name`` for one report year (none when the unit owed no report)."""
+    portals = _portals(session, portal)
+    units = _named_units(session, portals, unit_name)
+    when = _as_of(session, portals, as_of)
+    return _compute(session, portals, units, [year], when, township_deadlines or {})
 
 
 def history_report(session: Session, unit_name: str, portal: str | None = None, **kw: Any) -> TimelinessReport:
@@ -297,6 +305,13 @@ def _units(session: Session, portals: list[Portal]) -> list[Unit]:
     return list(session.scalars(select(Unit).where(Unit.portal_id.in_([p.id for p in portals])).order_by(Unit.id)))
 
 
+def _named_units(session: Session, portals: list[Portal], name: str) -> list[Unit]:
+    units = [u for u in _units(session, portals) if _name_matches(u, name)]
+    if not units:
+        raise UnknownUnit(f"no unit named {name!r}")
+    return units
+
+
 def _name_matches(unit: Unit, name: str) -> bool:
     name = name.strip()
     return unit.name == name or name in (unit.aliases or [])
@@ -328,6 +343,7 @@ def _expected(unit: Unit, year: int, any_listed: bool) -> bool:
 
 def _compute(session: Session, portals: list[Portal], units: list[Unit], years: Sequence[int],
              as_of: dt.datetime, township_deadlines: dict[str, tuple[int, int]]) -> list[TimelinessRow]:
+    """Rows for ``units`` × ``years``: every expected unit, and every unit that published anyway."""
     portal_by_id = {p.id: p for p in portals}
     unit_by_id = {u.id: u for u in units}
     docs = _report_documents(session, list(unit_by_id), years, as_of)

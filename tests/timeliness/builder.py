@@ -21,6 +21,7 @@ from archive.models import (
     Unit,
     Version,
 )
+from archive.rawstore import RawResponse, RawStore
 
 T0 = dt.datetime(2021, 6, 1)
 _serial = itertools.count(1)
@@ -34,8 +35,10 @@ def at(text: str) -> dt.datetime:
 class ArchiveBuilder:
     """Small helpers: a portal with units, crawl runs with list captures, reports with versions."""
 
-    def __init__(self, session: Session, profile: str = "qingshan", name: str = "青山县人民政府"):
+    def __init__(self, session: Session, profile: str = "qingshan", name: str = "青山县人民政府",
+                 store: RawStore | None = None):
         self.s = session
+        self.store = store  # when set, every capture's body is really written to this WARC store
         self.portal = Portal(profile=profile, name=name, base_url="http://127.0.0.1:1/", created_at=T0)
         session.add(self.portal)
         session.flush()
@@ -59,7 +62,11 @@ class ArchiveBuilder:
     def capture(self, url: str, when: str | dt.datetime, role: str = "document", run: CrawlRun | None = None,
                 body: bytes | None = None, warc: tuple[str, int] = ("none.warc.gz", 0)) -> Capture:
         fetched = at(when) if isinstance(when, str) else when
-        body = body if body is not None else f"{url} {fetched}".encode()
+        body = body if body is not None else f"<html>{url} {fetched}</html>".encode()
+        if self.store is not None:
+            rec = self.store.write(RawResponse(url=url, status=200, headers=[("Content-Type", "text/html")],
+                                               body=body, fetched_at=fetched, content_type="text/html"))
+            warc = (rec.warc_file, rec.offset)
         cap = Capture(crawl_run_id=run.id if run else None, url=url, fetched_at=fetched, status=200,
                       content_type="text/html", sha256=hashlib.sha256(body).hexdigest(), size=len(body),
                       warc_file=warc[0], warc_offset=warc[1], warc_length=1, role=role)
