@@ -62,7 +62,8 @@ def run_crawl(profile_name_or_url: str, *, database_url: str, warc_dir: str | Pa
         profile = resolve_profile(profile_name_or_url, base_url)
     except ProfileError as exc:
         return CrawlSummary(profile=profile_name_or_url, status="failed", message=str(exc))
-    overrides = {**politeness_settings(politeness), **(settings or {})}
+    # Scrapy's own log goes to stderr at WARNING unless the caller asks for more (the summary says the rest).
+    overrides = {"LOG_LEVEL": "WARNING", **politeness_settings(politeness), **(settings or {})}
     if user_agent:
         overrides["USER_AGENT"] = user_agent
     if max_pages:
