@@ -41,7 +41,7 @@ class IndexLockedError(SearchError):
         extra = f" ({detail})" if detail else ""
         super().__init__(
             f"the search index at {path} is being written by another process{extra}; wait for it to "
-            f"finish (or, if no indexer runs, delete {path}/.writer.lock and {REBUILD_HINT})"
+            f"finish; the lock is freed when that process ends (if none runs, {REBUILD_HINT})"
         )
 
 

@@ -21,7 +21,6 @@ from search.snippets import make_snippet
 
 MARKER = "search-index.json"
 SCHEMA_VERSION = 1
-LOCK_FILE = ".writer.lock"
 
 
 def read_marker(path: Path) -> dict | None:
@@ -50,12 +49,18 @@ def check_marker(path: Path, engine: str, marker: dict) -> None:
                                       f"{SCHEMA_VERSION}")
 
 
+def lock_path(path: Path) -> Path:
+    """The writer lock file of the index at ``path``: beside it, so a rebuild can swap the directory."""
+    return path.parent / f".{path.name}.writer.lock"
+
+
 class WriterLock:
-    """The one-writer-at-a-time lock (a lock file next to the index; released when the process dies)."""
+    """The one-writer-at-a-time lock (an OS lock on a file beside the index; freed if the process dies)."""
 
     def __init__(self, path: Path):
         self.path = path
-        self._lock = FileLock(str(path / LOCK_FILE))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = FileLock(str(lock_path(path)))
 
     def acquire(self) -> None:
         try:
