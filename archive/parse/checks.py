@@ -71,7 +71,8 @@ def run_checks(figures: Iterable[ParsedFigure] | Figures) -> list[ParsedCheck]:
                           [f"{r}result.total.{col}", f"{r}carried_out.{col}"], values))
     for row in _b_rows(values):
         out.append(_check(f"B.row_total.{row}", [f"{r}{row}.total"], [f"{r}{row}.{c}" for c in APPLICANTS], values))
-    has_other_leaves = any(k.startswith(f"{r}result.other.") for k in values)
+    has_other_leaves = any(k.startswith((f"{r}result.other.no_correction.", f"{r}result.other.unpaid_fee.",
+                                         f"{r}result.other.other.")) for k in values)
     leaves = RESULT_LEAVES + (OTHER_2021 if has_other_leaves else ["result.other"])
     for col in B_COLUMNS:
         out.append(_check(f"B.result_total.{col}", [f"{r}result.total.{col}"], [f"{r}{x}.{col}" for x in leaves],

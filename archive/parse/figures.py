@@ -43,7 +43,7 @@ def read_value(raw: str) -> CellValue | None:
     text = squash(nfkc(raw)).replace(" ", "")
     if text in NULL_MARKS:
         return CellValue(None, None, raw.strip())
-    text = re.sub(r"(?<=\d),(?=\d{3}\b)", "", text)
+    text = re.sub(r"(?<=\d),(?=\d{3}(?!\d))", "", text)
     m = _NUMBER.match(text)
     if not m:
         return None
@@ -186,7 +186,7 @@ def _split(row: Row) -> tuple[list[tuple[str, int]], list[tuple[CellValue, int]]
         i -= 1
     labels = [(t.strip(), c) for t, c in cells[:i] if t.strip()]
     values = [(read_value(t), c) for t, c in cells[i:]]
-    if not labels:  # strip leading padding of a label-less row
+    if not labels and any(v.raw for v, _ in values):  # strip leading padding of a label-less row
         while values and values[0][0].raw == "":
             values.pop(0)
     return labels, values  # type: ignore[return-value]
@@ -300,6 +300,9 @@ class _Reader:
         labels, values = _split(row)
         texts = [t for t, _ in labels]
         has_number = any(cv.raw for cv, _ in values)
+        if not has_number and not texts and self.table == "C" and len(values) >= 15:
+            self.data(row, labels, values)  # table C's row of fifteen blank cells
+            return
         if not has_number:
             if not texts or self.header(texts):
                 return
@@ -322,41 +325,43 @@ def extract_figures(rows: list[Row]) -> FigureResult:
     out = reader.out
     keys = {f.key for f in out.figures}
     if out.format is None and keys:
-        if any(k.startswith("requests.result.other.") for k in keys) or "active.rules.issued" in keys:
+        split_other = any(k.startswith(("requests.result.other.no_correction.", "requests.result.other.unpaid_fee.",
+                                        "requests.result.other.other.")) for k in keys)
+        if split_other or "active.rules.issued" in keys:
             out.format = "2021"
-        elif "requests.result.other.total" in keys or any(k.endswith(".prev_items") for k in keys):
+        elif any(k.endswith(".prev_items") for k in keys):
             out.format = "2019"
+        # else: table B alone with （六）其他处理 as one row is printed in both formats; the caller decides
     return out
 
 
+# Pre-2019 (2008 outline) statistics: common indicator labels → stable slugs; others keep their label.
+LOCAL_ROWS: list[tuple[tuple[str, ...], str]] = [
+    (("网站",), "active.via_website"), (("已答复", "答复"), "requests.answered"),
+    (("同意公开", "予以公开"), "requests.disclosed"), (("不予公开",), "requests.withheld"),
+    (("收取费用", "收费", "费用"), "fees.amount"), (("行政复议",), "review.total"), (("行政诉讼",), "litigation.total"),
+    (("申诉",), "complaints.total"), (("收到", "申请"), "requests.received"), (("主动公开",), "active.total"),
+]
+_UNIT_ONLY = re.compile(r"^(?:条|件|个|项|元|万元|次|人|份|篇)$")
+
+
 def local_figures(rows: list[Row]) -> list[ParsedFigure]:
-    """Pre-2019 tables: every labelled number under ``local.<label>`` (label whitespace/punctuation-free)."""
+    """Pre-2019 tables: each labelled number under ``local.<slug>`` (:data:`LOCAL_ROWS`, else the label)."""
     out: list[ParsedFigure] = []
     seen: set[str] = set()
-    header: list[str] = []
     for row in rows:
         labels, values = _split(row)
+        texts = [t for t, _ in labels if not _UNIT_ONLY.match(nfkc(t).strip())]
+        units = [nfkc(t).strip() for t, _ in labels if _UNIT_ONLY.match(nfkc(t).strip())]
         numbers = [(cv, c) for cv, c in values if cv.raw]
-        if not numbers:
-            if len(labels) > 1:
-                header = [t for t, _ in labels[1:]]
+        if not numbers or not texts or len(numbers) > 3:
             continue
-        if not labels:
+        key = label_key(texts[-1])
+        slug = _match(key, LOCAL_ROWS) or re.sub(r"[^\w\u4e00-\u9fff]+", "", _NUMBERING.sub("", key))[:40]
+        if not slug or f"local.{slug}" in seen:
             continue
-        slug = re.sub(r"[^\w\u4e00-\u9fff]+", "", _NUMBERING.sub("", label_key(labels[-1][0])))[:40]
-        if not slug:
-            continue
-        for i, (cv, col) in enumerate(values):
-            if not cv.raw and len(values) > 1:
-                continue
-            suffix = ""
-            if len(values) > 1:
-                name = header[i] if i < len(header) else str(i + 1)
-                suffix = "." + re.sub(r"[^\w\u4e00-\u9fff]+", "", label_key(name))[:30]
-            key = f"local.{slug}{suffix}"
-            if key in seen:
-                continue
-            seen.add(key)
-            out.append(ParsedFigure(key=key, value=cv.value, raw=cv.raw, unit=cv.unit, table="local",
-                                    row=row.row, col=col))
+        cv, col = numbers[0]
+        seen.add(f"local.{slug}")
+        out.append(ParsedFigure(key=f"local.{slug}", value=cv.value, raw=cv.raw, unit=cv.unit or (units[0] if units else None),
+                                table="local", row=row.row, col=col))
     return out

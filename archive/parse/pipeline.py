@@ -249,6 +249,9 @@ def _assemble(src: _Source, url: str | None, column_kind: str | None, unit_hint:
             m = re.match(r"^(.{2,30}?(?:人民政府办公室|人民政府|局|委员会|办公室))关于", doc.title)
             doc.publisher = m.group(1) if m else None
 
+    if doc.format is None and any(f.table in ("A", "B", "C") for f in figures):
+        # no label decides (table B alone, （六） as one row): the year breaks the tie
+        doc.format = "2021" if (doc.year or 0) >= 2021 else "2019"
     pre2019 = doc.year is not None and doc.year < 2019 or any(
         "收费" in s.heading and "减免" in s.heading for s in doc.sections)
     if doc.kind == "annual_report" and not figures and pre2019:

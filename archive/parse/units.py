@@ -6,6 +6,13 @@ this module is the parser package's view of it, so parser code and tests use one
 
 from __future__ import annotations
 
-from archive.unitmatch import UnitMatcher, UnitName, generate_aliases, guess_unit_kind, normalise_name, split_county
+from archive.unitmatch import (
+    UnitMatcher,
+    UnitName,
+    generate_aliases,
+    guess_unit_kind,
+    normalise_name,
+    split_county,
+)
 
 __all__ = ["UnitMatcher", "UnitName", "generate_aliases", "guess_unit_kind", "normalise_name", "split_county"]
