@@ -227,14 +227,35 @@ def render_docx(c: ReportContent) -> bytes:
 
 # --- DOC / XLS ----------------------------------------------------------------------------------
 
+def _doc_table_rows(table: Table) -> list[str]:
+    """Word's text form of a table: each cell ends with a cell mark (0x07), each row with one more.
+    A vertically merged cell repeats as an empty cell in the rows it covers, as Word stores it."""
+    n_rows, n_cols, placed = place(table)
+    starts = {(p.row, p.col): p.cell for p in placed}
+    below = {(p.row + dr, p.col): p.cell for p in placed for dr in range(1, p.cell.rowspan)}
+    rows = []
+    for r in range(n_rows):
+        cells, c = [], 0
+        while c < n_cols:
+            cell = starts.get((r, c))
+            covered = below.get((r, c))
+            if cell is not None:
+                cells.append(cell.text.replace("\n", ""))
+            elif covered is not None:
+                cells.append("")
+            c += (cell or covered).colspan if (cell or covered) else 1
+        rows.append("".join(text + "\x07" for text in cells) + "\x07")
+    return rows
+
+
 def doc_lines(blocks: list[Block], title: str) -> list[str]:
-    """The paragraphs a .doc carries: tables flattened one row per line, cells separated by tabs."""
+    """The paragraphs a .doc carries; table rows come as cell-marked rows (see :func:`_doc_table_rows`)."""
     lines = [title]
     for block in blocks:
         if block.kind in ("heading", "para"):
             lines.append(block.text)
         elif block.kind == "table" and block.table is not None:
-            lines += ["\t".join(cell.text.replace("\n", "") for cell in row) for row in block.table.rows]
+            lines += _doc_table_rows(block.table)
     return lines
 
 

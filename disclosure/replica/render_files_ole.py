@@ -2,8 +2,8 @@
 document (WordDocument + 1Table streams with a one-piece piece table) or a BIFF8 workbook.
 
 Only what readers need is written: a .doc has the FIB fields a piece-table reader uses (nFib, the
-table-stream flag, ccpText, fcClx/lcbClx) and its text as UTF-16LE; no formatting (no CHPX/PAPX bin
-tables), so tables are flattened to tab-separated lines. The .xls has BOF/BOUNDSHEET/EOF globals and one
+table-stream flag, ccpText, fcClx/lcbClx) and its text as UTF-16LE, table cells ending with cell marks;
+no formatting (no CHPX/PAPX bin tables, no table properties). The .xls has BOF/BOUNDSHEET/EOF globals and one
 sheet of LABEL/NUMBER cells (xlrd reads it).
 """
 
@@ -73,8 +73,10 @@ _TEXT_FC = 0x800  # where the text starts in the WordDocument stream
 
 
 def render_doc_text(paragraphs: list[str]) -> bytes:
-    """A .doc whose main text is ``paragraphs`` (each ends with a paragraph mark)."""
-    text = "".join(p.replace("\r", " ").replace("\n", " ") + "\r" for p in paragraphs)
+    """A .doc whose main text is ``paragraphs`` (each ends with a paragraph mark unless it is a table row)."""
+    # Table rows already end with their row mark (0x07); everything else ends with a paragraph mark.
+    text = "".join(p.replace("\r", " ").replace("\n", " ") + ("" if p.endswith("\x07") else "\r")
+                   for p in paragraphs)
     encoded = text.encode("utf-16-le")
     ccp = len(encoded) // 2
     fib_base = struct.pack("<HHHHHHHIBBHHII", 0xA5EC, 0x00C1, 0, 0x0804, 0, 0x1200, 0x00BF, 0, 0, 0,
