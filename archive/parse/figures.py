@@ -213,6 +213,7 @@ class _Reader:
         self.a_unit: str | None = None
         self.group_other = False
         self.pending: list[str] = []
+        self.header_open = False  # the last row was a table A header row
 
     def add(self, key: str, cv: CellValue, table: str, row: int | None, col: int | None,
             unit: str | None = None) -> None:
@@ -236,7 +237,9 @@ class _Reader:
         cols = [c for c in cols if c]
         if cols:
             self.table = "A"
-            self.a_header = cols
+            # one label per line (DOC/PDF text): consecutive header rows make one header
+            self.a_header = self.a_header + cols if self.header_open else cols
+            self.header_open = True
             self.a_unit = "万元" if "万元" in joined else ("元" if "(元)" in joined or "单位:元" in joined else None)
             if "制发" in joined:
                 self.out.format = "2021"
@@ -256,11 +259,6 @@ class _Reader:
         own = texts[-1] if texts else ""
         candidates = [own, "".join(texts[-2:]), "".join(self.pending[-3:] + texts)] if texts else [
             "".join(self.pending[-3:])]
-        joined_all = label_key("".join(texts))
-        if any(w in joined_all for w in ("其他处理",)):
-            self.group_other = True
-        elif any(w in joined_all for w in ("不予处理", "无法提供", "不予公开", "办理结果")) and "其他" not in own:
-            self.group_other = False
         for cand in candidates:
             if not cand:
                 continue
@@ -296,9 +294,21 @@ class _Reader:
         for colname, (cv, col) in zip(B_COLUMNS, fitted, strict=True):
             self.add(f"requests.{key}.{colname}", cv, "B", row.row, col)
 
+    def _track_group(self, texts: list[str]) -> None:
+        """Remember whether rows now sit under （六）其他处理 (where a bare "3.其他" is result.other.other)."""
+        joined = label_key("".join(texts))
+        if "其他处理" in joined:
+            self.group_other = True
+        elif any(w in joined for w in ("不予处理", "无法提供", "不予公开", "办理结果", "总计", "结转")):
+            self.group_other = False
+
     def feed(self, row: Row) -> None:
         labels, values = _split(row)
         texts = [t for t, _ in labels]
+        self._track_group(texts)
+        was_open, self.header_open = self.header_open, False
+        if was_open and texts and not any(cv.raw for cv, _ in values) and all(a_column(t) for t in texts):
+            self.header_open = True  # header() below extends the open header
         has_number = any(cv.raw for cv, _ in values)
         if not has_number and not texts and self.table == "C" and len(values) >= 15:
             self.data(row, labels, values)  # table C's row of fifteen blank cells
