@@ -223,9 +223,7 @@ class Site:
                     for i in range(1, rng.randrange(3, 9))]
                 return sources.render_xls(att.filename.rsplit(".", 1)[0], rows)
             if doc.kind != "annual_report":
-                c = sources.ReportContent(title=c.title, body_html=c.body_html, text=c.text,
-                                          body_phrase=c.body_phrase, sections=[], figures={}, raw={},
-                                          planted_inconsistencies=[], images=[])
+                c = sources.notice_as_report(c)
             render = {"pdf": sources.render_pdf, "docx": sources.render_docx, "doc": sources.render_doc}
             return render[att.file_kind](c)
         return self._files.get_or((doc.id, index, edit_no), make)

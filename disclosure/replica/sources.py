@@ -32,5 +32,18 @@ except ImportError:  # the content generator has not landed yet
 
     USING_PLACEHOLDER = True
 
-__all__ = ["NoticeContent", "ReportContent", "ReportSpec", "USING_PLACEHOLDER", "generate_notice",
+
+
+def notice_as_report(c: NoticeContent) -> ReportContent:
+    """A notice wrapped as a ReportContent so the file renderers can turn it into a PDF or DOCX."""
+    extra = {}
+    if not USING_PLACEHOLDER:
+        from disclosure.replica.content_model import Block
+
+        extra["blocks"] = [Block(kind="para", text=line) for line in c.text.splitlines() if line.strip()]
+    return ReportContent(title=c.title, body_html=c.body_html, text=c.text, body_phrase=c.body_phrase,
+                         sections=[], figures={}, raw={}, planted_inconsistencies=[], images=[], **extra)
+
+
+__all__ = ["NoticeContent", "notice_as_report", "ReportContent", "ReportSpec", "USING_PLACEHOLDER", "generate_notice",
            "generate_report", "render_doc", "render_docx", "render_pdf", "render_xls"]
