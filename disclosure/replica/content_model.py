@@ -6,7 +6,7 @@ blocks, so the ground truth (sections, figures, raw cell texts) holds for every 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass
@@ -32,6 +32,7 @@ class Table:
     page_break_row: int | None = None
     # HTML style knobs chosen by the generator (border attribute, cell wrapper …)
     wrapper: str = "plain"  # plain | p | p_span | span
+    editor: str = "plain"  # plain | ueditor | word (pasted from Word: MsoNormal paragraphs, <o:p>)
 
     def keyed_cells(self) -> list[Cell]:
         """Cells carrying a canonical figure key, in reading order."""
@@ -48,10 +49,3 @@ class Block:
     table: Table | None = None
     image: str | None = None  # image file name (tables published as images)
     markup: str = "p_strong"  # headings: p_strong | h3 | table_cell
-
-
-@dataclass
-class ReportBody:
-    """All blocks of a report plus the figures read from its tables."""
-
-    blocks: list[Block] = field(default_factory=list)

@@ -33,6 +33,7 @@ class TableLook:
     blank_rules: str | None = None  # table A 规章 row printed as this (bureaus make no 规章)
     amount_yuan: bool = False  # 2019 procurement amount printed with its unit, "251000元"
     typo: bool = False  # "2.其他法律行政止公开" as real printed labels have it
+    editor: str = "plain"  # plain | ueditor | word: how the CMS saved the table HTML (see table_html)
 
 
 def choose_look(rng: random.Random, allow_blanks: bool) -> TableLook:
@@ -48,6 +49,7 @@ def choose_look(rng: random.Random, allow_blanks: bool) -> TableLook:
         blank_rules=rng.choice(("/", "——", "", "无")) if rng.random() < 0.3 else None,
         amount_yuan=rng.random() < 0.5,
         typo=rng.random() < 0.1,
+        editor=rng.choice(("plain", "plain", "ueditor", "word")),
     )
 
 
@@ -162,7 +164,7 @@ def build_table_a(figures: dict[str, float | None], fmt: str, look: TableLook) -
         block(9)
         header("采购项目数量", "采购总金额")
         data("政府集中采购", ["active.procurement.projects", "active.procurement.amount"])
-    return Table("A", rows, wrapper=look.wrapper)
+    return Table("A", rows, wrapper=look.wrapper, editor=look.editor)
 
 
 # --- Table B ------------------------------------------------------------------------------------
@@ -215,7 +217,8 @@ def build_table_b(figures: dict[str, float | None], other_split: bool, look: Tab
     rows.append([label("四、结转下年度继续办理", look, colspan=3), *numbers("carried_out")])
     # File renderings break the table inside （四）无法提供 like real PDFs do.
     break_at = next(i for i, r in enumerate(rows) if r[0].text.startswith("2.没有现成"))
-    return Table("B", rows, page_break_row=break_at, wrapper=look.wrapper)
+    return Table("B", rows, page_break_row=break_at, wrapper=look.wrapper,
+                 editor=look.editor)
 
 
 # --- Table C ------------------------------------------------------------------------------------
@@ -233,7 +236,7 @@ def build_table_c(figures: dict[str, float | None], look: TableLook) -> Table:
     ]
     keys = [f"{g}.{o}" for g in C_GROUPS for o in (*C_OUTCOMES, "total")]
     rows.append([figure_cell(figures, k, look, blank=look.blank_zero) for k in keys])
-    return Table("C", rows, wrapper=look.wrapper)
+    return Table("C", rows, wrapper=look.wrapper, editor=look.editor)
 
 
 # --- Pre-2019 local table ---------------------------------------------------------------------
@@ -254,7 +257,7 @@ def build_table_local(figures: dict[str, float | None], look: TableLook) -> Tabl
     rows = [[label("统计指标", look), label("单位", look), label("数量", look)]]
     for text, unit, key in LOCAL_ROWS:
         rows.append([label(text, look), Cell(unit), figure_cell(figures, key, look)])
-    return Table("local", rows, wrapper=look.wrapper)
+    return Table("local", rows, wrapper=look.wrapper, editor=look.editor)
 
 
 # --- HTML --------------------------------------------------------------------------------------
@@ -266,11 +269,26 @@ _WRAP = {
 }
 
 
+_WORD_CELL = ('<p class="MsoNormal" align="center" style="text-align:center;"><span lang="EN-US" '
+              'style="font-size:10.5pt;font-family:宋体;">{}<o:p></o:p></span></p>')
+
+
 def table_html(table: Table) -> str:
-    """The table as a CMS editor would save it."""
-    wrap = _WRAP[table.wrapper]
-    out = ['<table border="1" cellspacing="0" cellpadding="0" style="border-collapse:collapse;width:100%;">',
-           "<tbody>"]
+    """The table as a CMS editor would save it: plain, UEditor (colgroup, widths) or pasted from Word."""
+    wrap = _WORD_CELL if table.editor == "word" else _WRAP[table.wrapper]
+    n_cols = sum(c.colspan for c in table.rows[0])
+    if table.editor == "word":
+        out = ['<div align="center"><table class="MsoNormalTable" border="1" cellspacing="0" cellpadding="0" '
+               'style="border-collapse:collapse;border:none;"><tbody>']
+        td = ' width="{w}" valign="center" style="width:{w}pt;border:solid windowtext 1.0pt;padding:0cm 5.4pt;"'
+    elif table.editor == "ueditor":
+        out = ['<table width="100%" data-sort="sortDisabled"><colgroup>',
+               "".join(f'<col width="{round(100 / n_cols)}%">' for _ in range(n_cols)), "</colgroup><tbody>"]
+        td = ' valign="top" style="word-break:break-all;"'
+    else:
+        out = ['<table border="1" cellspacing="0" cellpadding="0" style="border-collapse:collapse;width:100%;">',
+               "<tbody>"]
+        td = ' valign="middle"'
     for row in table.rows:
         out.append("<tr>")
         for cell in row:
@@ -280,9 +298,9 @@ def table_html(table: Table) -> str:
             if cell.colspan > 1:
                 attrs += f' colspan="{cell.colspan}"'
             inner = cell.html if cell.html is not None else html.escape(cell.text)
-            out.append(f'<td{attrs} valign="middle">{wrap.format(inner)}</td>')
+            out.append(f"<td{attrs}{td.format(w=48 * cell.colspan)}>{wrap.format(inner)}</td>")
         out.append("</tr>")
-    out.append("</tbody></table>")
+    out.append("</tbody></table></div>" if table.editor == "word" else "</tbody></table>")
     return "".join(out)
 
 

@@ -201,7 +201,9 @@ def render_docx(c: ReportContent) -> bytes:
     import datetime as dt
 
     import docx
+    from docx.shared import Cm
 
+    images = dict(c.images)
     document = docx.Document()
     props = document.core_properties
     stamp = dt.datetime(2000, 1, 1)
@@ -218,8 +220,8 @@ def render_docx(c: ReportContent) -> bytes:
             document.add_paragraph(block.text)
         elif block.kind == "table" and block.table is not None:
             _docx_table(document, block.table)
-        elif block.kind == "image":
-            document.add_paragraph("（表格为图片）")
+        elif block.kind == "image" and block.image in images:
+            document.add_picture(io.BytesIO(images[block.image]), width=Cm(15))
     buf = io.BytesIO()
     document.save(buf)
     return _fixed_zip(buf.getvalue())

@@ -258,6 +258,7 @@ def test_messy_html_variants_occur():
     html_all = "".join(generate_report(spec(f, s)).body_html for f in ("2021", "2019") for s in range(80))
     raws = [r for f in ("2021", "2019") for s in range(80) for r in generate_report(spec(f, s)).raw.values()]
     assert "&nbsp;" in html_all and "<br>" in html_all and "<span" in html_all
+    assert 'class="MsoNormalTable"' in html_all and "<o:p></o:p>" in html_all and "<colgroup>" in html_all
     assert any(ch in "".join(raws) for ch in "０１２３４５６７８９")
     assert any(r in ("/", "——") for r in raws)
     assert any(re.fullmatch(r"[0-9０-９]+元", r) for r in raws)
@@ -392,6 +393,13 @@ def test_pdf_has_headings_text_and_tables(fmt, seed):
     assert (len(b_pages) == 2) == c.break_table_b
     if c.break_table_b:
         assert any(r[1] == "（四）无" for r in rows) and any(r[1] == "法提供" for r in rows)
+
+
+def test_docx_embeds_table_images():
+    c = generate_report(spec("2021", 9, tables_as_images=True))
+    d = docx.Document(io.BytesIO(render_docx(c)))
+    blobs = {p.blob for p in d.part.package.parts if p.partname.endswith(".png")}
+    assert blobs == {data for _, data in c.images} and not d.tables
 
 
 def test_docx_has_headings_and_word_tables():
