@@ -46,7 +46,7 @@ def choose_look(rng: random.Random, allow_blanks: bool) -> TableLook:
         half_brackets=rng.random() < 0.3,
         misaligned=rng.random() < 0.15,
         blank_zero=rng.choice(("", "/", "——")) if allow_blanks and rng.random() < 0.12 else None,
-        blank_rules=rng.choice(("/", "——", "", "无")) if rng.random() < 0.3 else None,
+        blank_rules=rng.choice(("/", "——", "", "无", "—", "-")) if rng.random() < 0.3 else None,
         amount_yuan=rng.random() < 0.5,
         typo=rng.random() < 0.1,
         editor=rng.choice(("plain", "plain", "ueditor", "word")),
@@ -197,12 +197,12 @@ def build_table_b(figures: dict[str, float | None], other_split: bool, look: Tab
     def numbers(row_key: str) -> list[Cell]:
         return [figure_cell(figures, f"requests.{row_key}.{c}", look, blank=look.blank_zero) for c in B_ALL_COLUMNS]
 
-    rows.append([label("一、本年新收政府信息公开申请数量", look, colspan=3), *numbers("new")])
+    rows.append([label("一、本年新收政府信息公开申请数量", look, colspan=3, split_at=6), *numbers("new")])
     rows.append([label("二、上年结转政府信息公开申请数量", look, colspan=3), *numbers("carried_in")])
     result_rows = len(b_rows(other_split)) - 3  # leaves + 总计
     rows.append([label("三、本年度办理结果", look, rowspan=result_rows), label("（一）予以公开", look, colspan=2),
                  *numbers("result.disclosed")])
-    rows.append([label("（二）部分公开（区分处理的，只计这一情形，不计其他情形）", look, colspan=2),
+    rows.append([label("（二）部分公开（区分处理的，只计这一情形，不计其他情形）", look, colspan=2, split_at=7),
                  *numbers("result.partly_disclosed")])
     for group_label, group, leaves in _GROUPS:
         if group == "other" and not other_split:
