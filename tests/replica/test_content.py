@@ -377,7 +377,7 @@ def test_pdf_has_headings_text_and_tables(fmt, seed):
         tables = [(i, t) for i, p in enumerate(pdf.pages) for t in p.extract_tables()]
     text = _squash("".join(pages_text))
     for sec in c.sections:
-        assert _squash(sec.heading) in text
+        assert _squash(sec.heading) in text and _squash(sec.text) in text
     assert c.body_phrase in text
     rows = [[(x or "").replace("\n", "") for x in row] for _, t in tables for row in t]
     if fmt == "pre2019":
@@ -407,7 +407,7 @@ def test_docx_has_headings_and_word_tables():
     d = docx.Document(io.BytesIO(render_docx(c)))
     paras = [p.text for p in d.paragraphs]
     for sec in c.sections:
-        assert sec.heading in paras
+        assert sec.heading in paras and _squash(sec.text) in _squash("".join(paras))
     assert any(c.body_phrase in p for p in paras)
     assert len(d.tables) == 3
     new_row = next(r for r in d.tables[1].rows if "本年新收" in r.cells[0].text)
