@@ -18,11 +18,12 @@ ROBOTSTXT_OBEY = True
 # Politeness: per-host and per-IP limits (several county sites often share one provincial server).
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
+# Deprecated in Scrapy 2.19 but still honoured; kept because shared provincial servers need a per-IP cap.
 CONCURRENT_REQUESTS_PER_IP = 4
 # The downloader-aware queue refuses a per-IP limit; the plain priority queue honours it.
 SCHEDULER_PRIORITY_QUEUE = "scrapy.pqueues.ScrapyPriorityQueue"
 DOWNLOAD_DELAY = 0.25
-RANDOMIZE_DOWNLOAD_DELAY = True
+DOWNLOAD_DELAY_JITTER = 0.5  # ±50 % around DOWNLOAD_DELAY
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 0.5
 AUTOTHROTTLE_MAX_DELAY = 30.0

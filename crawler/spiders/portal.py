@@ -158,7 +158,7 @@ class PortalSpider(scrapy.Spider):
             canon = canonical_url(url)
             if canon in unit_lists:
                 req = self._request(canon, self.parse_unit_list, role="unit_index")
-            elif self.profile.is_detail(canon) or self.profile.is_attachment(canon):
+            elif self.profile.is_detail(canon) or self.profile.is_attachment(canon) or self._known_detail(canon):
                 # Documents linked from hub pages (latest news, old links): after the lists, without hints.
                 if not self.archive.decide_detail(canon).fetch:
                     continue
@@ -171,6 +171,11 @@ class PortalSpider(scrapy.Spider):
                 continue
             if req is not None:
                 yield req
+
+    def _known_detail(self, url: str) -> bool:
+        """An old link already known to redirect to a document (its fetch state says so): not a column."""
+        fs = self.archive.fetch_state(url)
+        return fs is not None and fs.role in ("document", "attachment")
 
     # ------------------------------------------------------------------ lists
     def parse_list(self, response: Response):
