@@ -153,7 +153,8 @@ def _local_figures(rng: random.Random, big: bool) -> dict[str, float | None]:
 def generate_report(spec: ReportSpec) -> ReportContent:
     """The report of ``spec``: HTML body, plain text, sections and figures (ground truth)."""
     rng = random.Random(spec.seed)
-    big = "人民政府" in spec.unit_name
+    # The county government itself handles far more than a bureau or a township (乡/镇人民政府).
+    big = spec.unit_name.endswith(("县人民政府", "区人民政府", "市人民政府"))
     fmt = spec.format
     title = _title(rng, spec)
     look: TableLook = choose_look(rng, allow_blanks=not spec.inconsistent)
