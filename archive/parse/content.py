@@ -113,7 +113,7 @@ def find_container(soup: BeautifulSoup) -> tuple[Tag | None, str]:
             found = soup.select(sel)
         except Exception:  # a selector the soup cannot evaluate: skip it
             continue
-        found = [f for f in found if _text_len(f) > 20 or f.find("table") or f.find("img")]
+        found = [f for f in found if _text_len(f) > 0 or f.find("table") or f.find("img")]
         if found:
             best = max(found, key=_text_len)
             return best, sel

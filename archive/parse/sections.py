@@ -55,7 +55,7 @@ class _Candidate:
     style: str
     number: int
     heading: str
-    rest: str  # text after the heading on the same line (run-in heading), usually ""
+    numeral: int | None  # the printed number (一 → 1, 3. → 3); None when unnumbered
 
 
 def _classify(title: str) -> int | None:
@@ -88,17 +88,41 @@ def _candidate(index: int, block: Block) -> _Candidate | None:
     number = _classify(head)
     if number is None:
         return None
-    return _Candidate(index, style, number, text.rstrip("：:"), "")
+    return _Candidate(index, style, number, text.rstrip("：:"), _numeral(text[: len(text) - len(body)]))
+
+
+def _numeral(prefix: str) -> int | None:
+    digits = re.sub(r"\D", "", prefix)
+    if digits:
+        return int(digits)
+    cn = re.sub(r"[^一二三四五六七八九十]", "", prefix.replace("第", "").replace("部分", ""))
+    if not cn:
+        return None
+    if cn == "十":
+        return 10
+    if cn.startswith("十"):
+        return 10 + _CN.index(cn[1]) + 1
+    if len(cn) >= 2 and cn[1] == "十":
+        return (_CN.index(cn[0]) + 1) * 10 + (_CN.index(cn[2]) + 1 if len(cn) > 2 else 0)
+    return _CN.index(cn[0]) + 1
+
+
+_CN = "一二三四五六七八九"
 
 
 def _increasing(cands: list[_Candidate]) -> list[_Candidate]:
-    """Longest subsequence with strictly increasing section numbers (0 = unnumbered outline items pass)."""
+    """Longest subsequence with strictly increasing section numbers and printed numerals.
+
+    Outline items without a canonical number (0) pass the section-number test; a printed numeral that does
+    not increase ("（一）主动公开方面" after "(一)总体情况") is a sub-item starting over, not a section.
+    """
     best: list[list[_Candidate]] = []
     for c in cands:
         chain: list[_Candidate] = []
         for prev in best:
             last = next((p.number for p in reversed(prev) if p.number), 0)
-            if (c.number == 0 or c.number > last) and len(prev) > len(chain):
+            numeral_ok = c.numeral is None or prev[-1].numeral is None or c.numeral > prev[-1].numeral
+            if (c.number == 0 or c.number > last) and numeral_ok and len(prev) > len(chain):
                 chain = prev
         best.append(chain + [c])
     return max(best, key=lambda ch: sum(1 for c in ch if c.number), default=[])
