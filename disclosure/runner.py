@@ -134,16 +134,6 @@ def _counts(data: dict[str, Any]) -> dict[str, int]:
     return {k: int(v) for k, v in data.items() if isinstance(v, int) and not isinstance(v, bool)}
 
 
-def _error_counts(value: Any) -> dict[str, int]:
-    """Errors by kind from whatever a component reports (a dict of counts, or a list of messages)."""
-    if isinstance(value, dict):
-        return {str(k): (int(v) if isinstance(v, int) else len(v) if isinstance(v, list | tuple) else 1)
-                for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return {"error": len(value)} if value else {}
-    return {}
-
-
 def _summary_text(obj: Any) -> str:
     summary = getattr(obj, "summary", None)
     if callable(summary):
@@ -186,35 +176,52 @@ def validate_profiles(profiles: Sequence[str], base_url: str | None = None) -> N
 # The four steps. Each returns a StepResult and raises ComponentMissing when its component is absent.
 
 
-def step_crawl(config: Config, profile: str, base_url: str | None, result: PortalResult) -> StepResult:
-    """Incremental crawl of one portal through ``crawler.run.run_crawl``."""
+def step_crawl(config: Config, profile: str, base_url: str | None, result: PortalResult,
+               progress: bool = False) -> StepResult:
+    """Incremental crawl of one portal through ``crawler.run.run_crawl`` (a worker process)."""
     run = _import("crawler.run")
-    summary = run.run_crawl(profile, database_url=config.database_url, warc_dir=config.warc_dir,
-                            jobs_dir=config.jobs_dir, user_agent=config.effective_user_agent(),
-                            politeness=config.politeness, base_url=base_url)
-    data = _plain(summary)
-    status = str(data.get("status", "ok"))
-    result.crawl_run_id = data.get("crawl_run_id") or data.get("run_id")
-    seen = data.get("documents_seen")
-    result.documents_seen = int(seen) if isinstance(seen, int) else None
-    errors = _error_counts(data.get("errors") or data.get("errors_by_kind") or {})
-    detail = _summary_text(summary) or str(data.get("message") or data.get("finish_reason") or "")
-    return StepResult("crawl", status if status in _BAD | {"ok"} else "ok", detail=detail,
-                      counts=_counts(data), errors=errors)
+    # Scrapy's own text log goes to a file beside the event log, never to the terminal (cron mail).
+    scrapy_log = crawl_log_path(config, profile)
+    scrapy_log.parent.mkdir(parents=True, exist_ok=True)
+    # Absolute paths: the worker process runs from the package directory, not from our working directory.
+    summary = run.run_crawl(profile, database_url=config.database_url, warc_dir=config.warc_dir.resolve(),
+                            jobs_dir=config.jobs_dir.resolve(), user_agent=config.effective_user_agent(),
+                            politeness=config.politeness, base_url=base_url, progress=progress,
+                            settings={"LOG_FILE": str(scrapy_log.resolve()), "LOG_FILE_APPEND": True,
+                                      "LOG_LEVEL": "INFO"})
+    result.crawl_run_id = summary.run_id
+    result.documents_seen = summary.documents_seen
+    status = summary.status if summary.status in _BAD | {"ok"} else "failed"
+    counts = {k: v for k, v in _counts(_plain(summary)).items() if k != "run_id"}
+    detail = summary.message or summary.finish_reason or ""
+    return StepResult("crawl", status, detail=detail, counts=counts, errors=dict(summary.errors))
+
+
+def crawl_log_path(config: Config, profile: str) -> Path:
+    """Where the crawl worker's Scrapy log for ``profile`` goes (next to the event log)."""
+    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in profile)[:80]
+    return config.log_file.parent / f"crawl-{safe}.log"
 
 
 def step_ingest(config: Config, db: Any, result: PortalResult) -> StepResult:
-    """Parse every pending capture into documents and versions (``archive.ingest.process_captures``)."""
+    """Parse new captures into documents and versions (``archive.ingest.process_captures``)."""
     ingest = _import("archive.ingest")
     rawstore = _import("archive.rawstore")
-    # All pending captures, not only this crawl's: a capture left pending by an interrupted run is taken too.
-    report = ingest.process_captures(db, rawstore.RawStore(config.warc_dir))
-    data = _plain(report)
-    errors = _error_counts(data.get("errors") or {})
-    failed = data.get("failed")
-    if isinstance(failed, int) and failed:
-        errors.setdefault("parse_failed", failed)
-    return StepResult("ingest", "ok", detail=_summary_text(report), counts=_counts(data), errors=errors)
+    store = rawstore.RawStore(config.warc_dir.resolve())
+    report = None
+    if isinstance(result.crawl_run_id, int):
+        # This crawl's captures first, so its crawl_runs row counts the documents and versions it added.
+        report = ingest.process_captures(db, store, crawl_run_id=result.crawl_run_id)
+    # Then anything still pending (a capture left by an interrupted run, or a crawl without a run id).
+    rest = ingest.process_captures(db, store)
+    if report is None:
+        report = rest
+    else:
+        report.merge(rest)
+    counts = {"parsed": report.parsed, "failed": len(report.failed), "skipped": len(report.skipped),
+              "new_documents": report.documents.inserted, "new_versions": report.versions.inserted}
+    errors = {"parse_failed": len(report.failed)} if report.failed else {}
+    return StepResult("ingest", "ok", detail=report.summary(), counts=counts, errors=errors)
 
 
 def step_index(config: Config, db: Any, result: PortalResult) -> StepResult:
@@ -286,8 +293,8 @@ def _record_end(db: Any, result: PortalResult) -> None:
         row.finished_at = _now()
         row.status = result.status
         row.documents_seen = result.documents_seen
-        row.new_documents = (ingest.counts.get("inserted") or ingest.counts.get("new_documents") or 0) if ingest else 0
-        row.new_versions = (ingest.counts.get("new_versions") or ingest.counts.get("updated") or 0) if ingest else 0
+        row.new_documents = ingest.counts.get("new_documents", 0) if ingest else 0
+        row.new_versions = ingest.counts.get("new_versions", 0) if ingest else 0
         if isinstance(result.crawl_run_id, int):
             row.crawl_run_id = _existing_crawl_run(session, result.crawl_run_id)
         if crawl and row.documents_seen is None:
@@ -341,7 +348,7 @@ def run_portal(config: Config, db: Any, profile: str, base_url: str | None, log:
         return result
 
     steps: list[tuple[str, Callable[[], StepResult]]] = [
-        ("crawl", lambda: step_crawl(config, profile, base_url, result)),
+        ("crawl", lambda: step_crawl(config, profile, base_url, result, bool(progress and progress.enabled))),
         ("ingest", lambda: step_ingest(config, db, result)),
         ("index", lambda: step_index(config, db, result)),
         ("timeliness", lambda: step_timeliness(config, db, result)),
