@@ -7,6 +7,7 @@ The first matching rule wins, so specific rules (townships) come before general 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 
 # Unit kinds (architecture.md, "Document kinds and units"). "other" (bureau sub-units) follows the
@@ -67,6 +68,7 @@ def parse_month_day(text: str) -> tuple[int, int]:
     return month, day
 
 
+@functools.lru_cache(maxsize=4096)
 def deadline_for(kind: str, year: int, township_deadline: tuple[int, int] | None = None) -> Deadline:
     """The deadline of ``kind``'s report for ``year``; ``township_deadline`` (month, day) overrides townships."""
     if kind == TOWNSHIP and township_deadline is not None:

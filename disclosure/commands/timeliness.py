@@ -14,43 +14,14 @@ from archive.timeliness import (
     UnknownPortal,
     UnknownUnit,
     history_report,
-    row_json,
     store_timeliness,
     timeliness_report,
 )
 from disclosure.cli import EXIT_FAILED, EXIT_USAGE, AppContext, pass_app
 from disclosure.commands._output import FORMATS, emit
+from disclosure.commands._timeliness_view import COLUMNS, report_payload, report_rows
 
 log = logging.getLogger(__name__)
-
-COLUMNS = ("portal", "unit", "kind", "year", "status", "days_late", "deadline", "date_used", "date_source",
-           "claimed", "claimed_source", "first_seen", "flags", "url")
-
-
-def report_rows(report: TimelinessReport) -> list[tuple]:
-    """One tuple per row, in :data:`COLUMNS` order (the table and CSV view of a report)."""
-    out = []
-    for row in report.rows:
-        rep = row.report
-        out.append((
-            row.portal, row.unit_name, row.unit_kind, row.report_year, row.status, row.days_late,
-            row.deadline.isoformat(),
-            rep.judged_at.strftime("%Y-%m-%d %H:%M") if rep else None, rep.judged_source if rep else None,
-            rep.claimed_at.strftime("%Y-%m-%d %H:%M") if rep and rep.claimed_at else None,
-            rep.claimed_source if rep else None,
-            rep.first_seen_at.strftime("%Y-%m-%d %H:%M") if rep else None,
-            row.flags, rep.url if rep else None,
-        ))
-    return out
-
-
-def report_payload(report: TimelinessReport) -> dict:
-    """The JSON view: as-of, summary and every row with its full evidence."""
-    s = report.summary
-    return {"year": report.year, "portal": report.portal, "as_of": report.as_of.isoformat(),
-            "summary": {"counts": s.counts, "flags": s.flag_counts, "due": s.due, "on_time_rate": s.on_time_rate},
-            "rows": [row_json(r) for r in report.rows]}
-
 
 def render(report: TimelinessReport, fmt: str) -> None:
     """Print a report as table (with the summary line), CSV or JSON."""
