@@ -25,6 +25,8 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from sqlalchemy import Row, Select, func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from archive.deadlines import NoDeadlineRule, deadline_for
@@ -238,29 +240,29 @@ def history_report(session: Session, unit_name: str, portal: str | None = None, 
 def store_timeliness(session: Session, rows: Iterable[TimelinessRow], computed_at: dt.datetime | None = None
                      ) -> int:
     """Upsert rows into the ``timeliness`` table (one per unit and year); returns how many were written."""
-    rows = list(rows)
     now = computed_at or dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    existing: dict[tuple[int, int], TimelinessSnapshot] = {}
-    for year in {r.report_year for r in rows}:
-        ids = [r.unit_id for r in rows if r.report_year == year]
-        for chunk in _chunks(ids):
-            for snap in session.scalars(select(TimelinessSnapshot).where(
-                    TimelinessSnapshot.report_year == year, TimelinessSnapshot.unit_id.in_(chunk))):
-                existing[(snap.unit_id, snap.report_year)] = snap
-    for row in rows:
-        snap = existing.get((row.unit_id, row.report_year))
+    values = [{"unit_id": r.unit_id, "report_year": r.report_year, "status": r.status, "deadline": r.deadline,
+               "days_late": r.days_late, "document_id": r.report.document_id if r.report else None,
+               "flags": list(r.flags), "evidence": evidence_json(r), "computed_at": now} for r in rows]
+    dialect = session.get_bind().dialect.name
+    if dialect in ("sqlite", "postgresql"):
+        insert = sqlite_insert if dialect == "sqlite" else pg_insert
+        for chunk in _chunks(values, 2000):
+            stmt = insert(TimelinessSnapshot)
+            session.execute(stmt.on_conflict_do_update(
+                index_elements=["unit_id", "report_year"],
+                set_={k: stmt.excluded[k] for k in values[0] if k not in ("unit_id", "report_year")}), chunk)
+        return len(values)
+    for value in values:  # other databases: one merge at a time
+        snap = session.scalar(select(TimelinessSnapshot).where(
+            TimelinessSnapshot.unit_id == value["unit_id"], TimelinessSnapshot.report_year == value["report_year"]))
         if snap is None:
-            snap = TimelinessSnapshot(unit_id=row.unit_id, report_year=row.report_year)
-            session.add(snap)
-        snap.status = row.status
-        snap.deadline = row.deadline
-        snap.days_late = row.days_late
-        snap.document_id = row.report.document_id if row.report else None
-        snap.flags = list(row.flags)
-        snap.evidence = evidence_json(row)
-        snap.computed_at = now
+            session.add(TimelinessSnapshot(**value))
+        else:
+            for k, v in value.items():
+                setattr(snap, k, v)
     session.flush()
-    return len(rows)
+    return len(values)
 
 
 def evidence_json(row: TimelinessRow) -> dict[str, Any]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
 from archive.db import open_database, sqlite_url
@@ -9,9 +11,24 @@ from archive.db import open_database, sqlite_url
 from .builder import ArchiveBuilder
 
 
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory):
+    """One migrated empty database; tests get copies (running Alembic per test costs about a second)."""
+    path = tmp_path_factory.mktemp("template") / "archive.sqlite3"
+    open_database(sqlite_url(path)).dispose()
+    return path
+
+
 @pytest.fixture
-def db(tmp_path):
-    database = open_database(sqlite_url(tmp_path / "archive.sqlite3"))
+def db_path(tmp_path, migrated_template):
+    path = tmp_path / "archive.sqlite3"
+    shutil.copy(migrated_template, path)
+    return path
+
+
+@pytest.fixture
+def db(db_path):
+    database = open_database(sqlite_url(db_path), migrate=False)
     yield database
     database.dispose()
 

@@ -22,9 +22,10 @@ DOC = "http://127.0.0.1:1/zfxxgk/gzzfxxgk/jtj/ndbg/202201/t20220125_501.html"
 
 
 @pytest.fixture
-def data_dir(tmp_path):
+def data_dir(tmp_path, db_path):
     """A data directory with three bureaus: one backdated, one edited with a failed check, one missing."""
-    db = open_database(sqlite_url(tmp_path / "archive.sqlite3"))
+    assert db_path == tmp_path / "archive.sqlite3"  # where the CLI looks for it under --data-dir
+    db = open_database(sqlite_url(db_path), migrate=False)
     store = RawStore(tmp_path / "warc")
     with db.session() as s:
         b = ArchiveBuilder(s, store=store)
