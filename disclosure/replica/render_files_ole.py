@@ -4,7 +4,8 @@ document (WordDocument + 1Table streams with a one-piece piece table) or a BIFF8
 Only what readers need is written: a .doc has the FIB fields a piece-table reader uses (nFib, the
 table-stream flag, ccpText, fcClx/lcbClx) and its text as UTF-16LE, table cells ending with cell marks;
 no formatting (no CHPX/PAPX bin tables, no table properties). The .xls has BOF/BOUNDSHEET/EOF globals and one
-sheet of LABEL/NUMBER cells (xlrd reads it).
+sheet of LABEL/NUMBER cells, with the FONT/XF/STYLE
+records Excel writes (xlrd and catdoc's xls2csv read it).
 """
 
 from __future__ import annotations
@@ -79,8 +80,9 @@ def render_doc_text(paragraphs: list[str]) -> bytes:
                    for p in paragraphs)
     encoded = text.encode("utf-16-le")
     ccp = len(encoded) // 2
+    # The last two FibBase fields are Word 97's fcMin / fcMac (text start / end), which catdoc relies on.
     fib_base = struct.pack("<HHHHHHHIBBHHII", 0xA5EC, 0x00C1, 0, 0x0804, 0, 0x1200, 0x00BF, 0, 0, 0,
-                           0, 0, 0, 0)
+                           0, 0, _TEXT_FC, _TEXT_FC + len(encoded))
     rg_w = struct.pack("<14H", *([0] * 13 + [0x0804]))  # lidFE = zh-CN
     rg_lw = [0] * 22
     rg_lw[0] = _TEXT_FC + len(encoded)  # cbMac
@@ -98,6 +100,9 @@ def render_doc_text(paragraphs: list[str]) -> bytes:
 
 # --- Excel BIFF8 ---------------------------------------------------------------------------------
 
+_CELL_XF = 15  # XFs 0-14 are style XFs, 15 the one cell XF
+
+
 def _rec(kind: int, body: bytes) -> bytes:
     return struct.pack("<HH", kind, len(body)) + body
 
@@ -109,6 +114,15 @@ def _bof(dt: int) -> bytes:
 def _xl_string(text: str, len_bytes: int) -> bytes:
     head = struct.pack("<H" if len_bytes == 2 else "<B", len(text))
     return head + b"\x01" + text.encode("utf-16-le")
+
+
+def _formatting() -> bytes:
+    """The minimum Excel itself writes: four FONTs (宋体 10pt), 15 style XFs + one cell XF, the Normal STYLE."""
+    font = _rec(0x0031, struct.pack("<HHHHHBBBB", 200, 0, 0x7FFF, 400, 0, 0, 0, 134, 0) + _xl_string("宋体", 1))
+    style_xf = _rec(0x00E0, struct.pack("<HHHBBBBIIH", 0, 0, 0xFFF5, 0x20, 0, 0, 0, 0, 0, 0x20C0))
+    cell_xf = _rec(0x00E0, struct.pack("<HHHBBBBIIH", 0, 0, 0x0001, 0x20, 0, 0, 0, 0, 0, 0x20C0))
+    normal = _rec(0x0293, struct.pack("<HBB", 0x8000, 0, 0xFF))
+    return font * 4 + style_xf * 15 + cell_xf + normal
 
 
 def _number(text: str) -> float | None:
@@ -126,16 +140,15 @@ def render_xls_rows(title: str, rows: list[list[str]], sheet: str = "Sheet1") ->
         for c, value in enumerate(row):
             num = _number(value)
             if num is not None:
-                cells += _rec(0x0203, struct.pack("<HHHd", r, c, 0, num))
+                cells += _rec(0x0203, struct.pack("<HHHd", r, c, _CELL_XF, num))
             elif value:
-                cells += _rec(0x0204, struct.pack("<HHH", r, c, 0) + _xl_string(value[:8000], 2))
+                cells += _rec(0x0204, struct.pack("<HHH", r, c, _CELL_XF) + _xl_string(value[:8000], 2))
     n_cols = max((len(r) for r in all_rows), default=1)
     sheet_stream = (_bof(0x0010) + _rec(0x0200, struct.pack("<IIHHH", 0, len(all_rows), 0, n_cols, 0))
                     + cells + _rec(0x000A, b""))
-    codepage = _rec(0x0042, struct.pack("<H", 1200))
+    head = _bof(0x0005) + _rec(0x0042, struct.pack("<H", 1200)) + _formatting()
     name = _xl_string(sheet[:31], 1)
-    bound_len = 4 + 4 + 2 + len(name)
-    globals_len = len(_bof(0x0005)) + len(codepage) + bound_len + 4
+    globals_len = len(head) + (4 + 4 + 2 + len(name)) + 4  # + BOUNDSHEET + EOF
     bound = _rec(0x0085, struct.pack("<IBB", globals_len, 0, 0) + name)
-    workbook = _bof(0x0005) + codepage + bound + _rec(0x000A, b"") + sheet_stream
+    workbook = head + bound + _rec(0x000A, b"") + sheet_stream
     return compound_file({"Workbook": workbook})
