@@ -13,7 +13,7 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from search.analysis import token_string
+from search.analysis import document_token_strings, token_string
 from search.api import FACETS, SearchDocument, SearchHit, SearchQuery
 from search.errors import IndexCorruptError, IndexLockedError, QuerySyntaxError
 from search.query import And, MatchAll, Node, Not, Or, Range, Text, parse_query, positive_texts
@@ -102,11 +102,13 @@ class PreparedDocument:
 def prepare(doc: SearchDocument) -> PreparedDocument:
     """Tokenise a document once (the costly part of indexing) and encode what results show."""
     names = [n for n in [doc.publisher, *doc.publisher_aliases] if n]
+    body, sections = document_token_strings(doc.body or "", {n: t for n, t in doc.sections.items()
+                                                             if 1 <= n <= 6 and t})
     return PreparedDocument(
         doc=doc,
         title=token_string(doc.title or ""),
-        body=token_string(doc.body or ""),
-        sections={n: token_string(t) for n, t in doc.sections.items() if 1 <= n <= 6 and t},
+        body=body,
+        sections=sections,
         # A "|" token between names keeps a phrase from running across two of them.
         publisher_names=" | ".join(token_string(n) for n in names),
         published=timestamp(doc.published_at),

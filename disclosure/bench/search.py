@@ -1,0 +1,311 @@
+"""``disclosure bench search``: index build speed, size, query latency and 2-character recall for
+tantivy, Whoosh and SQLite FTS5 (trigram) on the same generated corpus, in the same run.
+
+Corpus: annual-report-like documents built from ``generate_report`` text (sentences of real-shaped
+reports recombined, so every document shares the same vocabulary, as real reports do), ~2,000
+characters each, six sections, publishers, years, kinds, dates, and one unique 8-character phrase
+each (recall of phrases). ``--scale N`` uses the replica site's documents instead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import re
+import shutil
+import sqlite3
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import click
+
+from search.analysis import normalize
+from search.api import SearchDocument, SearchQuery, open_index
+
+HEADINGS = ["一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况",
+            "四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况", "六、其他需要报告的事项"]
+UNITS = ["教育局", "民政局", "财政局", "人力资源和社会保障局", "自然资源局", "住房和城乡建设局", "交通运输局",
+         "水务局", "农业农村局", "商务局", "文化和旅游局", "卫生健康委员会", "应急管理局", "审计局", "统计局",
+         "市场监督管理局", "医疗保障局", "林业和草原局", "民族宗教事务局", "司法局", "公安局", "生态环境局"]
+COUNTIES = ["青山县", "高台县", "临泽县", "卢氏县", "泰顺县", "佳县", "固阳县", "太湖县"]
+_PHRASE_CHARS = "星峪渚梅塬屏湾岚桦枫岙堰泓溪潭涧岭峦崖滩洲汀渡沐澜漪琅璞瑶琨"
+
+# (category, query text, extra filters); every query asks for facets and 20 hits with snippets.
+QUERIES: list[tuple[str, str, dict]] = [
+    ("word", "依申请公开", {}),
+    ("word", "行政复议", {}),
+    ("word", "政府信息公开", {}),
+    ("2-char", "复议", {}),
+    ("2-char", "网上", {}),
+    ("2-char", "审批", {}),
+    ("2-char", "公开", {}),
+    ("phrase", '"主动公开政府信息"', {}),
+    ("phrase", '"政务服务"', {}),
+    ("boolean", "政务公开 AND 宗教", {}),
+    ("filter", "行政复议", {"year_from": 2019, "year_to": 2021}),
+    ("filter", "依申请公开", {"kind": "annual_report", "publisher": "县教育局"}),
+    ("filter", "year:[2019 TO 2021] 行政复议", {}),
+    ("sort-date", "行政复议", {"sort": "date"}),
+]
+TWO_CHAR_TERMS = ["复议", "网上", "审批", "诉讼", "宗教", "预算", "清单", "督查"]
+
+
+@dataclass
+class Corpus:
+    docs: list[SearchDocument]
+    phrases: list[str]  # one unique phrase per document (same order)
+
+
+def _sentence_pool(n_reports: int, seed: int) -> list[str]:
+    try:
+        from disclosure.replica.content import ReportSpec, generate_report
+    except ImportError:  # replica content not available: a small fixed pool
+        return ["本机关全年主动公开政府信息149条。", "全年共收到政府信息公开申请15件，已全部按期办结。",
+                "本年度未发生政府信息公开行政复议、行政诉讼案件。", "推进“互联网+政务服务”，优化审批服务流程。"]
+    rnd = random.Random(seed)
+    pool: set[str] = set()
+    for i in range(n_reports):
+        unit = rnd.choice(UNITS)
+        fmt = rnd.choice(["2021", "2019", "pre2019"])
+        year = rnd.randint(2008, 2018) if fmt == "pre2019" else rnd.randint(2019, 2023)
+        report = generate_report(ReportSpec(rnd.choice(COUNTIES), f"青山县{unit}", f"县{unit}", year, fmt,
+                                            seed + i))
+        pool.update(s.strip() for s in re.split(r"(?<=[。；])", report.text) if len(s.strip()) >= 10)
+    return sorted(pool)
+
+
+def generated_corpus(n: int, seed: int = 1) -> Corpus:
+    """``n`` documents built from a pool of generated report sentences (fast: no per-doc generation)."""
+    rnd = random.Random(seed)
+    pool = _sentence_pool(min(300, max(30, n // 10)), seed)
+    docs, phrases = [], []
+    for i in range(1, n + 1):
+        county, unit = rnd.choice(COUNTIES), rnd.choice(UNITS)
+        publisher = f"{county}{unit}"
+        kind = rnd.choices(["annual_report", "notice", "document"], weights=[7, 2, 1])[0]
+        year = rnd.randint(2012, 2023)
+        phrase = "".join(rnd.choice(_PHRASE_CHARS) for _ in range(8))
+        sections: dict[int, str] = {}
+        parts = []
+        for number in range(1, 7):
+            chosen = rnd.sample(pool, rnd.randint(1, 3))
+            if number == 1:
+                chosen.insert(rnd.randint(0, len(chosen)), f"{phrase}。")
+            sections[number] = "".join(chosen)
+            parts.append(f"{HEADINGS[number - 1]}\n{sections[number]}")
+        title = f"{publisher}{year}年政府信息公开工作年度报告" if kind == "annual_report" else \
+            f"{publisher}关于{rnd.choice(['政务公开', '依申请公开', '行政复议', '信息公开指南'])}工作的通知"
+        docs.append(SearchDocument(
+            document_id=i, title=title, body="\n".join(parts), sections=sections, publisher=publisher,
+            publisher_aliases=[f"县{unit}"], report_year=year if kind == "annual_report" else None, kind=kind,
+            published_at=dt.datetime(year + 1, 1, 1) + dt.timedelta(minutes=rnd.randint(0, 200_000)),
+            portal=county, url=f"http://127.0.0.1/{i}.html", version_id=i, capture_id=i))
+        phrases.append(phrase)
+    return Corpus(docs, phrases)
+
+
+def replica_corpus(scale: int, seed: int = 1) -> Corpus:
+    """The replica site's documents (latest version each), with their manifest body phrases."""
+    from disclosure.replica.manifest_build import build_manifest
+    from disclosure.replica.site import build_site
+
+    manifest = build_manifest(build_site(seed=seed, scale=scale), "http://127.0.0.1:1", None)
+    docs, phrases = [], []
+    for i, d in enumerate(manifest.documents, 1):
+        v = d.versions[-1]
+        sections = {s.number: s.text for s in v.sections}
+        body = "\n".join(f"{s.heading}\n{s.text}" for s in v.sections) or v.body_phrase
+        docs.append(SearchDocument(
+            document_id=i, title=v.title, body=body, sections=sections, publisher=d.publisher,
+            publisher_aliases=manifest.unit(d.unit).aliases, report_year=d.report_year, kind=d.kind,
+            published_at=dt.datetime.fromisoformat(v.claimed_published_at), portal="replica", url=d.urls[0]))
+        phrases.append(v.body_phrase)
+    return Corpus(docs, phrases)
+
+
+# -- engines under test ----------------------------------------------------------------------------
+
+@dataclass
+class Run:
+    engine: str
+    docs: int
+    build_s: float = 0.0
+    size_mb: float = 0.0
+    latencies: dict[str, list[float]] = field(default_factory=dict)
+    recall_2char: float = 0.0
+    phrase_recall: float = 0.0
+    note: str = ""
+
+    @property
+    def docs_per_s(self) -> float:
+        return self.docs / self.build_s if self.build_s else 0.0
+
+
+def _size_mb(path: Path) -> float:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 1e6
+
+
+def _pct(values: list[float], q: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(q * (len(values) - 1))))] if values else 0.0
+
+
+def _time_queries(run: Run, query: Callable[[str, dict], int], repeat: int) -> None:
+    for _ in range(repeat):
+        for category, text, extra in QUERIES:
+            start = time.perf_counter()
+            query(text, extra)
+            run.latencies.setdefault(category, []).append((time.perf_counter() - start) * 1000)
+
+
+def _expected_counts(corpus: Corpus, terms: list[str]) -> dict[str, int]:
+    texts = [normalize(d.title) + "\n" + normalize(d.body) for d in corpus.docs]
+    return {t: sum(1 for x in texts if t in x) for t in terms}
+
+
+def bench_search_index(corpus: Corpus, engine: str, workdir: Path, repeat: int, expected: dict[str, int],
+                       phrase_sample: list[int]) -> Run:
+    run = Run(engine, len(corpus.docs))
+    path = workdir / engine
+    start = time.perf_counter()
+    index = open_index(path, engine, create=True, writer=True)
+    index.add(corpus.docs)
+    index.commit()
+    run.build_s = time.perf_counter() - start
+    run.size_mb = _size_mb(path)
+
+    def query(text: str, extra: dict) -> int:
+        return index.search(SearchQuery(text, limit=20, facets=True, **extra)).total
+
+    query("行政复议", {})  # warm-up: open readers, page in
+    _time_queries(run, query, repeat)
+    found = {t: index.search(SearchQuery(t, limit=1, facets=False)).total for t in expected}
+    run.recall_2char = _recall(found, expected)
+    hits = sum(1 for i in phrase_sample if index.search(SearchQuery(
+        f'"{corpus.phrases[i]}"', limit=5, facets=False)).hits[:1] and corpus.docs[i].document_id in {
+        h.document_id for h in index.search(SearchQuery(f'"{corpus.phrases[i]}"', limit=5, facets=False)).hits})
+    run.phrase_recall = hits / len(phrase_sample) if phrase_sample else 0.0
+    index.close()
+    return run
+
+
+def _recall(found: dict[str, int], expected: dict[str, int]) -> float:
+    total = sum(expected.values())
+    # Counts equal term by term means nothing missed and nothing extra (sets are compared in tests).
+    return sum(min(found[t], expected[t]) for t in expected) / total if total else 1.0
+
+
+def bench_fts5(corpus: Corpus, workdir: Path, repeat: int, expected: dict[str, int],
+               phrase_sample: list[int]) -> Run:
+    """The baseline a user tries first: SQLite FTS5 with the trigram tokenizer, facets by GROUP BY."""
+    run = Run("fts5-trigram", len(corpus.docs))
+    path = workdir / "fts5.sqlite3"
+    start = time.perf_counter()
+    con = sqlite3.connect(path)
+    con.execute("CREATE TABLE meta(id INTEGER PRIMARY KEY, publisher TEXT, aliases TEXT, year INT, kind TEXT, "
+                "published INT)")
+    con.execute("CREATE VIRTUAL TABLE docs USING fts5(title, body, tokenize='trigram')")
+    with con:
+        for d in corpus.docs:
+            con.execute("INSERT INTO docs(rowid, title, body) VALUES (?, ?, ?)", (d.document_id, d.title, d.body))
+            con.execute("INSERT INTO meta VALUES (?, ?, ?, ?, ?, ?)", (
+                d.document_id, d.publisher, " ".join(d.publisher_aliases), d.report_year, d.kind,
+                int(d.published_at.timestamp()) if d.published_at else 0))
+    run.build_s = time.perf_counter() - start
+    run.size_mb = path.stat().st_size / 1e6
+
+    def where(text: str, extra: dict) -> tuple[str, list]:
+        m = re.fullmatch(r"year:\[(\d{4}) TO (\d{4})\] (.+)", text)
+        if m:
+            extra = {**extra, "year_from": int(m.group(1)), "year_to": int(m.group(2))}
+            text = m.group(3)
+        terms = [t.strip('"') for t in re.split(r"\s+AND\s+|\s+", text) if t]
+        match = " AND ".join(f'"{t}"' for t in terms)
+        sql, args = "docs MATCH ?", [match]
+        if "year_from" in extra:
+            sql += " AND meta.year BETWEEN ? AND ?"
+            args += [extra["year_from"], extra["year_to"]]
+        if "kind" in extra:
+            sql += " AND meta.kind = ?"
+            args.append(extra["kind"])
+        if "publisher" in extra:
+            sql += " AND (meta.publisher = ? OR instr(meta.aliases, ?) > 0)"
+            args += [extra["publisher"], extra["publisher"]]
+        return sql, args
+
+    def query(text: str, extra: dict) -> int:
+        sql, args = where(text, extra)
+        order = "meta.published DESC" if extra.get("sort") == "date" else "rank"
+        con.execute(f"SELECT docs.rowid, snippet(docs, 1, '<b>', '</b>', '…', 20) FROM docs JOIN meta ON "
+                    f"meta.id = docs.rowid WHERE {sql} ORDER BY {order} LIMIT 20", args).fetchall()
+        for col in ("year", "publisher", "kind"):
+            con.execute(f"SELECT meta.{col}, count(*) FROM docs JOIN meta ON meta.id = docs.rowid WHERE {sql} "
+                        f"GROUP BY meta.{col}", args).fetchall()
+        return con.execute(f"SELECT count(*) FROM docs JOIN meta ON meta.id = docs.rowid WHERE {sql}",
+                           args).fetchone()[0]
+
+    _time_queries(run, query, repeat)
+    run.recall_2char = _recall({t: query(t, {}) for t in expected}, expected)
+    hits = sum(1 for i in phrase_sample if con.execute(
+        "SELECT 1 FROM docs WHERE docs MATCH ? AND rowid = ?", (f'"{corpus.phrases[i]}"',
+                                                                  corpus.docs[i].document_id)).fetchone())
+    run.phrase_recall = hits / len(phrase_sample) if phrase_sample else 0.0
+    con.close()
+    return run
+
+
+def _report(runs: list[Run]) -> None:
+    cats = list(dict.fromkeys(c for c, _, _ in QUERIES))
+    click.echo(f"{'engine':<13} {'docs':>7} {'docs/s':>8} {'size MB':>8} {'2-char recall':>13} "
+               f"{'phrase recall':>13}  all p50/p95 ms    " + "  ".join(f"{c} p95" for c in cats))
+    for r in runs:
+        if r.note:
+            click.echo(f"{r.engine:<13} {r.docs:>7}  {r.note}")
+            continue
+        every = [x for v in r.latencies.values() for x in v]
+        per = "  ".join(f"{_pct(r.latencies[c], 0.95):>{len(c) + 4}.1f}" for c in cats)
+        click.echo(f"{r.engine:<13} {r.docs:>7} {r.docs_per_s:>8.0f} {r.size_mb:>8.1f} {r.recall_2char:>13.0%} "
+                   f"{r.phrase_recall:>13.0%}  {_pct(every, 0.5):>6.1f} / {_pct(every, 0.95):>7.1f}   {per}")
+
+
+@click.command("search")
+@click.option("--docs", "sizes", default="2000", show_default=True,
+              help="Generated corpus size(s), comma-separated (e.g. 1000,5000,20000,100000).")
+@click.option("--scale", type=int, default=None, help="Use the replica site at this scale instead.")
+@click.option("--engines", default="tantivy,whoosh,fts5", show_default=True)
+@click.option("--whoosh-max", type=int, default=20_000, show_default=True,
+              help="Skip Whoosh above this many documents (it builds at ~100 docs/s).")
+@click.option("--repeat", type=int, default=5, show_default=True, help="Runs of the query set.")
+@click.option("--seed", type=int, default=1, show_default=True)
+def command(sizes: str, scale: int | None, engines: str, whoosh_max: int, repeat: int, seed: int) -> None:
+    """Index and query benchmark: tantivy vs Whoosh vs SQLite FTS5 trigram (docs/performance.md)."""
+    chosen = [e.strip() for e in engines.split(",") if e.strip()]
+    corpora: list[tuple[str, Callable[[], Corpus]]]
+    if scale is not None:
+        corpora = [(f"replica scale {scale}", lambda: replica_corpus(scale, seed))]
+    else:
+        corpora = [(f"{int(n)} generated docs", lambda n=int(n): generated_corpus(n, seed))
+                   for n in sizes.split(",")]
+    runs: list[Run] = []
+    for label, make in corpora:
+        started = time.perf_counter()
+        corpus = make()
+        click.echo(f"corpus: {label}, {len(corpus.docs)} documents, mean "
+                   f"{sum(len(d.body) for d in corpus.docs) / max(1, len(corpus.docs)):.0f} characters "
+                   f"(made in {time.perf_counter() - started:.1f}s)")
+        expected = _expected_counts(corpus, TWO_CHAR_TERMS)
+        sample = random.Random(seed).sample(range(len(corpus.docs)), min(50, len(corpus.docs)))
+        with tempfile.TemporaryDirectory(prefix="bench-search-") as tmp:
+            for engine in chosen:
+                if engine == "whoosh" and len(corpus.docs) > whoosh_max:
+                    runs.append(Run(engine, len(corpus.docs), note=f"skipped (more than --whoosh-max {whoosh_max})"))
+                    continue
+                if engine == "fts5":
+                    runs.append(bench_fts5(corpus, Path(tmp), repeat, expected, sample))
+                else:
+                    runs.append(bench_search_index(corpus, engine, Path(tmp), repeat, expected, sample))
+                shutil.rmtree(Path(tmp) / engine, ignore_errors=True)
+    _report(runs)
