@@ -40,18 +40,27 @@ _FOLDS = re.compile("[\u00b2\u00b3\u00b9\u2070-\u209f\u2150-\u218f\u2460-\u24ff\
 _TOKEN = re.compile(rf"(?=([{CJK}][{CJK}]?|(?<![a-z])[a-z]{{1,{MAX_WORD}}}|(?<![0-9])[0-9]{{1,{MAX_WORD}}}))")
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=8192)
 def _fold_char(ch: str) -> str:
     folded = unicodedata.normalize("NFKC", ch).lower()
     return folded if len(folded) == 1 else ch
 
 
+def _fold_match(m: re.Match) -> str:
+    return _fold_char(m.group(0))
+
+
 def normalize(text: str) -> str:
-    """Lower-case and NFKC-fold each character, keeping the length (offsets map 1:1 to the original)."""
-    folded = text.lower() if _FOLDS.search(text) is None else unicodedata.normalize("NFKC", text).lower()
-    if len(folded) == len(text):
-        return folded
-    return "".join(_fold_char(ch) for ch in text)
+    """Lower-case and NFKC-fold token characters, keeping the length (offsets map 1:1 to the original).
+
+    Only characters that fold into a different token character are folded (NFKC of a whole report
+    costs more than tokenising it); punctuation stays as it is, it separates tokens either way.
+    """
+    folded = _FOLDS.sub(_fold_match, text) if _FOLDS.search(text) else text
+    lowered = folded.lower()
+    if len(lowered) == len(text):
+        return lowered
+    return "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in folded)
 
 
 def _run_tokens(run: str) -> list[str]:
