@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import posixpath
 import random
+import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -84,19 +85,24 @@ def http_date(iso: str) -> str:
     return format_datetime(local.astimezone(dt.UTC), usegmt=True)
 
 
-class _Lru(OrderedDict):
+class _Lru:
+    """A small thread-safe LRU cache; values are made outside the lock (two threads may both make one)."""
+
     def __init__(self, size: int) -> None:
-        super().__init__()
         self.size = size
+        self._data: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
 
     def get_or(self, key, make):
-        if key in self:
-            self.move_to_end(key)
-            return self[key]
+        with self._lock:
+            if key in self._data:
+                self._data.move_to_end(key)
+                return self._data[key]
         value = make()
-        self[key] = value
-        if len(self) > self.size:
-            self.popitem(last=False)
+        with self._lock:
+            self._data[key] = value
+            while len(self._data) > self.size:
+                self._data.popitem(last=False)
         return value
 
 
