@@ -223,7 +223,11 @@ class _Planner:
             if not unit.exists_in(year):
                 continue
             rng = random.Random(f"notice:{self.seed}:{unit.code}:{year}")
-            count = {"county_government": 3, "bureau": rng.choice([0, 1, 1, 2])}.get(unit.kind, rng.choice([0, 1]))
+            if unit.generated:  # scale > 1 only, so the scale-1 site stays as it is
+                count = rng.choice([1, 2, 3, 4])
+            else:
+                count = {"county_government": 3, "bureau": rng.choice([0, 1, 1, 2])}.get(unit.kind,
+                                                                                       rng.choice([0, 1]))
             for n in range(count):
                 day = _day_between(rng, dt.date(year, 1, 4), dt.date(year, 12, 28))
                 claimed = _at(day, rng)

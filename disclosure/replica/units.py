@@ -39,6 +39,7 @@ class Unit:
     absolute_links: bool = False  # list entries use absolute URLs instead of relative ones
     org_code: str = ""  # 9-digit organisation code used in 索引号
     col_ids: dict[str, int] = field(default_factory=dict)  # Hanweb column ids: platform, ndbg, tzgg
+    generated: bool = False  # added by --scale (busier notice columns than the base townships)
 
     @property
     def encoding(self) -> str:
@@ -127,6 +128,7 @@ def build_units(seed: int = 1, scale: int = 1) -> list[Unit]:
         short = base + ("镇" if i % 3 else "乡")
         unit = _township(f"t{i + 1:04d}", short)
         unit.dialect = "hanweb" if i % 3 == 0 else "trs"
+        unit.generated = True
         units.append(unit)
     rng = random.Random(f"orgcodes:{seed}")
     for i, unit in enumerate(units):
