@@ -123,8 +123,8 @@ def _apply_edit(rng: random.Random, figures: dict[str, float | None], fmt: str) 
     """An edited version: one more request handled (B stays consistent) and a corrected table A figure."""
     if fmt == "pre2019":
         for key in ("local.requests.received", "local.requests.answered", "local.requests.disclosed"):
-            figures[key] = (figures[key] or 0) + 1
-        figures["local.active.total"] = (figures["local.active.total"] or 0) + rng.randint(1, 9)
+            figures[key] = float((figures[key] or 0) + 1)
+        figures["local.active.total"] = float((figures["local.active.total"] or 0) + rng.randint(1, 9))
         return
     keys = [f"requests.{row}.{col}" for row in ("new", "result.disclosed", "result.total")
             for col in ("natural_person", "total")]
@@ -132,7 +132,7 @@ def _apply_edit(rng: random.Random, figures: dict[str, float | None], fmt: str) 
         keys += ["active.licensing.decisions"] * rng.randint(1, 5)
     for key in keys:
         if key in figures:
-            figures[key] = (figures[key] or 0) + 1
+            figures[key] = float((figures[key] or 0) + 1)
 
 
 def _local_figures(rng: random.Random, big: bool) -> dict[str, float | None]:

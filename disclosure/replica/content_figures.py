@@ -208,9 +208,9 @@ def plant_inconsistency(
                 figures["review.corrected"] = 1.0
             figures["review.total"] = 0.0  # the real "10 1 0 0 0" case: the 总计 cell says 0
         elif kind == "new_total" and "requests.new.total" in figures:
-            figures["requests.new.total"] = (figures["requests.new.total"] or 0) + rng.choice((1, 2, 10))
+            figures["requests.new.total"] = float((figures["requests.new.total"] or 0) + rng.choice((1, 2, 10)))
         elif kind == "result_total" and "requests.result.total.total" in figures:
-            value = figures["requests.result.total.total"] or 0
+            value = float(figures["requests.result.total.total"] or 0)
             figures["requests.result.total.total"] = value + 1 if value < 2 or rng.random() < 0.5 else value - 1
         else:
             continue

@@ -229,6 +229,7 @@ def test_figures_served_as_stated_and_rules_hold_unless_planted():
             continue
         assert set(served) == set(c.raw), s
         for key, raw in c.raw.items():
+            assert c.figures[key] is None or type(c.figures[key]) is float, (s, key)
             assert served[key] == raw.replace("\n", ""), (s, key)
             assert value_of(raw) == c.figures[key], (s, key, raw)
         fails = broken_rules(c.figures, c.text)
