@@ -25,7 +25,10 @@ def command(host: str, port: int, as_of: str | None, scale: int, seed: int, mani
 
     started = time.perf_counter()
     site = build_site(seed=seed, scale=scale)
-    server = ReplicaServer(site, host=host, port=port, as_of=as_of)
+    try:
+        server = ReplicaServer(site, host=host, port=port, as_of=as_of)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--as-of") from exc
     try:
         server.start()
     except OSError as exc:

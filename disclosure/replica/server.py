@@ -16,6 +16,7 @@ from typing import NamedTuple
 from disclosure.replica.site import Request, Response, Site, normalise_as_of
 
 log = logging.getLogger(__name__)
+MAX_BODY = 1 << 20  # request bodies are small form posts (dataproxy.jsp)
 
 
 class LoggedRequest(NamedTuple):
@@ -42,7 +43,13 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _serve(self) -> None:
         replica: ReplicaServer = self.server.replica  # type: ignore[attr-defined]
-        length = int(self.headers.get("Content-Length") or 0)
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            length = -1
+        if not 0 <= length <= MAX_BODY:
+            self.send_error(400, "bad Content-Length")
+            return
         body = self.rfile.read(length) if length else b""
         host = self.headers.get("Host", "")
         req = Request(method=self.command, host=host, target=self.path, body=body,

@@ -7,6 +7,7 @@ socket: ``server.py`` wraps :meth:`Site.handle` in an HTTP server.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import posixpath
 import random
@@ -71,16 +72,18 @@ def normalise_as_of(as_of: str | None) -> str:
     """ISO date or date-time → "YYYY-MM-DDTHH:MM" (a bare date means the end of that day)."""
     if as_of is None:
         return NOW
-    as_of = as_of.strip().replace(" ", "T")
-    if len(as_of) == 10:
-        return as_of + "T23:59"
-    return as_of[:16]
+    text = as_of.strip().replace(" ", "T")
+    try:
+        parsed = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"not an ISO date or date-time: {as_of!r}") from None
+    if len(text) == 10:
+        return text + "T23:59"
+    return parsed.strftime("%Y-%m-%dT%H:%M")
 
 
 def http_date(iso: str) -> str:
     """China-time ISO minute → RFC 7231 date in GMT."""
-    import datetime as dt
-
     local = dt.datetime.fromisoformat(iso).replace(tzinfo=dt.timezone(dt.timedelta(hours=8)))
     return format_datetime(local.astimezone(dt.UTC), usegmt=True)
 

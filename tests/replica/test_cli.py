@@ -44,3 +44,24 @@ def test_cli_refuses_a_busy_port(replica):
     proc = subprocess.run([sys.executable, "-m", "disclosure", "replica", "--port", port], capture_output=True,
                           text=True, timeout=60)
     assert proc.returncode != 0 and "cannot listen" in proc.stderr
+
+
+def test_cli_rejects_a_bad_date():
+    proc = subprocess.run([sys.executable, "-m", "disclosure", "replica", "--port", "0", "--as-of", "2022-13-45"],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2 and "--as-of" in proc.stderr
+
+
+def test_server_survives_hostile_requests(replica):
+    import socket
+
+    host, port = replica.base_url[7:].split(":")
+    for raw in (b"POST /module/web/jpage/dataproxy.jsp HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n",
+                b"GET /%ff%fe/../../etc/passwd HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+                b"GARBAGE\r\n\r\n"):
+        with socket.create_connection((host, int(port)), timeout=5) as sock:
+            sock.sendall(raw)
+            reply = sock.recv(300)
+            status = int(reply.split()[1]) if reply.startswith(b"HTTP/1.") else 400 * (b"Error code: 400" in reply)
+            assert status in (400, 404, 405), reply
+    assert httpx.get(replica.base_url + "/").status_code == 200
