@@ -343,7 +343,8 @@ def _body_html(blocks: list[Block], para_style: int) -> str:
 
 # --- Notices -------------------------------------------------------------------------------------
 _NOTICE_TITLES = (
-    "关于做好{year}年度政府信息公开工作年度报告编制发布工作的通知",
+    # A deliberate trap: a 通知 whose title names the annual report (real portals publish these in January).
+    "关于做好{prev}年度政府信息公开工作年度报告编制发布工作的通知",
     "关于开展{year}年度安全生产大检查的通知",
     "关于组织开展政务公开业务培训的通知",
     "关于调整政府信息公开工作领导小组成员的通知",
@@ -376,7 +377,7 @@ def generate_notice(seed: int, county: str, unit_name: str, date: str) -> Notice
     """A 通知 of ``unit_name`` dated ``date`` (ISO); some carry a 文号 like 青教发〔2022〕7号."""
     rng = random.Random(seed * 31 + 7)
     year, month, day = int(date[:4]), int(date[5:7]), int(date[8:10])
-    ctx = {"year": year, "county": county, "month": min(month + 1, 12)}
+    ctx = {"year": year, "prev": year - 1, "county": county, "month": min(month + 1, 12)}
     title = unit_name + str(T.pick(rng, _NOTICE_TITLES)).format(**ctx)
     doc_number = f"{_doc_prefix(county, unit_name)}〔{year}〕{rng.randint(1, 120)}号" if rng.random() < 0.6 else None
     phrase = T.unique_phrase(seed, 0, kind=1)
