@@ -61,10 +61,11 @@ def text_blocks(text: str) -> list[Block]:
 
 
 def _table_rows(table: list[list[str | None]]) -> list[Row]:
+    """pdfplumber rows → rows; ``None`` marks a position covered by a merged cell (a span copy), not a blank."""
     rows = []
     for r, cells in enumerate(table):
-        texts = [re.sub(r"\s*\n\s*", "", c or "") for c in cells]
-        rows.append(Row(cells=[squash(t) for t in texts], row=r, cols=list(range(len(texts)))))
+        kept = [(c, squash(re.sub(r"\s*\n\s*", "", text))) for c, text in enumerate(cells) if text is not None]
+        rows.append(Row(cells=[t for _, t in kept], row=r, cols=[c for c, _ in kept]))
     return rows
 
 

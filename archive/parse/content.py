@@ -122,10 +122,39 @@ def find_container(soup: BeautifulSoup) -> tuple[Tag | None, str]:
 
 
 def file_kind(href: str) -> str | None:
-    """The attachment kind a link's extension names (pdf, doc, docx, wps, xls, xlsx, et, ofd …)."""
-    path = urlsplit(href).path.lower()
-    ext = path.rsplit(".", 1)[-1] if "." in path.rsplit("/", 1)[-1] else ""
-    return ext if ext in FILE_KINDS else None
+    """The attachment kind a link's extension names (pdf, doc, docx, wps, xls, xlsx, et, ofd …).
+
+    Download scripts (Hanweb ``downfile.jsp?filename=….pdf``) name the file in the query string.
+    """
+    parts = urlsplit(href)
+    for name in (parts.path, *re.findall(r"(?:file|name)[^=&]*=([^&]+)", parts.query, re.I)):
+        tail = name.lower().rsplit("/", 1)[-1]
+        ext = tail.rsplit(".", 1)[-1] if "." in tail else ""
+        if ext in FILE_KINDS:
+            return ext
+    return None
+
+
+def _link(a: Tag, base_url: str | None) -> ParsedLink | None:
+    href = str(a.get("href", "")).strip()
+    if not href or href.startswith(("javascript:", "#", "mailto:")):
+        return None
+    url = urljoin(base_url, href) if base_url else href
+    text = squash(a.get_text(" ")) or squash(str(a.get("title", "")))
+    return ParsedLink(url=url, text=text, file_kind=file_kind(href))
+
+
+def _page_attachments(soup: BeautifulSoup, base_url: str | None) -> list[ParsedLink]:
+    """File links outside the content container (attachment lists below the article), not in navigation."""
+    out = []
+    for a in soup.find_all("a", href=True):
+        if file_kind(str(a["href"])) is None:
+            continue
+        if any(_is_noise(p) for p in a.parents if isinstance(p, Tag) and p.name not in ("body", "html")):
+            continue
+        if (link := _link(a, base_url)) is not None:
+            out.append(link)
+    return out
 
 
 def _walk(node: Tag, blocks: list[Block], grids: list[Grid], buf: list[str], bold: list[bool]) -> None:
@@ -180,17 +209,15 @@ def extract_content(soup: BeautifulSoup, base_url: str | None = None) -> Content
         tag.decompose()
     container, method = find_container(soup)
     out = Content(container=container, method=method)
+    page_files = _page_attachments(soup, base_url)
     if container is None:
+        out.links = page_files
         return out
     _strip_noise(container)
     _walk(container, out.blocks, out.grids, [], [])
-    for a in container.find_all("a", href=True):
-        href = str(a["href"]).strip()
-        if not href or href.startswith(("javascript:", "#", "mailto:")):
-            continue
-        url = urljoin(base_url, href) if base_url else href
-        text = squash(a.get_text(" ")) or squash(str(a.get("title", "")))
-        out.links.append(ParsedLink(url=url, text=text, file_kind=file_kind(href)))
+    out.links = [lk for a in container.find_all("a", href=True) if (lk := _link(a, base_url)) is not None]
+    seen = {lk.url for lk in out.links}
+    out.links += [lk for lk in page_files if lk.url not in seen and not seen.add(lk.url)]
     out.images = len(container.find_all("img"))
     lines: list[str] = []
     for b in out.blocks:

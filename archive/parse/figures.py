@@ -186,9 +186,6 @@ def _split(row: Row) -> tuple[list[tuple[str, int]], list[tuple[CellValue, int]]
         i -= 1
     labels = [(t.strip(), c) for t, c in cells[:i] if t.strip()]
     values = [(read_value(t), c) for t, c in cells[i:]]
-    if not labels and any(v.raw for v, _ in values):  # strip leading padding of a label-less row
-        while values and values[0][0].raw == "":
-            values.pop(0)
     return labels, values  # type: ignore[return-value]
 
 
@@ -352,7 +349,7 @@ LOCAL_ROWS: list[tuple[tuple[str, ...], str]] = [
     (("收取费用", "收费", "费用"), "fees.amount"), (("行政复议",), "review.total"), (("行政诉讼",), "litigation.total"),
     (("申诉",), "complaints.total"), (("收到", "申请"), "requests.received"), (("主动公开",), "active.total"),
 ]
-_UNIT_ONLY = re.compile(r"^(?:条|件|个|项|元|万元|次|人|份|篇)$")
+UNIT_ONLY = re.compile(r"^(?:条|件|个|项|元|万元|次|人|份|篇)$")
 
 
 def local_figures(rows: list[Row]) -> list[ParsedFigure]:
@@ -361,8 +358,8 @@ def local_figures(rows: list[Row]) -> list[ParsedFigure]:
     seen: set[str] = set()
     for row in rows:
         labels, values = _split(row)
-        texts = [t for t, _ in labels if not _UNIT_ONLY.match(nfkc(t).strip())]
-        units = [nfkc(t).strip() for t, _ in labels if _UNIT_ONLY.match(nfkc(t).strip())]
+        texts = [t for t, _ in labels if not UNIT_ONLY.match(nfkc(t).strip())]
+        units = [nfkc(t).strip() for t, _ in labels if UNIT_ONLY.match(nfkc(t).strip())]
         numbers = [(cv, c) for cv, c in values if cv.raw]
         if not numbers or not texts or len(numbers) > 3:
             continue

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from archive.parse.figures import Row, is_value
+from archive.parse.figures import UNIT_ONLY, Row, is_value
 from archive.parse.textutil import squash
 
 MAX_LINE = 400  # longer lines are prose, never table rows
@@ -53,7 +53,8 @@ def text_to_rows(text: str) -> list[Row]:
         if not cells or all(c == "" for c in cells):
             continue
         values_only = all(is_value(c) for c in cells)
-        if values_only and open_row is not None:
+        unit_cell = len(cells) == 1 and UNIT_ONLY.match(cells[0]) is not None  # 统计指标 | 单位 | 数量
+        if (values_only or unit_cell) and open_row is not None:
             open_row.cells.extend(c for c in cells)
             open_row.cols.extend(range(len(open_row.cols), len(open_row.cols) + len(cells)))
             continue

@@ -237,12 +237,18 @@ def index_number(fields: dict[str, str], text: str) -> str | None:
     return None
 
 
-def doc_number(fields: dict[str, str]) -> str | None:
-    """文号 / 发文字号 when given (e.g. 镇政发〔2024〕7号)."""
+_DOC_NUMBER = re.compile(r"^[\u4e00-\u9fff]{1,12}\s*[〔\[［【(（]\s*(?:19|20)\d{2}\s*[〕\]］】)）]\s*第?\s*\d{1,5}\s*号$")
+
+
+def doc_number(fields: dict[str, str], first_lines: list[str] | None = None) -> str | None:
+    """文号 / 发文字号 when given (e.g. 镇政发〔2024〕7号), else a line of its own atop the body holding one."""
     for label in ("文号", "发文字号"):
         value = fields.get(label)
         if value and re.search(r"\d", value) and "号" in value:
             return value.split(" ")[0]
+    for line in (first_lines or [])[:3]:
+        if _DOC_NUMBER.match(squash(line)):
+            return squash(line)
     return None
 
 
@@ -250,6 +256,9 @@ def detect_kind(title: str | None, text: str, column_kind: str | None, url: str 
                 report_structure: bool) -> str:
     """annual_report | notice | document (see module docstring of archive.parse for the rules)."""
     head = nfkc(title or "")
+    noun = re.search(r"(报告|年报|通知|公告|通告|通报|意见|方案|办法|决定|批复|函)[》”\s]*(?:[(（][^()（）]*[)）])?$", head)
+    if noun and noun.group(1) in ("通知", "公告", "通告"):
+        return "notice"  # "关于做好2021年度政府信息公开工作年度报告编制发布工作的通知" is a notice
     if _REPORT_PHRASE.search(head) and ("信息公开" in head or "政务公开" in head or "年报" in head):
         return "annual_report"
     if not title and re.search(r"政府信息公开(?:工作)?年度报告", nfkc(text[:3000])):

@@ -25,7 +25,7 @@ class Tally:
         self.total[name] += 1
         if good:
             self.ok[name] += 1
-        elif len(self.misses) < 60:
+        elif len(self.misses) < 500:
             self.misses.append(f"{name}: {what}")
 
     def report(self) -> str:
