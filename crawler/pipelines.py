@@ -105,7 +105,8 @@ class ArchivePipeline:
                 fs.last_status, fs.sha256, fs.last_capture_id = item.status, sha, cap.id
                 fs.etag, fs.last_modified, fs.role = etag, last_modified, item.role
                 fs.fetch_count += 1
-                if item.role == "document":
+                # A changed page or a changed file of a document (a report's PDF replaced in place).
+                if item.role in PENDING_ROLES and 200 <= item.status < 300:
                     self.stats.inc_value("disclosure/new_versions")
         self.stats.inc_value("disclosure/new_captures")
         self.stats.inc_value("disclosure/bytes", len(item.body))
@@ -134,6 +135,8 @@ class ArchivePipeline:
                 s.add(fs)
             fs.last_fetched_at, fs.last_changed_at = target.last_fetched_at, target.last_changed_at
             fs.last_status, fs.sha256, fs.last_capture_id = 301, target.sha256, target.last_capture_id
+            # The redirect is followed with the same headers: the target's validators make it conditional.
+            fs.etag, fs.last_modified = target.etag, target.last_modified
             fs.fetch_count = (fs.fetch_count or 0) + 1
 
     # ------------------------------------------------------------------ evidence

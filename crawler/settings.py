@@ -64,6 +64,7 @@ DISCLOSURE_RUN_ID = None  # an existing crawl_runs row to use (crawler.run creat
 DISCLOSURE_SUMMARY_PATH = None  # where the extension writes the summary JSON for crawler.run
 DISCLOSURE_PROGRESS = None  # None: a progress line only when stdout is a terminal
 DISCLOSURE_WARC_MAX_SIZE = 1024 * 1024 * 1024
+DISCLOSURE_REVALIDATE_AFTER_DAYS = None  # None: the profile's revalidate_after_days
 
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 FEED_EXPORT_ENCODING = "utf-8"

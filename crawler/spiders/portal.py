@@ -57,6 +57,9 @@ class PortalSpider(scrapy.Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         db = open_database(crawler.settings.get("DISCLOSURE_DATABASE_URL"))
         spider.archive = CrawlState(db, spider.profile)
+        override = crawler.settings.get("DISCLOSURE_REVALIDATE_AFTER_DAYS")
+        if override is not None:
+            spider.archive.revalidate_after_days = int(override)
         return spider
 
     # ------------------------------------------------------------------ requests
@@ -160,10 +163,11 @@ class PortalSpider(scrapy.Spider):
                 req = self._request(canon, self.parse_unit_list, role="unit_index")
             elif self.profile.is_detail(canon) or self.profile.is_attachment(canon) or self._known_detail(canon):
                 # Documents linked from hub pages (latest news, old links): after the lists, without hints.
-                if not self.archive.decide_detail(canon).fetch:
+                decision = self.archive.decide_detail(canon)
+                if not decision.fetch:
                     continue
                 req = self._request(canon, self.parse_document, role="document", priority=-5,
-                                    parent_url=response.url)
+                                    conditional=decision.conditional, parent_url=response.url)
             elif (kind := self.profile.column_kind(canon, text)) is not None:
                 req = self._request(canon, self.parse_list, role="list", column_kind=kind, unit_hint=unit_hint,
                                     parent_url=response.url, page_no="0")

@@ -39,10 +39,10 @@ class Archive:
     def db(self) -> Database:
         return open_database(self.database_url)
 
-    def crawl(self, server: ReplicaServer, **kw) -> CrawlSummary:
+    def crawl(self, server: ReplicaServer, settings: dict | None = None, **kw) -> CrawlSummary:
         return run_crawl("replica", database_url=self.database_url, warc_dir=self.warc_dir,
                          jobs_dir=self.jobs_dir, politeness=FAST, base_url=server.base_url, progress=False,
-                         settings={"RETRY_BACKOFF_BASE": 0.1}, **kw)
+                         settings={"RETRY_BACKOFF_BASE": 0.1, **(settings or {})}, **kw)
 
 
 @pytest.fixture
@@ -67,3 +67,9 @@ def crawled(module_replica, tmp_path_factory):
     arch = Archive(tmp_path_factory.mktemp("crawl"))
     summary = arch.crawl(module_replica)
     return arch, summary, list(module_replica.request_log)
+
+
+@pytest.fixture
+def archive_factory(tmp_path_factory):
+    """Make further archives in one test (a reference crawl beside the one under test)."""
+    return lambda name: Archive(tmp_path_factory.mktemp(name))
