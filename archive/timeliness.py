@@ -434,11 +434,10 @@ def _compute(session: Session, portals: list[Portal], units: list[Row], years: S
             if found:
                 primary = found[0]
                 status, days_late = primary.status, primary.days_late
-                flags = [f for f in FLAGS if any(f in r.flags for r in found)]
-                if _distinct_reports(found) > 1:
-                    flags = [f for f in FLAGS if f in flags or f == DUPLICATE]
+                if len(found) > 1:  # one report at two addresses is one document; two documents are two postings
                     for r in found:
                         r.flags = [f for f in FLAGS if f in r.flags or f == DUPLICATE]
+                flags = [f for f in FLAGS if any(f in r.flags for r in found)]
             else:
                 status = MISSING if as_of.date() > deadline.date else PENDING
                 days_late, flags = None, []
@@ -447,20 +446,6 @@ def _compute(session: Session, portals: list[Portal], units: list[Row], years: S
                 portal=portal_by_id[unit.portal_id].profile, report_year=year, deadline=deadline.date,
                 rule=deadline.rule, status=status, days_late=days_late, flags=flags, reports=found))
     return rows
-
-
-def _distinct_reports(found: list[ReportTimeliness]) -> int:
-    """How many different reports: documents sharing a content hash are the same report at two addresses."""
-    groups: list[set[str]] = []
-    for report in found:
-        hashes = {v.content_hash for v in report.versions} or {f"doc:{report.document_id}"}
-        for group in groups:
-            if group & hashes:
-                group |= hashes
-                break
-        else:
-            groups.append(set(hashes))
-    return len(groups)
 
 
 def _report_documents(session: Session, scope: Select) -> list[Row]:

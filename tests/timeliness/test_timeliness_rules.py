@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from archive.deadlines import NoDeadlineRule, deadline_for, parse_month_day
-from archive.models import TimelinessSnapshot
+from archive.models import DocumentUrl, TimelinessSnapshot
 from archive.timeliness import (
     BACKDATED,
     DUPLICATE,
@@ -183,12 +183,16 @@ def test_duplicate_uses_the_earliest_report_and_flags_both(build, session):
     assert all(DUPLICATE in r.flags for r in row.reports)
 
 
-def test_same_report_at_two_addresses_is_not_a_duplicate(build, session):
+def test_one_report_at_two_addresses_is_not_a_duplicate_but_a_reposting_is(build, session):
     unit = build.unit("青山县民族宗教事务局")
-    build.report(unit, 2021, claimed="2022-01-10", first_seen="2022-01-11", content="same text")
-    build.report(unit, 2021, claimed="2022-01-10", first_seen="2022-01-12", content="same text")
+    doc = build.report(unit, 2021, claimed="2022-01-10", first_seen="2022-01-11", content="same text")
+    session.add(DocumentUrl(document_id=doc.id, url="http://127.0.0.1:1/zfxxgk/zfxxgknb/t1.html",
+                            first_seen_at=at("2022-01-12"), last_seen_at=at("2022-01-12")))
     row = timeliness_report(session, 2021, as_of=dt.date(2022, 3, 1)).rows[0]
-    assert row.flags == [] and len(row.reports) == 2
+    assert row.flags == [] and len(row.reports) == 1
+    build.report(unit, 2021, claimed="2022-01-20", first_seen="2022-01-21", content="same text")
+    row = timeliness_report(session, 2021, as_of=dt.date(2022, 3, 1)).rows[0]
+    assert row.flags == [DUPLICATE] and [r.document_id for r in row.reports][0] == doc.id
 
 
 def test_missing_claimed_date_falls_back_to_first_seen(build, session):

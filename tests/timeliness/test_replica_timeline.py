@@ -1,0 +1,200 @@
+"""The replica advanced through time with real crawls and ingests in between: every planted late, missing,
+edited, backdated, duplicate and early report is classified as the manifest says, and no other.
+
+The crawler stamps captures with the wall clock, but the replica's clock is the as-of date the test set; after
+each crawl the test moves that run's timestamps (captures, list observations, the run, newly listed units) to
+the replica's time, as if the crawl had happened then. Everything else is the real pipeline.
+
+What a crawl schedule can know differs from the full truth: a backdated report is only provable when a crawl
+fetched the lists after its claimed date and before it appeared; an edit only when a crawl saw the first
+version. The expectation below derives that from the schedule and the manifest (and checks it against the
+manifest's own ``expected_status`` / ``expected_status_claimed``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from sqlalchemy import update
+
+from archive.db import open_database, sqlite_url
+from archive.ingest import process_captures
+from archive.models import Capture, CrawlRun, ListObservation, Unit
+from archive.rawstore import RawStore
+from archive.timeliness import BACKDATED, DUPLICATE, EDITED, classify, timeliness_report
+from crawler.run import run_crawl
+from disclosure.config import PolitenessConfig
+from disclosure.replica.manifest import Manifest, ManifestDocument
+from disclosure.replica.plan import NOW
+from disclosure.replica.plan import deadline_for as replica_deadline
+from disclosure.replica.server import ReplicaServer
+from disclosure.replica.units import build_units
+
+pytestmark = pytest.mark.slow
+
+# Crawls around the 2022 and 2023 reports' deadlines (seed 1 plants a backdated 2022 report and two 2023 ones,
+# edits, a duplicate, early and missing reports there), then one crawl of everything.
+SCHEDULE = ["2023-01-15T12:00", "2023-02-10T12:00", "2023-04-01T12:00", "2024-02-01T12:00", "2024-04-01T12:00", NOW]
+WATCHED = {2022: range(0, 3), 2023: range(3, 5)}  # report year -> crawls after which its interim report is checked
+FAST = PolitenessConfig(download_delay=0.0, autothrottle=False, concurrent_requests_per_host=16,
+                        concurrent_requests_per_ip=16, retry_times=2, download_timeout=20.0)
+
+
+def _t(iso: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(iso)
+
+
+@dataclass
+class Expected:
+    status: str
+    days_late: int | None
+    flags: set[str] = field(default_factory=set)
+
+
+@dataclass
+class Timeline:
+    manifest: Manifest
+    crawls: list[dt.datetime]
+    interim: dict[tuple[int, int], dict[tuple[str, int], tuple[str, int | None, set[str]]]]  # (crawl, year) -> rows
+    final: dict[int, object]  # year -> TimelinessReport
+
+
+def _observed(d: ManifestDocument, crawls: list[dt.datetime]) -> tuple[dt.datetime | None, bool, bool]:
+    """(first crawl that saw it, backdating provable, edit observable) for these crawls."""
+    appears = [_t(v.appears_at) for v in d.versions]
+    claimed = _t(d.versions[0].claimed_published_at)
+    first = next((c for c in crawls if c >= appears[0]), None)
+    provable = any(c < appears[0] and c.date() > claimed.date() for c in crawls)
+    edited = len(appears) > 1 and any(appears[0] <= c < appears[1] for c in crawls) and crawls[-1] >= appears[1]
+    return first, provable, edited
+
+
+def expected_rows(manifest: Manifest, crawls: list[dt.datetime], years: set[int]
+                  ) -> dict[tuple[str, int], Expected]:
+    """(unit name, year) -> what the archive can know after ``crawls`` (the last one is the as-of)."""
+    names = {u.code: u.name for u in manifest.units}
+    as_of = crawls[-1]
+    docs: dict[tuple[str, int], list[tuple[dt.datetime, Expected]]] = {}
+    for d in manifest.documents:
+        if d.kind != "annual_report" or d.report_year not in years:
+            continue
+        first, provable, edited = _observed(d, crawls)
+        if first is None:
+            continue
+        claimed = _t(d.versions[0].claimed_published_at)
+        judged = first if provable else claimed
+        status, late = classify(d.report_year, dt.date.fromisoformat(d.deadline), judged.date())
+        # The schedule-derived status agrees with the replica's own classification.
+        truth = d.expected_status if provable or BACKDATED not in d.expected_flags else d.expected_status_claimed
+        assert status == truth, (d.id, status, truth)
+        flags = ({BACKDATED} if provable else set()) | ({EDITED} if edited else set())
+        docs.setdefault((names[d.unit], d.report_year), []).append((judged, Expected(status, late, flags)))
+    out = {}
+    for key, found in docs.items():
+        found.sort(key=lambda x: x[0])
+        row = Expected(found[0][1].status, found[0][1].days_late, set().union(*(e.flags for _, e in found)))
+        if len(found) > 1:
+            row.flags.add(DUPLICATE)
+        out[key] = row
+    for unit in build_units(manifest.seed, manifest.scale):
+        for year in years:
+            if unit.exists_in(year) and (unit.name, year) not in out:
+                due = replica_deadline(unit, year)
+                out[(unit.name, year)] = Expected("missing" if as_of.date() > due else "pending", None)
+    return out
+
+
+def _shift_run(db, run_id: int, when: dt.datetime) -> None:
+    """Stamp one crawl run with the replica's time instead of the wall clock."""
+    with db.session() as s:
+        s.execute(update(Capture).where(Capture.crawl_run_id == run_id).values(fetched_at=when))
+        s.execute(update(ListObservation).where(ListObservation.crawl_run_id == run_id).values(observed_at=when))
+        s.execute(update(CrawlRun).where(CrawlRun.id == run_id).values(started_at=when, finished_at=when))
+        s.execute(update(Unit).where(Unit.first_listed_at > when).values(first_listed_at=when))
+        s.execute(update(Unit).where(Unit.last_listed_at > when).values(last_listed_at=when))
+
+
+def _rows(report) -> dict[tuple[str, int], tuple[str, int | None, set[str]]]:
+    return {(r.unit_name, r.report_year): (r.status, r.days_late if r.status == "late" else None, set(r.flags))
+            for r in report.rows}
+
+
+def _as_tuples(expected: dict[tuple[str, int], Expected]) -> dict[tuple[str, int], tuple[str, int | None, set[str]]]:
+    return {k: (e.status, e.days_late if e.status == "late" else None, e.flags) for k, e in expected.items()}
+
+
+@pytest.fixture(scope="module")
+def timeline(replica_site, tmp_path_factory) -> Timeline:
+    root: Path = tmp_path_factory.mktemp("timeline")
+    url = sqlite_url(root / "archive.sqlite3")
+    db = open_database(url)
+    rawstore = RawStore(root / "warc")
+    server = ReplicaServer(replica_site).start()
+    crawls: list[dt.datetime] = []
+    interim = {}
+    try:
+        for i, as_of in enumerate(SCHEDULE):
+            server.set_as_of(as_of)
+            summary = run_crawl("replica", database_url=url, warc_dir=root / "warc", jobs_dir=root / "jobs",
+                                politeness=FAST, base_url=server.base_url, progress=False,
+                                settings={"RETRY_BACKOFF_BASE": 0.1, "DISCLOSURE_REVALIDATE_AFTER_DAYS": 0})
+            assert summary.status == "ok" and summary.run_id, summary
+            crawls.append(_t(as_of))
+            _shift_run(db, summary.run_id, crawls[-1])
+            process_captures(db, rawstore, crawl_run_id=summary.run_id)
+            with db.session() as s:
+                for year, indexes in WATCHED.items():
+                    if i in indexes:
+                        interim[(i, year)] = _rows(timeliness_report(s, year))
+        manifest = server.manifest(None)
+        with db.session() as s:
+            final = {y: timeliness_report(s, y) for y in range(2008, 2026)}
+    finally:
+        server.stop()
+        rawstore.close()
+        db.dispose()
+    return Timeline(manifest, crawls, interim, final)
+
+
+def test_interim_reports_around_the_deadlines(timeline):
+    for (i, year), got in timeline.interim.items():
+        want = _as_tuples(expected_rows(timeline.manifest, timeline.crawls[:i + 1], {year}))
+        assert got == want, (SCHEDULE[i], year, {k: (got.get(k), want.get(k)) for k in set(got) | set(want)
+                                                 if got.get(k) != want.get(k)})
+    # the schedule does reach both sides of the deadline: pending first, then missing and late
+    assert {s for s, _, _ in timeline.interim[(0, 2022)].values()} >= {"pending", "on_time", "early_suspicious"}
+    assert {s for s, _, _ in timeline.interim[(1, 2022)].values()} >= {"missing", "late", "on_time"}
+
+
+def test_final_classification_matches_the_manifest_exactly(timeline):
+    years = set(timeline.final)
+    want = _as_tuples(expected_rows(timeline.manifest, timeline.crawls, years))
+    got = {k: v for report in timeline.final.values() for k, v in _rows(report).items()}
+    diff = {k: (got.get(k), want.get(k)) for k in set(got) | set(want) if got.get(k) != want.get(k)}
+    assert not diff, diff
+    names = {u.code: u.name for u in timeline.manifest.units}
+    # every planted case the schedule could observe is there, and was planted
+    assert {k for k, v in got.items() if v[0] == "missing"} == {(names[c], y) for c, y in
+                                                                 timeline.manifest.missing_reports}
+    planted_backdated = {(names[d.unit], d.report_year) for d in timeline.manifest.documents
+                         if BACKDATED in d.expected_flags and d.report_year in WATCHED}
+    assert planted_backdated and {k for k, v in got.items() if BACKDATED in v[2]} == planted_backdated
+    assert {k for k, v in got.items() if DUPLICATE in v[2]} == {
+        (names[d.unit], d.report_year) for d in timeline.manifest.documents if DUPLICATE in d.expected_flags}
+    assert {k for k, v in got.items() if v[0] == "early_suspicious"} == {
+        (names[d.unit], d.report_year) for d in timeline.manifest.documents if d.expected_status == "early_suspicious"}
+    edited = {k for k, v in got.items() if EDITED in v[2]}
+    assert edited and edited <= {(names[d.unit], d.report_year) for d in timeline.manifest.documents
+                                 if EDITED in d.expected_flags}
+
+
+def test_on_time_rates_match_the_manifest(timeline):
+    for year, report in timeline.final.items():
+        want = expected_rows(timeline.manifest, timeline.crawls, {year})
+        due = [e for e in want.values() if e.status != "pending"]
+        rate = sum(e.status == "on_time" for e in due) / len(due) if due else None
+        assert report.summary.on_time_rate == pytest.approx(rate), year
+        assert report.summary.due == len(due)
