@@ -20,12 +20,17 @@ from archive.parse.sections import Block
 from archive.parse.tables import Grid, cell_text, table_to_grid
 from archive.parse.textutil import squash
 
-CONTAINER_SELECTORS = [
-    ".TRS_Editor", ".trs_editor_view", ".TRS_UEDITOR", "#zoom", "#UCAP-CONTENT", ".bt_content", "#barrierfree_container .bt_content",
-    ".article-content", ".article_content", "#article-content", ".art_con", ".artCon", "#content_text",
-    ".view.TRS_UEDITOR", ".pages_content", ".content_text", "#js_content", ".xxgk_content", "#Zoom", ".zw",
-    ".wenzhang", "#fontzoom", ".news_content", ".detail-content", ".content-text", "article", "#barrierfree_container",
+# Known article containers, most specific first: (attribute, value) pairs matched in one pass over the page.
+CONTAINERS: list[tuple[str, str]] = [
+    ("class", "TRS_Editor"), ("class", "trs_editor_view"), ("class", "TRS_UEDITOR"), ("id", "zoom"),
+    ("id", "UCAP-CONTENT"), ("class", "bt_content"), ("class", "bt-content"), ("class", "article-content"),
+    ("class", "article_content"), ("id", "article-content"), ("class", "art_con"), ("class", "artCon"),
+    ("id", "content_text"), ("class", "pages_content"), ("class", "content_text"), ("id", "js_content"),
+    ("class", "xxgk_content"), ("id", "Zoom"), ("id", "fontzoom"), ("class", "news_content"),
+    ("class", "detail-content"), ("class", "content-text"), ("class", "zw"), ("class", "wenzhang"),
+    ("tag", "article"), ("id", "barrierfree_container"),
 ]
+_CONTAINER_RANK = {key: i for i, key in enumerate(CONTAINERS)}
 _NOISE = re.compile(r"(?:^|[\s_-])(nav|navbar|menu|footer|foot|header|top-bar|breadcrumb|crumb|bread|position|location|"
                     r"share|bdshare|print|sidebar|side|copyright|toolbar|related|xgwz|fenxiang|dyzs|wzdy)(?:$|[\s_-])",
                     re.I)
@@ -79,10 +84,9 @@ def _is_noise(tag: Tag) -> bool:
 def _strip_noise(root: Tag) -> None:
     for tag in root.find_all(_DROP_TAGS):
         tag.decompose()
-    for tag in root.find_all(True):
-        if getattr(tag, "decomposed", False):
-            continue
-        if tag.attrs is not None and _is_noise(tag) and not tag.find("table"):
+    noisy = [t for t in root.find_all(True) if t.attrs and _is_noise(t)]
+    for tag in noisy:
+        if not tag.decomposed and not tag.find("table"):
             tag.decompose()
 
 
@@ -106,17 +110,29 @@ def _by_density(body: Tag) -> Tag:
     return node
 
 
+def _container_rank(tag: Tag) -> int | None:
+    best = _CONTAINER_RANK.get(("tag", tag.name))
+    for attr in ("id", "class"):
+        value = tag.get(attr)
+        for v in ([value] if isinstance(value, str) else value or []):
+            rank = _CONTAINER_RANK.get((attr, v))
+            if rank is not None and (best is None or rank < best):
+                best = rank
+    return best
+
+
 def find_container(soup: BeautifulSoup) -> tuple[Tag | None, str]:
-    """The element holding the article body, and how it was found."""
-    for sel in CONTAINER_SELECTORS:
-        try:
-            found = soup.select(sel)
-        except Exception:  # a selector the soup cannot evaluate: skip it
-            continue
-        found = [f for f in found if _text_len(f) > 0 or f.find("table") or f.find("img")]
-        if found:
-            best = max(found, key=_text_len)
-            return best, sel
+    """The element holding the article body, and how it was found (one pass over the page's elements)."""
+    found: list[tuple[int, Tag]] = []
+    for tag in soup.find_all(True):
+        rank = _container_rank(tag)
+        if rank is not None and (_text_len(tag) > 0 or tag.find(("table", "img")) is not None):
+            found.append((rank, tag))
+    if found:
+        top = min(r for r, _ in found)
+        best = max((t for r, t in found if r == top), key=_text_len)
+        attr, value = CONTAINERS[top]
+        return best, f"{'.' if attr == 'class' else '#' if attr == 'id' else ''}{value}"
     body = soup.body or soup
     return _by_density(body), "density"
 
@@ -157,7 +173,8 @@ def _page_attachments(soup: BeautifulSoup, base_url: str | None) -> list[ParsedL
     return out
 
 
-def _walk(node: Tag, blocks: list[Block], grids: list[Grid], buf: list[str], bold: list[bool]) -> None:
+def _walk(node: Tag, blocks: list[Block], grids: list[Grid] | None, buf: list[str], bold: list[bool]) -> None:
+    """Blocks of ``node`` in reading order; tables become grids (or, with ``grids=None``, one line per cell)."""
     def flush() -> None:
         text = squash("".join(buf))
         if text:
@@ -174,14 +191,13 @@ def _walk(node: Tag, blocks: list[Block], grids: list[Grid], buf: list[str], bol
             s = str(child)
             if s.strip():
                 buf.append(s)
-                parent_names = {p.name for p in child.parents if p is not None}
-                bold.append(bool(parent_names & {"strong", "b", "h1", "h2", "h3", "h4", "h5", "h6"}))
+                bold.append(_is_bold(child))
             elif buf:
                 buf.append(" ")
             continue
         if not isinstance(child, Tag):
             continue
-        if child.name == "table":
+        if child.name == "table" and grids is not None:
             flush()
             grid = table_to_grid(child)
             grids.append(grid)
@@ -195,12 +211,27 @@ def _walk(node: Tag, blocks: list[Block], grids: list[Grid], buf: list[str], bol
         if child.name == "br":
             flush()
             continue
-        if child.name in _BLOCK or child.name.startswith("h") and len(child.name) == 2:
+        if child.name in _BLOCK or child.name in ("td", "th", "tr", "table") or (
+                child.name.startswith("h") and len(child.name) == 2):
             flush()
             _walk(child, blocks, grids, buf, bold)
             flush()
         else:
             _walk(child, blocks, grids, buf, bold)
+
+
+_BOLD = {"strong", "b", "h1", "h2", "h3", "h4", "h5", "h6"}
+
+
+def _is_bold(node: NavigableString) -> bool:
+    parent = node.parent
+    for _ in range(4):  # bold markup sits right around the text
+        if parent is None:
+            return False
+        if parent.name in _BOLD:
+            return True
+        parent = parent.parent
+    return False
 
 
 def extract_content(soup: BeautifulSoup, base_url: str | None = None) -> Content:
@@ -230,7 +261,7 @@ def extract_content(soup: BeautifulSoup, base_url: str | None = None) -> Content
 def page_lines(soup_or_tag: Tag) -> list[str]:
     """Visible text lines of a whole page or element (for metadata outside the main content)."""
     blocks: list[Block] = []
-    _walk(soup_or_tag, blocks, [], [], [])
+    _walk(soup_or_tag, blocks, None, [], [])
     return [b.text for b in blocks]
 
 

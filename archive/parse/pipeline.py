@@ -50,10 +50,13 @@ def _ext(filename: str | None, url: str | None) -> str | None:
     return None
 
 
+_CONTROL_BYTES = bytes(b for b in range(32) if b < 9 or 13 < b < 32 and b != 27)
+
+
 def _is_text(head: bytes) -> bool:
     if not head:
         return True
-    controls = sum(1 for b in head if b < 9 or 13 < b < 32 and b != 27)
+    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
     return controls <= len(head) * 0.01
 
 
@@ -122,6 +125,24 @@ class _Source:
     warnings: list[str] = field(default_factory=list)
 
 
+_HEADLINE_CLASSES = {"title", "article-title", "art_title", "bt", "tit", "xxgk_title", "news_title", "article_title"}
+
+
+def _headline(soup: BeautifulSoup) -> str | None:
+    """The page's visible headline: the first <h1>, else an element classed as a title, else the first <h2>."""
+    candidates = []
+    for tag in soup.find_all(["h1", "h2", "div", "p", "span", "td"]):
+        classes = set(tag.get("class") or []) | {str(tag.get("id") or "")}
+        rank = 0 if tag.name == "h1" else 1 if classes & _HEADLINE_CLASSES else 2 if tag.name == "h2" else None
+        if rank is not None:
+            text = squash(tag.get_text(" "))
+            if 4 <= len(text) <= 120:
+                candidates.append((rank, text))
+                if rank == 0:
+                    break
+    return min(candidates, key=lambda c: c[0])[1] if candidates else None
+
+
 def _html_source(data: bytes, url: str | None, content_type: str | None) -> _Source:
     if len(data) > MAX_HTML_BYTES:
         raise ParseError(f"HTML page too large ({len(data)} bytes)")
@@ -139,18 +160,7 @@ def _html_source(data: bytes, url: str | None, content_type: str | None) -> _Sou
     titles: list[str] = []
     if soup.title and soup.title.string:
         titles.append(squash(soup.title.get_text(" ")))
-    headline = None
-    for sel in ("h1", ".title", ".article-title", ".art_title", ".bt", ".tit", "h2", ".xxgk_title", "#title",
-                ".news_title"):
-        try:
-            found = soup.select_one(sel)
-        except Exception:
-            continue
-        if found is not None:
-            text = squash(found.get_text(" "))
-            if 4 <= len(text) <= 120:
-                headline = text
-                break
+    headline = _headline(soup)
     for tag in soup.find_all(["script", "style", "noscript", "template"]):
         tag.decompose()
     lines = page_lines(soup.body or soup)
