@@ -15,7 +15,7 @@ from archive.parse.textutil import nfkc
 _NUM = r"(\d{1,7})"
 PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("requests.new.total", re.compile(
-        r"(?:共|全年|本年度?|年内)?(?:收到|受理|新收|接收|接到)(?:了)?(?:各类)?(?:公民、法人或其他组织的?)?"
+        r"(?:全年|本年度?|年内)?共?(?:收到|受理|新收|接收|接到)(?:了)?(?:各类)?(?:公民、法人或其他组织的?)?"
         r"(?:政府信息公开申请|依申请公开(?:政府信息)?(?:申请|事项)?|信息公开申请|申请)(?:事项)?(?:共计|共|合计)?\s*" + _NUM
         + r"\s*(?:件|个|条|份|宗)")),
     ("active.published", re.compile(
