@@ -129,6 +129,9 @@ class _Index:
     def __init__(self, path: Path):
         self.conn = sqlite3.connect(path, timeout=60, isolation_level=None)
         self.conn.execute("PRAGMA journal_mode=WAL")
+        # WAL + NORMAL: a crash can lose the last commits but never corrupts; a lost entry only means
+        # a payload is stored in full once more (and the torn-tail ledger errs on the safe side).
+        self.conn.execute("PRAGMA synchronous=NORMAL")
         self.conn.execute(
             "CREATE TABLE IF NOT EXISTS payloads (sha256 TEXT PRIMARY KEY, warc_file TEXT NOT NULL,"
             " offset INTEGER NOT NULL, uri TEXT NOT NULL, date TEXT NOT NULL, record_id TEXT NOT NULL)"

@@ -42,6 +42,9 @@ RETRY_BACKOFF_MAX = 30.0
 
 # Depth-first per column keeps the scheduler queue (and memory) small on big portals.
 DEPTH_PRIORITY = 0
+# Items go through the (synchronous) archive pipeline one at a time, in the order the spider yields them
+# (a list page's capture before its observations); Scrapy's default of 100 only spawns idle tasks.
+CONCURRENT_ITEMS = 1
 REDIRECT_MAX_TIMES = 5
 COOKIES_ENABLED = False  # sessions only breed session-id URLs
 TELNETCONSOLE_ENABLED = False
