@@ -54,6 +54,31 @@ def found_url(url: str) -> str:
     return urlunsplit((canonical.scheme, canonical.netloc, path, canonical.query, ""))
 
 
+def is_mobile_twin(url: str) -> bool:
+    """True for a TRS mobile twin (``…_wap.html``): the same document as its desktop page."""
+    return bool(_WAP_SUFFIX.search(urlsplit(url).path))
+
+
+_HANWEB_ART = re.compile(r"/art/\d{4}/\d{1,2}/\d{1,2}/art_(\d+)_\d+\.[a-z]+$")
+_DATE_DIR = re.compile(r"^(?:\d{6}|\d{4}|\d{1,2}|\d{8})$")
+
+
+def column_of(url: str) -> str:
+    """The list column a document URL lives in: its directory without date folders.
+
+    ``…/gxj/ndbg/202301/t20230109_1.html`` → ``host/…/gxj/ndbg``; Hanweb ``/art/2022/1/3/art_10142_9.html``
+    → ``host/art_10142``. Two URLs of one column are two documents, never one document's second URL.
+    """
+    parts = urlsplit(canonical_url(url))
+    hanweb = _HANWEB_ART.search(parts.path)
+    if hanweb:
+        return f"{parts.netloc}/art_{hanweb[1]}"
+    segments = parts.path.split("/")[:-1]
+    while segments and _DATE_DIR.match(segments[-1]):
+        segments.pop()
+    return parts.netloc + "/".join(segments)
+
+
 def url_date(url: str) -> dt.datetime | None:
     """The publication date a document URL encodes, if any (midnight of that day)."""
     for pattern in _URL_DATE_PATTERNS:

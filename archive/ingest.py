@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 from archive.attachments_meta import file_kind, filename_from_headers, filename_from_url
 from archive.crossyear import update_cross_year
 from archive.db import Database
-from archive.identity import canonical_url, found_url, parse_listed_date, url_date
+from archive.identity import canonical_url, column_of, found_url, is_mobile_twin, parse_listed_date, url_date
 from archive.models import (
     Attachment,
     Capture,
@@ -55,6 +55,8 @@ REMOVED_STATUSES = (404, 410)
 STUB_PHRASES = ("详见附件", "见附件", "附件下载", "点击下载", "请下载", "下载附件", "附件：", "附件:")
 # Content hashes of very short bodies ("详见附件。") identify nothing; they merge documents only by title.
 MIN_HASH_IDENTITY_CHARS = 200
+# Sections a file must show to count as the report of a page not recognised as one.
+MIN_REPORT_SECTIONS = 3
 _UNIT_NAME = re.compile(r"(局|委|办|院|政府|办公室|室|会|中心|所|站|队|处|司|馆|社|团|部|街道|乡|镇)$")
 
 ParseFn = Callable[..., ParsedDocument]
@@ -260,6 +262,15 @@ class _Ingestor:
             return self._not_modified(session, capture)
         if not 200 <= capture.status < 300:
             return "skipped", f"HTTP {capture.status}"
+        if is_mobile_twin(capture.url):
+            doc = self._document_at(session, capture.url)
+            if doc is not None and any(not is_mobile_twin(u.url) for u in doc.urls):
+                # The desktop page is the document's reading; its mobile twin (a different layout of
+                # the same content) only proves it is still online, so it is not even parsed.
+                self._note_url(session, doc, capture.url, capture.fetched_at, report)
+                self._touch(session, doc, capture.fetched_at)
+                report.documents.unchanged += 1
+                return "parsed", None
         raw = self._read(capture)
         parsed = self._parse(raw, capture)
         self._store_page(session, capture, parsed, report)
@@ -374,13 +385,21 @@ class _Ingestor:
         doc = self._document_at(session, capture.url)
         if doc is not None:
             return doc
+        # Two pages in one column are two documents (a unit publishing twice), never one document's
+        # second URL: only a page in another column can be a repeat.
+        column = column_of(capture.url)
+
+        def elsewhere(candidate: Document) -> bool:
+            return column not in {column_of(u.url) for u in candidate.urls}
+
         # The same content at a second URL (central column repeating a bureau report).
         title = _norm_title(parsed.title)
         for candidate in session.scalars(
             select(Document).join(Version, Version.document_id == Document.id)
             .where(Version.content_hash == content_hash, Document.portal_id == portal_id)
         ):
-            if len(parsed.body_text) >= MIN_HASH_IDENTITY_CHARS or _norm_title(candidate.title) == title:
+            long_enough = len(parsed.body_text) >= MIN_HASH_IDENTITY_CHARS
+            if (long_enough or _norm_title(candidate.title) == title) and elsewhere(candidate):
                 return candidate
         if parsed.kind == "annual_report" and parsed.year and title:
             same_unit = Document.unit_id == unit_id if unit_id is not None else Document.publisher == parsed.publisher
@@ -388,7 +407,7 @@ class _Ingestor:
                 select(Document).where(Document.kind == "annual_report", Document.report_year == parsed.year,
                                        Document.portal_id == portal_id, same_unit)
             ):
-                if _norm_title(candidate.title) == title:
+                if _norm_title(candidate.title) == title and elsewhere(candidate):
                     return candidate
         return None
 
@@ -410,6 +429,9 @@ class _Ingestor:
         portal_id = self._portal_id(session, capture)
         publisher = parsed.publisher or None
         unit_id = self._unit_id(session, portal_id, publisher, capture.unit_hint, report)
+        if unit_id is not None:
+            unit = session.get(Unit, unit_id)
+            publisher = unit.name if unit is not None else publisher  # one spelling per unit
         content_hash = _content_hash(parsed)
         claimed, claimed_source = self._claimed_date(session, capture, parsed)
         kind = parsed.kind or capture.column_kind or "document"
@@ -468,9 +490,6 @@ class _Ingestor:
                       "title": page_values["title"], "index_number": parsed.index_number,
                       "doc_number": parsed.doc_number, "claimed_published_at": claimed,
                       "claimed_date_source": claimed_source if claimed else None}
-            if publisher is None and unit_id is not None:
-                unit = session.get(Unit, unit_id)
-                values["publisher"] = unit.name if unit else None
             # Only what the page states overrides; a page silent on a field keeps what is known,
             # and a stub whose report is its attachment keeps the attachment's reading.
             values = {k: v for k, v in values.items()
@@ -481,6 +500,14 @@ class _Ingestor:
                 report.documents.updated += 1
             else:
                 report.documents.unchanged += 1
+
+    def _touch(self, session: Session, doc: Document, seen: dt.datetime) -> None:
+        """A capture showed the document without new content: only the seen times move."""
+        doc.first_seen_at = min(doc.first_seen_at, seen)
+        doc.last_seen_at = max(doc.last_seen_at, seen)
+        version = self._version_at(session, doc, seen)
+        if version is not None:
+            version.last_seen_at = max(version.last_seen_at, seen)
 
     @staticmethod
     def _refresh_current(session: Session, doc: Document) -> Version:
@@ -531,6 +558,15 @@ class _Ingestor:
             raise _Deferred()
         if not 200 <= capture.status < 300:
             return "skipped", f"HTTP {capture.status}"
+        if is_mobile_twin(capture.url):
+            doc = self._document_at(session, capture.url)
+            if doc is not None and any(not is_mobile_twin(u.url) for u in doc.urls):
+                # The desktop page is the document's reading; its mobile twin (a different layout of
+                # the same content) only proves it is still online, so it is not even parsed.
+                self._note_url(session, doc, capture.url, capture.fetched_at, report)
+                self._touch(session, doc, capture.fetched_at)
+                report.documents.unchanged += 1
+                return "parsed", None
         raw = self._read(capture)
         filename = filename_from_headers(raw.header("Content-Disposition")) or filename_from_url(capture.url)
         kind = file_kind(filename, capture.content_type or raw.content_type) or file_kind(
@@ -590,10 +626,12 @@ class _Ingestor:
                                       .where(Section.version_id == version.id))
         if has_sections:
             return False
-        same_report = (parsed.kind == "annual_report"
-                       and (doc.report_year is None or parsed.year in (None, doc.report_year)))
+        same_year = doc.report_year is None or parsed.year in (None, doc.report_year)
+        if doc.kind != "annual_report":
+            # A notice's files are its attachments, not its body, unless the file is plainly a report.
+            return parsed.kind == "annual_report" and same_year and len(parsed.sections) >= MIN_REPORT_SECTIONS
         stub = any(p in (version.body_text or "") for p in STUB_PHRASES)
-        return same_report or stub or bool(parsed.sections)
+        return (parsed.kind == "annual_report" and same_year) or stub or bool(parsed.sections)
 
     def _fill_from_attachment(self, session: Session, doc: Document, version: Version, capture: Capture,
                               parsed: ParsedDocument, report: IngestReport) -> None:

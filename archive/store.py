@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields
 from typing import Any
 
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from archive.models import CheckResult, Figure, Section, Version
@@ -65,6 +66,14 @@ def sync_rows(session: Session, existing: Iterable[Any], desired: dict[Any, dict
     """Make the rows ``existing`` equal ``desired`` (key → column values), counting the changes."""
     counts = Counts()
     current = {key_of(row): row for row in existing}
+    if not current and desired:
+        # A new version: one executemany instead of one ORM object per figure.
+        rows = [make(values) for values in desired.values()]
+        model = type(rows[0])
+        columns = [c.key for c in model.__table__.columns if c.key != "id"]
+        session.execute(insert(model), [{c: getattr(r, c) for c in columns} for r in rows])
+        counts.inserted = len(rows)
+        return counts
     for key, values in desired.items():
         row = current.pop(key, None)
         if row is None:

@@ -39,7 +39,8 @@ ABBREVIATIONS: dict[str, str] = {
     "人民政府": "政府",
 }
 
-_COUNTY_PREFIX = re.compile(r"^(\S{1,8}?(?:自治县|自治旗|县|区|旗|市))(?=\S{2,})")
+# County names are 2–4 characters before 县/区/旗/市, longer only for autonomous counties.
+_COUNTY_PREFIX = re.compile(r"^(\S{2,12}?(?:自治县|自治旗)|\S{1,4}?(?:县|区|旗|市))(?=\S{2,})")
 _TOWNSHIP = re.compile(r"(乡|镇|街道|苏木)(人民政府|办事处)?$")
 _SPACE = re.compile(r"\s+")
 
