@@ -108,7 +108,7 @@ class SharedFrontierScheduler(_RedisScheduler):  # type: ignore[misc,valid-type]
             self.df.log(request, self.spider)
             return False
         if self.stats:
-            self.stats.inc_value("scheduler/enqueued/redis", spider=self.spider)
+            self.stats.inc_value("scheduler/enqueued/redis")
         self.queue.push(request)
         self.server.set(self.activity_key, repr(time.time()))
         return True

@@ -227,7 +227,8 @@ def step_ingest(config: Config, db: Any, result: PortalResult) -> StepResult:
 def step_index(config: Config, db: Any, result: PortalResult) -> StepResult:
     """Bring the search index up to date with the archive (``search.sync.sync_index``)."""
     sync = _import("search.sync")
-    report = sync.sync_index(db, config.index_dir, config.search_engine)
+    # One index directory per engine, as `disclosure index` and `disclosure search` use it.
+    report = sync.sync_index(db, config.index_dir / config.search_engine, config.search_engine)
     data = _plain(report)
     return StepResult("index", "ok", detail=_summary_text(report), counts=_counts(data))
 
