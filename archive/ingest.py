@@ -558,15 +558,6 @@ class _Ingestor:
             raise _Deferred()
         if not 200 <= capture.status < 300:
             return "skipped", f"HTTP {capture.status}"
-        if is_mobile_twin(capture.url):
-            doc = self._document_at(session, capture.url)
-            if doc is not None and any(not is_mobile_twin(u.url) for u in doc.urls):
-                # The desktop page is the document's reading; its mobile twin (a different layout of
-                # the same content) only proves it is still online, so it is not even parsed.
-                self._note_url(session, doc, capture.url, capture.fetched_at, report)
-                self._touch(session, doc, capture.fetched_at)
-                report.documents.unchanged += 1
-                return "parsed", None
         raw = self._read(capture)
         filename = filename_from_headers(raw.header("Content-Disposition")) or filename_from_url(capture.url)
         kind = file_kind(filename, capture.content_type or raw.content_type) or file_kind(
