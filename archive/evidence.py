@@ -140,9 +140,12 @@ def _list_pages(session: Session, doc_id: int, doc_url: str, first_seen: dt.date
     before_id = backdating.not_listed_capture_id if backdating else session.scalar(
         select(Capture.id).where(Capture.url == first.list_url, Capture.status == 200,
                                  Capture.fetched_at < first_seen).order_by(Capture.fetched_at.desc()).limit(1))
+    before = _capture_item(session, before_id, "list_before",
+                           "the list page that later showed the report, fetched before it appeared: no link to it")
+    if before is not None and backdating is not None and before.fetched_at != backdating.not_listed_at:
+        before.shows += f" (fetched again {_when(backdating.not_listed_at)} with these same bytes)"
     return [
-        _capture_item(session, before_id, "list_before",
-                      "the list page that later showed the report, fetched before it appeared: no link to it"),
+        before,
         _capture_item(session, first.list_capture_id, "list_showing",
                       f"the first fetch of a list page showing the report ({_when(first.observed_at)})"),
     ]

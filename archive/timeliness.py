@@ -76,7 +76,7 @@ class BackdatingEvidence:
     claimed_at: dt.datetime
     not_listed_at: dt.datetime  # the last fetch of the list page(s) before the report appeared there
     not_listed_url: str
-    not_listed_capture_id: int
+    not_listed_capture_id: int | None  # the capture holding the bytes seen then (an earlier one if unchanged)
     first_listed_at: dt.datetime  # the first list observation that showed it
     first_listed_url: str
 
@@ -488,23 +488,32 @@ def _backdating(session: Session, candidates: list[Row], first_seen: dict[int, d
                 first_listed: dict[int, tuple[dt.datetime, str]], list_urls: dict[int, set[str]],
                 as_of: dt.datetime) -> dict[int, BackdatingEvidence]:
     """Per candidate: the last fetch of a list page that later showed it, made before it was first seen anywhere,
-    on a later day than its claimed date (a claimed date has no reliable time of day)."""
+    on a later day than its claimed date (a claimed date has no reliable time of day).
+
+    A fetch is known from a stored capture, or from the observations a crawl recorded on that page (the crawler
+    stores no new capture when a list page comes back byte-identical; the observations then point at the
+    earlier capture with the same bytes).
+    """
     wanted = sorted({u for d in candidates for u in list_urls[d.id]})
-    fetches: dict[str, list[tuple[dt.datetime, int]]] = defaultdict(list)
+    fetches: dict[str, set[tuple[dt.datetime, int | None]]] = defaultdict(set)
     for chunk in _chunks(wanted):
         for cid, url, fetched in session.execute(select(Capture.id, Capture.url, Capture.fetched_at).where(
                 Capture.url.in_(chunk), Capture.status == 200, Capture.fetched_at <= as_of)):
-            fetches[url].append((fetched, cid))
+            fetches[url].add((fetched, cid))
+        for url, seen, cid in session.execute(select(
+                ListObservation.list_url, ListObservation.observed_at, ListObservation.list_capture_id).where(
+                ListObservation.list_url.in_(chunk), ListObservation.observed_at <= as_of).distinct()):
+            fetches[url].add((seen, cid))
     out: dict[int, BackdatingEvidence] = {}
     for doc in candidates:
-        before = [(fetched, cid, url) for url in list_urls[doc.id] for fetched, cid in fetches[url]
+        before = [(fetched, cid or 0, url) for url in list_urls[doc.id] for fetched, cid in fetches[url]
                   if fetched < first_seen[doc.id]]
         if not before:
             continue
         fetched, cid, url = max(before)
         if fetched.date() > doc.claimed_published_at.date():
             out[doc.id] = BackdatingEvidence(claimed_at=doc.claimed_published_at, not_listed_at=fetched,
-                                             not_listed_url=url, not_listed_capture_id=cid,
+                                             not_listed_url=url, not_listed_capture_id=cid or None,
                                              first_listed_at=first_listed[doc.id][0],
                                              first_listed_url=first_listed[doc.id][1])
     return out

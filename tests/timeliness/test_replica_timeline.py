@@ -14,6 +14,7 @@ manifest's own ``expected_status`` / ``expected_status_claimed``).
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -128,7 +129,9 @@ def _as_tuples(expected: dict[tuple[str, int], Expected]) -> dict[tuple[str, int
 
 @pytest.fixture(scope="module")
 def timeline(replica_site, tmp_path_factory) -> Timeline:
-    root: Path = tmp_path_factory.mktemp("timeline")
+    # DISCLOSURE_TIMELINE_DIR keeps the archive for inspection after a failure (pytest prunes its tmp dirs).
+    keep = os.environ.get("DISCLOSURE_TIMELINE_DIR")
+    root: Path = Path(keep) if keep else tmp_path_factory.mktemp("timeline")
     url = sqlite_url(root / "archive.sqlite3")
     db = open_database(url)
     rawstore = RawStore(root / "warc")

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from archive.deadlines import NoDeadlineRule, deadline_for, parse_month_day
-from archive.models import DocumentUrl, TimelinessSnapshot
+from archive.models import DocumentUrl, ListObservation, TimelinessSnapshot
 from archive.timeliness import (
     BACKDATED,
     DUPLICATE,
@@ -147,6 +147,24 @@ def test_backdated_from_list_observations(build, session):
     assert ev.claimed_at == at("2022-01-25 10:00")
     assert ev.not_listed_at == not_listed.fetched_at and ev.not_listed_capture_id == not_listed.id
     assert ev.first_listed_at == at("2022-04-01 08:01") and ev.first_listed_url == list_url
+
+
+def test_backdated_when_the_later_list_fetch_was_byte_identical(build, session):
+    """The crawler stores no capture for an unchanged list page, only the observations of that crawl."""
+    unit = build.unit("青山县公安局")
+    list_url = "http://127.0.0.1:1/module/web/jpage/dataproxy.jsp?startrecord=1&endrecord=45&perpage=15&columnid=7"
+    old_doc = "http://127.0.0.1:1/art/2023/1/10/art_7_1.html"
+    new_doc = "http://127.0.0.1:1/art/2024/3/10/art_7_2.html"
+    stored = build.list_fetch(list_url, build.crawl("2023-04-01 08:00"), shows=[old_doc])
+    unchanged = build.crawl("2024-02-01 08:00")
+    build.s.add(ListObservation(crawl_run_id=unchanged.id, list_capture_id=stored.id, list_url=list_url,
+                                observed_at=at("2024-02-01 08:01"), document_url=old_doc))
+    build.list_fetch(list_url, build.crawl("2024-04-01 08:00"), shows=[new_doc, old_doc])
+    build.report(unit, 2023, claimed="2024-01-12 11:43", first_seen="2024-04-01 08:02", url=new_doc)
+    row = timeliness_report(session, 2023).rows[0]
+    assert row.flags == [BACKDATED] and row.status == "late"
+    ev = row.report.backdating
+    assert (ev.not_listed_at, ev.not_listed_capture_id) == (at("2024-02-01 08:01"), stored.id)
 
 
 def test_not_backdated_when_no_fetch_after_the_claimed_date_missed_it(build, session):
