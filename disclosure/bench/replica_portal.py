@@ -1,7 +1,7 @@
 """``disclosure bench replica-portal``: how fast the replica is planned, described and served.
 
-Plans a site, builds its manifest (which renders every document once), then fetches every URL the
-manifest names with concurrent clients twice: cold (first renderings) and warm (cached content).
+Plans a site, optionally builds its manifest (which renders every document and file once), then fetches
+every document, twin, attachment and list URL with concurrent clients twice.
 """
 
 from __future__ import annotations
@@ -35,11 +35,26 @@ def _fetch_all(urls: list[str], clients: int) -> tuple[float, Counter]:
     return time.perf_counter() - started, statuses
 
 
+def _paths(site, as_of: str) -> list[str]:
+    """Every document, twin, attachment and list path, straight from the plan (no rendering)."""
+    from urllib.parse import quote
+
+    out = []
+    for doc in site.docs:
+        if doc.first_appears_at <= as_of:
+            urls, waps = site.doc_paths(doc)
+            out += urls + waps + [site.attachment_path(doc, a) for a in doc.attachments]
+    slow = set(site.specials.slow_paths)  # one planted 2 s page would dominate the rate
+    return [quote(p, safe="/?&=") for p in out + site.list_paths(as_of) if p not in slow]
+
+
 @click.command("replica-portal")
 @click.option("--scale", default=1, show_default=True, type=int)
 @click.option("--clients", default=4, show_default=True, type=int, help="Concurrent HTTP clients.")
-@click.option("--serve/--no-serve", default=True, help="Also fetch every manifest URL.")
-def command(scale: int, clients: int, serve: bool) -> None:
+@click.option("--manifest/--no-manifest", "with_manifest", default=True,
+              help="Also time the manifest (renders every document and file once).")
+@click.option("--serve/--no-serve", default=True, help="Also fetch every URL twice.")
+def command(scale: int, clients: int, with_manifest: bool, serve: bool) -> None:
     """Plan, manifest and serving rate of the replica portal."""
     from disclosure.replica.server import ReplicaServer
     from disclosure.replica.site import build_site
@@ -49,18 +64,15 @@ def command(scale: int, clients: int, serve: bool) -> None:
     click.echo(f"plan: scale {scale}: {len(site.units)} units, {reports} reports, {len(site.docs) - reports} "
                f"notices, {len(site.routes)} document/attachment URLs in {site.build_seconds:.2f} s")
     with ReplicaServer(site) as server:
-        started = time.perf_counter()
-        manifest = server.manifest()
-        took = time.perf_counter() - started
-        urls = [u for d in manifest.documents for u in d.urls + d.wap_urls + [a.url for a in d.attachments]]
-        urls += manifest.list_urls
-        slow = {s.url for s in manifest.special_cases if s.kind == "slow"}
-        urls = [u for u in urls if u not in slow]  # one planted 2 s page would dominate the rate
-        click.echo(f"manifest: {len(manifest.documents)} documents, {len(urls)} URLs (pages, files, lists) "
-                   f"in {took:.1f} s")
+        urls = [server.base_url + p for p in _paths(site, server.as_of)]
+        if with_manifest:
+            started = time.perf_counter()
+            manifest = server.manifest()
+            click.echo(f"manifest: {len(manifest.documents)} documents, {len(manifest.list_urls)} list URLs "
+                       f"in {time.perf_counter() - started:.1f} s")
         if not serve:
             return
         for label in ("first pass", "second pass"):
             seconds, statuses = _fetch_all(urls, clients)
-            click.echo(f"serve {label}: {len(urls)} requests with {clients} clients in {seconds:.1f} s = "
-                       f"{len(urls) / seconds:.0f} req/s  statuses {dict(statuses)}")
+            click.echo(f"serve {label}: {len(urls)} requests (pages, files, lists) with {clients} clients in "
+                       f"{seconds:.1f} s = {len(urls) / seconds:.0f} req/s  statuses {dict(statuses)}")

@@ -126,7 +126,8 @@ class Site:
         self.hanweb_cols: dict[int, tuple[str, str]] = {}
         self.image_dirs: dict[str, list[DocSpec]] = {}
         self._content = _Lru(4096)
-        self._files = _Lru(1024)
+        self._files = _Lru(4096)
+        self._titles: dict[tuple[str, int], str] = {}
         self._sha: dict[tuple[str, int, int], str] = {}
         self._index()
         self.specials = traps.plant(self)
@@ -245,7 +246,12 @@ class Site:
         return self._sha[key]
 
     def title(self, doc: DocSpec, edit_no: int = 0) -> str:
-        return self.content(doc, edit_no).title
+        """A version's title; kept for every document, since list pages need many at once."""
+        key = (doc.id, edit_no)
+        title = self._titles.get(key)
+        if title is None:
+            title = self._titles[key] = self.content(doc, edit_no).title
+        return title
 
     # ---- time travel ------------------------------------------------------------------------------------
     def visible(self, key: tuple[str, str], as_of: str) -> list[DocSpec]:
