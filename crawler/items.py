@@ -53,6 +53,15 @@ class ListObservationItem:
 
 
 @dataclass
+class ListObservationsItem:
+    """Every entry one list page showed, stored in one transaction."""
+
+    list_url: str
+    observed_at: dt.datetime
+    entries: list[tuple[str, str | None, str | None]]  # (document url, listed title, listed date)
+
+
+@dataclass
 class UnitItem:
     """A unit named on the platform's unit list."""
 

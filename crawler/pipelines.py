@@ -13,7 +13,14 @@ from sqlalchemy import func, select
 from archive.db import Database
 from archive.models import Capture, FetchState, ListObservation, Unit
 from archive.rawstore import RawResponse, RawStore, sha256_hex
-from crawler.items import CaptureAlias, CaptureItem, ListObservationItem, NotModifiedItem, UnitItem
+from crawler.items import (
+    CaptureAlias,
+    CaptureItem,
+    ListObservationItem,
+    ListObservationsItem,
+    NotModifiedItem,
+    UnitItem,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -50,8 +57,11 @@ class ArchivePipeline:
             self._capture(item)
         elif isinstance(item, NotModifiedItem):
             self._not_modified(item)
+        elif isinstance(item, ListObservationsItem):
+            self._observations(item)
         elif isinstance(item, ListObservationItem):
-            self._observation(item)
+            self._observations(ListObservationsItem(item.list_url, item.observed_at,
+                                                    [(item.document_url, item.listed_title, item.listed_date)]))
         elif isinstance(item, UnitItem):
             self._unit(item)
         elif isinstance(item, CaptureAlias):
@@ -140,14 +150,14 @@ class ArchivePipeline:
             fs.fetch_count = (fs.fetch_count or 0) + 1
 
     # ------------------------------------------------------------------ evidence
-    def _observation(self, item: ListObservationItem) -> None:
+    def _observations(self, item: ListObservationsItem) -> None:
         assert self.db is not None
         with self.db.session() as s:
             fs = s.get(FetchState, item.list_url)
-            s.add(ListObservation(crawl_run_id=self._state.run_id, list_capture_id=fs.last_capture_id if fs else None,
-                                  list_url=item.list_url, observed_at=item.observed_at,
-                                  document_url=item.document_url, listed_title=item.listed_title,
-                                  listed_date=item.listed_date))
+            capture_id = fs.last_capture_id if fs else None
+            s.add_all([ListObservation(crawl_run_id=self._state.run_id, list_capture_id=capture_id,
+                                       list_url=item.list_url, observed_at=item.observed_at, document_url=url,
+                                       listed_title=title, listed_date=date) for url, title, date in item.entries])
 
     def _unit(self, item: UnitItem) -> None:
         assert self.db is not None

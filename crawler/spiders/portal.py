@@ -23,7 +23,7 @@ from archive.db import open_database
 from crawler.dialects import hanweb, trs
 from crawler.dialects.common import ListEntry, entries_from_html, links
 from crawler.encoding import decode_page
-from crawler.items import CaptureAlias, CaptureItem, ListObservationItem, NotModifiedItem, UnitItem
+from crawler.items import CaptureAlias, CaptureItem, ListObservationsItem, NotModifiedItem, UnitItem
 from crawler.middlewares import WafBlocked
 from crawler.profiles import SiteProfile, resolve_profile
 from crawler.state import CrawlState
@@ -264,24 +264,24 @@ class PortalSpider(scrapy.Spider):
 
     def _entries(self, response: Response, entries: list[ListEntry]):
         list_url = response.meta.get("archive_url", canonical_url(response.url))
-        observed = _now()
         stats = self.crawler.stats
-        for e in entries:
-            canon = canonical_url(e.url)
-            if is_wap_twin(e.url):
-                stats.inc_value("disclosure/wap_twins")
-            stats.inc_value("disclosure/list_entries")
-            decision = self.archive.decide_detail(canon, list_url=list_url, title=e.title or None, date=e.date)
-            yield ListObservationItem(list_url=list_url, document_url=canon, listed_title=e.title or None,
-                                      listed_date=e.date, observed_at=observed)
+        rows = [(canonical_url(e.url), e.title or None, e.date) for e in entries]
+        stats.inc_value("disclosure/list_entries", len(rows))
+        stats.inc_value("disclosure/wap_twins", sum(1 for e in entries if is_wap_twin(e.url)))
+        # Decide before the observations are stored: the comparison is with earlier crawls' observations.
+        decisions = self.archive.decide_listed(list_url, rows) if rows else {}
+        if rows:
+            yield ListObservationsItem(list_url=list_url, observed_at=_now(), entries=rows)
+        for url, _title, date in rows:
+            decision = decisions[url]
             if not decision.fetch:
                 stats.inc_value("disclosure/skipped/fresh")
                 continue
-            attachment = self.profile.is_attachment(canon) and not self.profile.is_detail(canon)
-            req = self._request(canon, self.parse_attachment if attachment else self.parse_document,
+            attachment = self.profile.is_attachment(url) and not self.profile.is_detail(url)
+            req = self._request(url, self.parse_attachment if attachment else self.parse_document,
                                 role="attachment" if attachment else "document", conditional=decision.conditional,
                                 column_kind=response.meta.get("column_kind"),
-                                unit_hint=response.meta.get("unit_hint"), parent_url=list_url, listed_date=e.date)
+                                unit_hint=response.meta.get("unit_hint"), parent_url=list_url, listed_date=date)
             if req is not None:
                 yield req
 

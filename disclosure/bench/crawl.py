@@ -1,0 +1,66 @@
+"""``disclosure bench crawl``: crawl the replica portal and measure the crawler beside the replica itself.
+
+Reports the replica's own serving rate (every manifest URL fetched by plain HTTP clients), then a full
+crawl (pages/s, MB/s, peak RSS of the crawl worker) and an unchanged re-crawl (requests it issued, all of
+them list pages). Loopback politeness: no delay, no throttling, 16 concurrent requests.
+"""
+
+from __future__ import annotations
+
+import resource
+import tempfile
+import time
+from pathlib import Path
+
+import click
+
+
+@click.command("crawl")
+@click.option("--scale", default=1, show_default=True, type=int, help="Replica scale (10 ≈ ten counties' worth).")
+@click.option("--clients", default=4, show_default=True, type=int, help="HTTP clients for the serving rate.")
+@click.option("--keep", type=click.Path(file_okay=False), default=None, help="Keep the archive in this directory.")
+def command(scale: int, clients: int, keep: str | None) -> None:
+    """Crawl rate, bandwidth, peak memory and re-crawl requests against the replica."""
+    from archive.db import sqlite_url
+    from crawler.run import run_crawl
+    from disclosure.bench.replica_portal import _fetch_all
+    from disclosure.config import PolitenessConfig
+    from disclosure.replica.server import ReplicaServer
+    from disclosure.replica.site import build_site
+
+    site = build_site(seed=1, scale=scale)
+    root = Path(keep) if keep else Path(tempfile.mkdtemp(prefix="bench-crawl-"))
+    root.mkdir(parents=True, exist_ok=True)
+    fast = PolitenessConfig(download_delay=0.0, autothrottle=False, concurrent_requests_per_host=16,
+                            concurrent_requests_per_ip=16)
+    with ReplicaServer(site) as server:
+        manifest = server.manifest()
+        slow = {s.url for s in manifest.special_cases if s.kind == "slow"}
+        urls = [u for d in manifest.documents for u in d.urls + [a.url for a in d.attachments]]
+        urls = [u for u in urls + [u for u in manifest.list_urls if "dataproxy" not in u] if u not in slow]
+        seconds, _statuses = _fetch_all(urls, clients)
+        click.echo(f"replica serving: {len(urls)} URLs with {clients} clients in {seconds:.1f} s = "
+                   f"{len(urls) / seconds:.0f} req/s")
+
+        def crawl():
+            return run_crawl("replica", database_url=sqlite_url(root / "archive.sqlite3"), warc_dir=root / "warc",
+                             jobs_dir=root / "jobs", politeness=fast, base_url=server.base_url, progress=False)
+
+        server.reset_log()
+        started = time.perf_counter()
+        full = crawl()
+        took = time.perf_counter() - started
+        rss_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        click.echo(f"full crawl: {full.status}, {full.pages} responses, {full.new_captures} captures, "
+                   f"{full.bytes / 1e6:.1f} MB in {took:.1f} s = {full.pages / took:.0f} pages/s, "
+                   f"{full.bytes / 1e6 / took:.2f} MB/s; peak RSS of the crawl worker {rss_mb:.0f} MB")
+        server.reset_log()
+        started = time.perf_counter()
+        again = crawl()
+        took = time.perf_counter() - started
+        lists = {u.removeprefix(server.base_url) for u in manifest.list_urls}
+        log = server.request_log
+        other = [r.path for r in log if r.path not in lists]
+        click.echo(f"unchanged re-crawl: {again.status}, {len(log)} requests ({len(log) - len(other)} list pages, "
+                   f"{len(other)} hub/robots/trap pages, {again.new_captures} new captures) in {took:.1f} s")
+    click.echo(f"archive: {root}")
