@@ -273,6 +273,8 @@ class _Ingestor:
                 return "parsed", None
         raw = self._read(capture)
         parsed = self._parse(raw, capture)
+        if not parsed.body_text.strip() and not parsed.title and not parsed.sections:
+            return "skipped", "empty page: no title and no text"
         self._store_page(session, capture, parsed, report)
         return "parsed", None
 
@@ -564,14 +566,7 @@ class _Ingestor:
             filename_from_url(capture.url), None)
         url = found_url(capture.url)
         row = session.scalar(select(Attachment).where(Attachment.document_id == doc.id, Attachment.url == url))
-        try:
-            parsed = self._parse(raw, capture, filename)
-        except CaptureFailed:
-            if row is None:  # keep the evidence that the file exists, never overwrite a good reading
-                session.add(Attachment(document_id=doc.id, url=url, filename=filename, file_kind=kind,
-                                       capture_id=capture.id, sha256=capture.sha256, text=None))
-                session.commit()
-            raise
+        parsed = self._parse(raw, capture, filename)
         version = self._version_at(session, doc, capture.fetched_at)
         body = self._is_report_body(session, doc, version, row, parsed)
         values = {"filename": filename, "file_kind": kind, "capture_id": capture.id, "sha256": capture.sha256,
