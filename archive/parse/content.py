@@ -17,7 +17,7 @@ from bs4 import BeautifulSoup, NavigableString, Tag
 
 from archive.parse.model import ParsedLink
 from archive.parse.sections import Block
-from archive.parse.tables import Grid, cell_text, table_to_grid
+from archive.parse.tables import Grid, cell_text, iter_tags, table_to_grid
 from archive.parse.textutil import squash
 
 # Known article containers, most specific first: (attribute, value) pairs matched in one pass over the page.
@@ -82,17 +82,16 @@ def _is_noise(tag: Tag) -> bool:
 
 
 def _strip_noise(root: Tag) -> None:
-    for tag in root.find_all(_DROP_TAGS):
-        tag.decompose()
-    noisy = [t for t in root.find_all(True) if t.attrs and _is_noise(t)]
-    for tag in noisy:
-        if not tag.decomposed and not tag.find("table"):
+    drop = set(_DROP_TAGS)
+    doomed = [t for t in iter_tags(root) if t.name in drop or (t.attrs and _is_noise(t))]
+    for tag in doomed:
+        if not tag.decomposed and (tag.name in drop or next(iter_tags(tag, {"table"}), None) is None):
             tag.decompose()
 
 
 def _text_len(tag: Tag) -> int:
     total = len(squash(tag.get_text(" ")))
-    links = sum(len(squash(a.get_text(" "))) for a in tag.find_all("a"))
+    links = sum(len(squash(a.get_text(" "))) for a in iter_tags(tag, {"a"}))
     return max(0, total - links)
 
 
@@ -102,7 +101,7 @@ def _by_density(body: Tag) -> Tag:
         own = _text_len(node)
         if own == 0:
             return node
-        children = [c for c in node.find_all(True, recursive=False) if c.name not in ("a", "span", "br", "img")]
+        children = [c for c in node.children if isinstance(c, Tag) and c.name not in ("a", "span", "br", "img")]
         best = max(children, key=_text_len, default=None)
         if best is None or _text_len(best) < 0.6 * own or best.name in ("table", "tbody", "tr", "p"):
             return node
@@ -124,9 +123,9 @@ def _container_rank(tag: Tag) -> int | None:
 def find_container(soup: BeautifulSoup) -> tuple[Tag | None, str]:
     """The element holding the article body, and how it was found (one pass over the page's elements)."""
     found: list[tuple[int, Tag]] = []
-    for tag in soup.find_all(True):
+    for tag in iter_tags(soup):
         rank = _container_rank(tag)
-        if rank is not None and (_text_len(tag) > 0 or tag.find(("table", "img")) is not None):
+        if rank is not None and (_text_len(tag) > 0 or next(iter_tags(tag, {"table", "img"}), None) is not None):
             found.append((rank, tag))
     if found:
         top = min(r for r, _ in found)
@@ -163,8 +162,8 @@ def _link(a: Tag, base_url: str | None) -> ParsedLink | None:
 def _page_attachments(soup: BeautifulSoup, base_url: str | None) -> list[ParsedLink]:
     """File links outside the content container (attachment lists below the article), not in navigation."""
     out = []
-    for a in soup.find_all("a", href=True):
-        if file_kind(str(a["href"])) is None:
+    for a in iter_tags(soup, {"a"}):
+        if not a.get("href") or file_kind(str(a["href"])) is None:
             continue
         if any(_is_noise(p) for p in a.parents if isinstance(p, Tag) and p.name not in ("body", "html")):
             continue
@@ -236,8 +235,6 @@ def _is_bold(node: NavigableString) -> bool:
 
 def extract_content(soup: BeautifulSoup, base_url: str | None = None) -> Content:
     """Find the main content of a parsed page and read its blocks, tables, links and body text."""
-    for tag in soup.find_all(["script", "style", "noscript", "template"]):
-        tag.decompose()
     container, method = find_container(soup)
     out = Content(container=container, method=method)
     page_files = _page_attachments(soup, base_url)
@@ -246,10 +243,10 @@ def extract_content(soup: BeautifulSoup, base_url: str | None = None) -> Content
         return out
     _strip_noise(container)
     _walk(container, out.blocks, out.grids, [], [])
-    out.links = [lk for a in container.find_all("a", href=True) if (lk := _link(a, base_url)) is not None]
+    out.links = [lk for a in iter_tags(container, {"a"}) if (lk := _link(a, base_url)) is not None]
     seen = {lk.url for lk in out.links}
     out.links += [lk for lk in page_files if lk.url not in seen and not seen.add(lk.url)]
-    out.images = len(container.find_all("img"))
+    out.images = sum(1 for _ in iter_tags(container, {"img"}))
     lines: list[str] = []
     for b in out.blocks:
         lines.append(b.text)

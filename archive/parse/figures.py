@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from archive.parse.model import ParsedFigure
 from archive.parse.tables import Grid
@@ -29,7 +30,7 @@ class Row:
     cols: list[int] = field(default_factory=list)  # source column of each cell
 
 
-@dataclass
+@dataclass(frozen=True)
 class CellValue:
     """A cell read as a figure value."""
 
@@ -38,6 +39,7 @@ class CellValue:
     raw: str
 
 
+@lru_cache(maxsize=8192)  # table cells repeat endlessly ("0", "/", labels); CellValue is never mutated
 def read_value(raw: str) -> CellValue | None:
     """Read a cell as a number or a no-number mark; ``None`` when the cell is a label (text)."""
     text = squash(nfkc(raw)).replace(" ", "")
@@ -146,11 +148,13 @@ def _match(label: str, table: list[tuple[tuple[str, ...], str]]) -> str | None:
     return None
 
 
+@lru_cache(maxsize=4096)
 def a_column(label: str) -> str | None:
     """The table A column suffix a header label names, if any."""
     return _match(label_key(label), A_COLUMNS)
 
 
+@lru_cache(maxsize=4096)
 def b_row(label: str, group_other: bool = False) -> str | None:
     """The table B row key a label names; ``group_other`` tells a bare "3.其他" sits under （六）其他处理."""
     key = label_key(label)
@@ -160,6 +164,7 @@ def b_row(label: str, group_other: bool = False) -> str | None:
     return _match(key, B_ROWS)
 
 
+@lru_cache(maxsize=4096)
 def a_row(label: str) -> str | None:
     """The table A row a label names (rules, normative_docs, licensing …)."""
     key = label_key(label)

@@ -30,6 +30,7 @@ from archive.parse.flattened import text_to_rows
 from archive.parse.model import ParsedDocument, ParsedLink
 from archive.parse.sections import Block, find_sections
 from archive.parse.stated import stated_figures
+from archive.parse.tables import iter_tags
 from archive.parse.textutil import parse_date, squash
 
 log = logging.getLogger(__name__)
@@ -131,7 +132,7 @@ _HEADLINE_CLASSES = {"title", "article-title", "art_title", "bt", "tit", "xxgk_t
 def _headline(soup: BeautifulSoup) -> str | None:
     """The page's visible headline: the first <h1>, else an element classed as a title, else the first <h2>."""
     candidates = []
-    for tag in soup.find_all(["h1", "h2", "div", "p", "span", "td"]):
+    for tag in iter_tags(soup, {"h1", "h2", "div", "p", "span", "td"}):
         classes = set(tag.get("class") or []) | {str(tag.get("id") or "")}
         rank = 0 if tag.name == "h1" else 1 if classes & _HEADLINE_CLASSES else 2 if tag.name == "h2" else None
         if rank is not None:
@@ -151,8 +152,11 @@ def _html_source(data: bytes, url: str | None, content_type: str | None) -> _Sou
         soup = BeautifulSoup(decoded.text, "lxml")
     except Exception as exc:  # lxml copes with almost anything; this is the rare hard failure
         raise ParseError(f"unparseable HTML: {exc}") from exc
+    doomed = [t for t in iter_tags(soup, {"script", "style", "noscript", "template"})]
+    for tag in doomed:
+        tag.decompose()
     pairs = []
-    for m in soup.find_all("meta"):
+    for m in iter_tags(soup, {"meta"}):
         name = m.get("name") or m.get("property") or m.get("itemprop")
         if name and m.get("content") is not None:
             pairs.append((str(name), str(m.get("content"))))
@@ -161,8 +165,6 @@ def _html_source(data: bytes, url: str | None, content_type: str | None) -> _Sou
     if soup.title and soup.title.string:
         titles.append(squash(soup.title.get_text(" ")))
     headline = _headline(soup)
-    for tag in soup.find_all(["script", "style", "noscript", "template"]):
-        tag.decompose()
     lines = page_lines(soup.body or soup)
     content = extract_content(soup, url)
     warnings = [] if decoded.reason in ("declared", "bom") else [f"encoding chosen by {decoded.reason}: "
@@ -231,7 +233,9 @@ def _assemble(src: _Source, url: str | None, column_kind: str | None, unit_hint:
     doc.sections = find_sections(src.blocks)
     table_rows = [row for rows in src.tables for row in rows]
     from_tables = extract_figures(table_rows) if table_rows else None
-    from_text = extract_figures(text_to_rows(src.text)) if src.text else None
+    # tables pasted as text: always tried for files (a table the extractor missed), for pages only without tables
+    want_text = src.text and (src.source_kind != "html" or not (from_tables and from_tables.figures))
+    from_text = extract_figures(text_to_rows(src.text)) if want_text else None
     best = max((r for r in (from_tables, from_text) if r is not None), key=lambda r: len(r.figures), default=None)
     figures = list(best.figures) if best else []
     doc.format = best.format if best else None

@@ -37,6 +37,13 @@ class Grid:
         return [[c.text for c in row] for row in self.rows]
 
 
+def iter_tags(root: Tag, names: set[str] | frozenset[str] | None = None):
+    """Descendant elements of ``root`` (optionally only these names): a plain walk, much faster than find_all."""
+    for node in root.descendants:
+        if isinstance(node, Tag) and (names is None or node.name in names):
+            yield node
+
+
 _BLOCK_TAGS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr"}
 
 
@@ -67,7 +74,7 @@ def cell_text(cell: Tag) -> str:
 
 def _own_rows(table: Tag) -> list[Tag]:
     rows: list[Tag] = []
-    for tr in table.find_all("tr"):
+    for tr in iter_tags(table, {"tr"}):
         if tr.find_parent("table") is table:
             rows.append(tr)
             if len(rows) >= MAX_ROWS:
@@ -91,13 +98,13 @@ def table_to_grid(table: Tag) -> Grid:
     for r, tr in enumerate(_own_rows(table)):
         row: list[GridCell] = []
         col = 0
-        cells = [c for c in tr.find_all(["td", "th"]) if c.find_parent("tr") is tr]
+        cells = [c for c in tr.children if isinstance(c, Tag) and c.name in ("td", "th")]
         for cell in cells:
             while (r, col) in pending:
                 row.append(pending.pop((r, col)))
                 col += 1
             text = cell_text(cell)
-            if not text and cell.find("img") is not None:
+            if not text and next(iter_tags(cell, {"img"}), None) is not None:
                 images += 1
             colspan, rowspan = _span(cell, "colspan"), _span(cell, "rowspan")
             origin = (r, col)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from functools import lru_cache
 
 _WS = re.compile(r"[ \t\r\f\v\u00a0\u3000\u2002\u2003\u2009\u200b\ufeff]+")
 _ALL_WS = re.compile(r"\s+|[\u00a0\u3000\u200b\ufeff]+")
@@ -25,6 +26,7 @@ def nfkc(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
+@lru_cache(maxsize=8192)
 def label_key(text: str) -> str:
     """A label reduced for keyword matching: NFKC, no whitespace."""
     return no_space(nfkc(text))
