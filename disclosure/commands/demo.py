@@ -87,3 +87,5 @@ def command(app: AppContext, seed: int, as_of: str | None, year: int) -> None:
     _subcommand(app, data_dir, ["status"])
     click.echo("")
     click.echo(f"try: disclosure --data-dir {data_dir} search {DEMO_QUERY} --year {year}")
+    if "web" in main.commands:
+        click.echo(f"web interface: disclosure --data-dir {data_dir} web   (then open the address it prints)")
