@@ -91,8 +91,8 @@ def http_date(iso: str) -> str:
 class _Lru:
     """A small thread-safe LRU cache; values are made outside the lock (two threads may both make one)."""
 
-    def __init__(self, size: int) -> None:
-        self.size = size
+    def __init__(self, size: int, weigh=lambda value: 1) -> None:
+        self.size, self.weigh, self.used = size, weigh, 0
         self._data: OrderedDict = OrderedDict()
         self._lock = threading.Lock()
 
@@ -103,9 +103,11 @@ class _Lru:
                 return self._data[key]
         value = make()
         with self._lock:
-            self._data[key] = value
-            while len(self._data) > self.size:
-                self._data.popitem(last=False)
+            if key not in self._data:
+                self._data[key] = value
+                self.used += self.weigh(value)
+            while self.used > self.size and len(self._data) > 1:
+                self.used -= self.weigh(self._data.popitem(last=False)[1])
         return value
 
 
@@ -125,8 +127,9 @@ class Site:
         self.trs_dirs: dict[str, tuple[str, str]] = {CENTRAL_DIR: ("central", "ndbg")}
         self.hanweb_cols: dict[int, tuple[str, str]] = {}
         self.image_dirs: dict[str, list[DocSpec]] = {}
-        self._content = _Lru(4096)
-        self._files = _Lru(4096)
+        # Report content is large (~150 kB with its blocks) but quick to remake; files are small but slow.
+        self._content = _Lru(2048)
+        self._files = _Lru(256 << 20, weigh=len)
         self._titles: dict[tuple[str, int], str] = {}
         self._sha: dict[tuple[str, int, int], str] = {}
         self._index()
