@@ -662,6 +662,28 @@ class _Ingestor:
             report.documents.updated += 1
 
 
+def recount_run(session: Session, crawl_run_id: int) -> None:
+    """Set a crawl run's ``new_documents`` / ``new_versions`` from the archive itself.
+
+    A document is new in the run whose capture first showed it; a version is new in the run whose capture
+    first showed that content, not counting a new document's first version. Counting from the database
+    (rather than adding up batches) keeps it exact however often the captures are re-processed, and
+    replaces the crawler's URL-based estimate (a report at two URLs is one document).
+    """
+    run = session.get(CrawlRun, crawl_run_id)
+    if run is None:
+        return
+    in_run = select(Version.id).join(Capture, Capture.id == Version.capture_id).where(
+        Capture.crawl_run_id == crawl_run_id)
+    versions = session.scalar(select(func.count()).select_from(in_run.subquery())) or 0
+    first_versions = select(func.min(Version.id).label("id")).group_by(Version.document_id).subquery()
+    documents = session.scalar(select(func.count()).select_from(Version)
+                               .join(first_versions, first_versions.c.id == Version.id)
+                               .join(Capture, Capture.id == Version.capture_id)
+                               .where(Capture.crawl_run_id == crawl_run_id)) or 0
+    run.new_documents, run.new_versions = documents, versions - documents
+
+
 def select_captures(session: Session, *, crawl_run_id: int | None = None, only_pending: bool = True,
                     since: dt.datetime | None = None, failed_only: bool = False) -> list[int]:
     """Ids of the document and attachment captures to process, in fetch order."""
@@ -685,7 +707,7 @@ def process_captures(db: Database, rawstore: RawStore, *, crawl_run_id: int | No
     ``only_pending=False`` re-processes every capture (``disclosure reparse``); ``failed_only`` retries
     the failed ones; ``since`` limits to captures fetched from then on. Idempotent: a second run over
     the same captures reports 0 changes. With ``crawl_run_id`` the run's ``new_documents`` /
-    ``new_versions`` counters grow by what this batch added.
+    ``new_versions`` are recounted from the archive (:func:`recount_run`).
     """
     with db.session() as session:
         ids = select_captures(session, crawl_run_id=crawl_run_id, only_pending=only_pending, since=since,
@@ -693,9 +715,6 @@ def process_captures(db: Database, rawstore: RawStore, *, crawl_run_id: int | No
     report = _Ingestor(db, rawstore, parse or _default_parser()).run(ids)
     if crawl_run_id is not None:
         with db.session() as session:
-            run = session.get(CrawlRun, crawl_run_id)
-            if run is not None:
-                run.new_documents = (run.new_documents or 0) + report.documents.inserted
-                run.new_versions = (run.new_versions or 0) + report.versions_of_known_documents
+            recount_run(session, crawl_run_id)
     log.info("ingest: %s", report.summary())
     return report

@@ -1,5 +1,5 @@
-"""Fixtures of the archive ingest tests: a replica portal of their own (they move it in time) and a
-fully captured and ingested archive shared by the read-only tests."""
+"""Fixtures of the archive ingest tests: a replica portal of their own (they move it in time), archives
+built from it by the capture helper, and the whole replica crawled and ingested (shared, read-only)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from archive.db import Database, open_database, sqlite_url
 from archive.ingest import IngestReport, process_captures
+from archive.models import Capture
 from archive.rawstore import RawStore
 from disclosure.replica.manifest import Manifest
 from disclosure.replica.server import ReplicaServer
@@ -63,9 +65,24 @@ def make_archive(data_dir: Path, server: ReplicaServer, manifest: Manifest, docs
 
 @pytest.fixture(scope="session")
 def full_archive(tmp_path_factory, archive_server: ReplicaServer, full_manifest: Manifest) -> Iterator[Archive]:
-    """Every document of the replica captured (all URLs, wap twins, attachments) and ingested once."""
+    """The whole replica crawled by the real crawler (crawler.run) and ingested once."""
+    from crawler.run import run_crawl
+    from disclosure.config import PolitenessConfig
+
     archive_server.set_as_of(None)
-    archive = make_archive(tmp_path_factory.mktemp("full-archive"), archive_server, full_manifest)
+    data_dir = tmp_path_factory.mktemp("full-archive")
+    fast = PolitenessConfig(download_delay=0.0, autothrottle=False, concurrent_requests_per_host=16,
+                            concurrent_requests_per_ip=16)
+    url = sqlite_url(data_dir / "archive.sqlite3")
+    summary = run_crawl("replica", database_url=url, warc_dir=data_dir / "warc", jobs_dir=data_dir / "jobs",
+                        politeness=fast, base_url=archive_server.base_url, progress=False)
+    assert summary.status == "ok", summary
+    db = open_database(url)
+    rawstore = RawStore(data_dir / "warc")
+    with db.session() as session:
+        ids = list(session.scalars(select(Capture.id).where(Capture.role.in_(("document", "attachment")))))
+    report = process_captures(db, rawstore, crawl_run_id=summary.run_id)
+    archive = Archive(db, rawstore, full_manifest, ids, report, data_dir)
     yield archive
-    archive.rawstore.close()
-    archive.db.dispose()
+    rawstore.close()
+    db.dispose()
