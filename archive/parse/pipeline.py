@@ -309,7 +309,15 @@ def parse_document(data: bytes, url: str | None = None, content_type: str | None
     else:
         reader = {"pdf": read_pdf, "docx": read_docx, "xlsx": read_xlsx, "xls": read_xls, "doc": read_doc,
                   "rtf": read_rtf}[kind]
-        src = _file_source(reader(data))
+        try:
+            src = _file_source(reader(data))
+        except ParseError:
+            raise
+        except (MemoryError, RecursionError) as exc:
+            raise ParseError(f"{kind} file too complex to read: {exc.__class__.__name__}") from exc
+        except Exception as exc:  # third-party readers raise anything on damaged files
+            log.warning("reading %s failed: %r", kind, exc)
+            raise ParseError(f"unreadable {kind} file: {exc.__class__.__name__}: {exc}") from exc
         if kind == "rtf":
             src.source_kind = "doc" if _ext(filename, url) in ("doc", "wps") else "rtf"
     doc = _assemble(src, url, column_kind, unit_hint)
