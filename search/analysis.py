@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from operator import add
 
+from search import vectorized
+
 # CJK unified ideographs (basic, extension A, compatibility) and the supplementary-plane extensions.
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 _UNIT = re.compile(rf"([{CJK}]+)|([a-z]+|[0-9]+)")
@@ -77,6 +79,8 @@ def tokens(text: str) -> list[str]:
 
 def token_string(text: str) -> str:
     """``tokens(text)`` joined by spaces: what the engines' whitespace tokenizers index."""
+    if vectorized.AVAILABLE and len(text) >= vectorized.MIN_LENGTH:
+        return vectorized.token_string(normalize(text), MAX_WORD)
     return " ".join(tokens(text))
 
 
