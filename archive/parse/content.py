@@ -172,12 +172,22 @@ def _page_attachments(soup: BeautifulSoup, base_url: str | None) -> list[ParsedL
     return out
 
 
-def _walk(node: Tag, blocks: list[Block], grids: list[Grid] | None, buf: list[str], bold: list[bool]) -> None:
-    """Blocks of ``node`` in reading order; tables become grids (or, with ``grids=None``, one line per cell)."""
+def _walk(node: Tag, blocks: list[Block], grids: list[Grid] | None, buf: list[str],
+          bold: list[bool | None]) -> None:
+    """Blocks of ``node`` in reading order; tables become grids (or, with ``grids=None``, one line per cell).
+
+    ``bold`` runs parallel to ``buf`` (None for whitespace): a block entirely bold is a heading hint; a bold
+    start followed by plain text is kept as ``lead`` (a run-in heading "一、总体情况。" + its first sentence).
+    """
     def flush() -> None:
         text = squash("".join(buf))
         if text:
-            blocks.append(Block(text, heading_hint=bool(bold) and all(bold)))
+            flags = [b for b in bold if b is not None]
+            lead = ""
+            if flags and flags[0] and not all(flags):
+                cut = next(i for i, b in enumerate(bold) if b is False)
+                lead = squash("".join(buf[:cut]))
+            blocks.append(Block(text, heading_hint=bool(flags) and all(flags), lead=lead))
         buf.clear()
         bold.clear()
 
@@ -193,6 +203,7 @@ def _walk(node: Tag, blocks: list[Block], grids: list[Grid] | None, buf: list[st
                 bold.append(_is_bold(child))
             elif buf:
                 buf.append(" ")
+                bold.append(None)
             continue
         if not isinstance(child, Tag):
             continue

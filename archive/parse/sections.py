@@ -26,6 +26,7 @@ class Block:
     text: str
     in_table: bool = False  # a table cell (excluded from section text)
     heading_hint: bool = False  # <h*>, or a paragraph that is entirely bold
+    lead: str = ""  # bold text starting a paragraph that goes on in plain text (a run-in heading)
 
 
 _STYLES: list[tuple[str, re.Pattern[str]]] = [
@@ -56,6 +57,7 @@ class _Candidate:
     number: int
     heading: str
     numeral: int | None  # the printed number (一 → 1, 3. → 3); None when unnumbered
+    rest: str = ""  # the text after a run-in heading, which belongs to the section
 
 
 def _classify(title: str) -> int | None:
@@ -67,6 +69,19 @@ def _classify(title: str) -> int | None:
 
 
 def _candidate(index: int, block: Block) -> _Candidate | None:
+    found = _line_candidate(index, block)
+    if found is None and block.lead and not block.in_table:
+        # a run-in top-level heading: "<strong>一、总体情况。</strong>2021年，…"; only the 一、 / 第一部分 styles,
+        # since run-in （一） items are the sub-items of real reports
+        found = _line_candidate(index, Block(block.lead.rstrip("。：: "), heading_hint=True))
+        if found is not None and found.style in ("cn", "part"):
+            found.rest = squash(block.text[len(block.lead):]) if block.text.startswith(block.lead) else ""
+        else:
+            found = None
+    return found
+
+
+def _line_candidate(index: int, block: Block) -> _Candidate | None:
     text = squash(block.text)
     if not text or len(text) > 120:
         return None
@@ -145,7 +160,8 @@ def find_sections(blocks: list[Block]) -> list[ParsedSection]:
         end = chosen[pos + 1].index if pos + 1 < len(chosen) else len(blocks)
         if cand.number == 0:
             continue
-        body = [squash(b.text) for b in blocks[cand.index + 1:end] if not b.in_table and squash(b.text)]
+        body = [cand.rest] if cand.rest else []
+        body += [squash(b.text) for b in blocks[cand.index + 1:end] if not b.in_table and squash(b.text)]
         sections.append(ParsedSection(number=cand.number, heading=squash(cand.heading),
                                       text=squash(" ".join(body))))
     return sections

@@ -279,3 +279,15 @@ def test_truncated_html_keeps_what_is_there():
     doc = parse_document(cut, url=URL)
     assert [s.number for s in doc.sections] == [1, 2, 3]
     assert doc.figure("requests.carried_out.total").value == 1
+
+
+def test_run_in_bold_headings():
+    body = ("<p><strong>一、总体情况。</strong>2021年，本局依法公开政府信息。</p>"
+            "<p><strong>（一）主动公开情况。</strong>公开信息49条。</p>"
+            "<p><strong>二、主动公开政府信息情况：</strong>详见下表。</p>"
+            "<p><strong>三、收到和处理政府信息公开申请情况</strong></p><p>本年度未收到申请。</p>")
+    doc = parse_document(page(body).encode(), url=URL)
+    assert [(s.number, s.heading) for s in doc.sections] == [
+        (1, "一、总体情况"), (2, "二、主动公开政府信息情况"), (3, "三、收到和处理政府信息公开申请情况")]
+    assert doc.sections[0].text == "2021年，本局依法公开政府信息。 （一）主动公开情况。公开信息49条。"
+    assert doc.sections[1].text == "详见下表。"
