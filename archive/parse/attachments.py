@@ -119,6 +119,8 @@ def read_pdf(data: bytes) -> Extracted:
     if n_pages > MAX_PAGES:
         out.warnings.append(f"only the first {MAX_PAGES} of {n_pages} pages read")
     out.text = "\n".join(texts)[:MAX_TEXT_CHARS]
+    if not out.text.strip():
+        out.warnings.append("PDF has no text layer (a scan?): nothing read, no OCR")
     out.blocks = text_blocks(out.text)
     return out
 

@@ -86,6 +86,19 @@ def test_pdf_encrypted_and_truncated():
         assert time.monotonic() - start < 10
 
 
+def test_pdf_without_text_layer():
+    from reportlab.pdfgen import canvas
+
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf)
+    c.rect(100, 100, 200, 200, fill=1)  # a page with no text, as a scan has
+    c.showPage()
+    c.save()
+    doc = parse_document(buf.getvalue(), filename="scan.pdf")
+    assert doc.body_text == "" and doc.figures == [] and doc.kind == "document"
+    assert any("no text layer" in w for w in doc.warnings)
+
+
 def make_docx(table_rows: list[list[str]]) -> bytes:
     import docx
 
