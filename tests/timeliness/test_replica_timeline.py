@@ -22,6 +22,8 @@ import pytest
 from sqlalchemy import update
 
 from archive.db import open_database, sqlite_url
+from archive.export import LOADER_SNIPPET, export_all
+from archive.identity import found_url
 from archive.ingest import process_captures
 from archive.models import Capture, CrawlRun, ListObservation, Unit
 from archive.rawstore import RawStore
@@ -61,6 +63,7 @@ class Timeline:
     crawls: list[dt.datetime]
     interim: dict[tuple[int, int], dict[tuple[str, int], tuple[str, int | None, set[str]]]]  # (crawl, year) -> rows
     final: dict[int, object]  # year -> TimelinessReport
+    export_dir: Path  # the final archive exported as Parquet and CSV (one sub-directory each)
 
 
 def _observed(d: ManifestDocument, crawls: list[dt.datetime]) -> tuple[dt.datetime | None, bool, bool]:
@@ -155,11 +158,13 @@ def timeline(replica_site, tmp_path_factory) -> Timeline:
         manifest = server.manifest(None)
         with db.session() as s:
             final = {y: timeliness_report(s, y) for y in range(2008, 2026)}
+            for fmt in ("parquet", "csv"):
+                export_all(s, root / "export" / fmt, fmt)
     finally:
         server.stop()
         rawstore.close()
         db.dispose()
-    return Timeline(manifest, crawls, interim, final)
+    return Timeline(manifest, crawls, interim, final, root / "export")
 
 
 def test_interim_reports_around_the_deadlines(timeline):
@@ -201,3 +206,28 @@ def test_on_time_rates_match_the_manifest(timeline):
         rate = sum(e.status == "on_time" for e in due) / len(due) if due else None
         assert report.summary.on_time_rate == pytest.approx(rate), year
         assert report.summary.due == len(due)
+
+
+@pytest.mark.parametrize("fmt", ["parquet", "csv"])
+def test_export_round_trips_the_manifest_figures(timeline, fmt):
+    """Figures exported, loaded with the README's loader and dtypes, equal the manifest's (current versions)."""
+    namespace: dict = {}
+    exec(LOADER_SNIPPET, namespace)
+    load = namespace["load"]
+    docs = load(timeline.export_dir / fmt, "documents", fmt)
+    figures = load(timeline.export_dir / fmt, "figures", fmt)
+    assert str(figures["value"].dtype) == "float64" and str(docs["first_seen_at"].dtype) == "datetime64[ns]"
+    doc_id = dict(zip(docs["url"], docs["document_id"], strict=True))
+    exported = {(int(d), k): (None if v != v else float(v))  # NaN → None
+                for d, k, v in figures[["document_id", "key", "value"]].itertuples(index=False)}
+    pairs = good = 0
+    for d in timeline.manifest.documents:
+        if d.kind != "annual_report" or not d.versions[-1].figures:
+            continue
+        # the archive's canonical URL is one of the manifest's (the unit column's or the central column's)
+        archived = next((doc_id[found_url(u)] for u in d.urls if found_url(u) in doc_id), None)
+        assert archived is not None, d.id
+        for key, value in d.versions[-1].figures.items():
+            pairs += 1
+            good += (archived, key) in exported and exported[(archived, key)] == value
+    assert pairs > 1000 and good / pairs >= 0.99, (good, pairs)  # the parser's own accuracy bar (tests/archive)
