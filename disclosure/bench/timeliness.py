@@ -98,26 +98,33 @@ def command(n_units: int, runs: int) -> None:
         populate(url, n_units)
         click.echo(f"populate         {n_units} units: {time.perf_counter() - start:.2f} s")
         db = open_database(url, migrate=False)
-        best: dict[str, float] = {}
+        best: dict[str, tuple[float, float]] = {}  # name -> (wall s, CPU s), best of the runs
         for _ in range(runs):
+            marks: list[tuple[float, float]] = []
+
+            def mark(marks: list[tuple[float, float]] = marks) -> None:
+                marks.append((time.perf_counter(), time.process_time()))
+
             with db.session() as s:
-                t0 = time.perf_counter()
+                mark()
                 report = timeliness_report(s, YEAR, "bench", as_of=dt.date(2022, 5, 1))
-                t1 = time.perf_counter()
+                mark()
                 rows = report_rows(report)
                 render_table(COLUMNS, rows)
-                t2 = time.perf_counter()
+                mark()
                 render_csv(COLUMNS, rows)
                 report_payload(report)
-                t3 = time.perf_counter()
+                mark()
                 store_timeliness(s, report.rows)
-                t4 = time.perf_counter()
-            for name, value in (("compute", t1 - t0), ("render table", t2 - t1), ("compute + table", t2 - t0),
-                                ("csv + json", t3 - t2), ("store (upsert)", t4 - t3)):
+                mark()
+            spans = {"compute": (0, 1), "render table": (1, 2), "compute + table": (0, 2), "csv + json": (2, 3),
+                     "store (upsert)": (3, 4)}
+            for name, (a, b) in spans.items():
+                value = (marks[b][0] - marks[a][0], marks[b][1] - marks[a][1])
                 best[name] = min(best.get(name, value), value)
         db.dispose()
     click.echo(f"rows             {len(report.rows)}: {report.summary.line()}")
-    for name, value in best.items():
-        click.echo(f"{name:<16} {value * 1000:8.1f} ms")
-    verdict = "OK" if best["compute + table"] < 1.0 else "SLOWER THAN TARGET"
+    for name, (wall, cpu) in best.items():
+        click.echo(f"{name:<16} {wall * 1000:8.1f} ms wall  {cpu * 1000:8.1f} ms CPU")
+    verdict = "OK" if best["compute + table"][0] < 1.0 else "SLOWER THAN TARGET"
     click.echo(f"target           compute + table under 1 s for {n_units} unit-years: {verdict}")
