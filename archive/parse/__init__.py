@@ -7,13 +7,9 @@ XLS, XLSX) from the bytes first, then the Content-Type and the file name; it nev
 
 from __future__ import annotations
 
-import logging
-
 from archive.parse.errors import ParseError
 from archive.parse.model import ParsedCheck, ParsedDocument, ParsedFigure, ParsedLink, ParsedSection
 from archive.parse.pipeline import parse_document, sniff_kind
-
-log = logging.getLogger(__name__)
 
 __all__ = ["ParseError", "ParsedCheck", "ParsedDocument", "ParsedFigure", "ParsedLink", "ParsedSection",
            "parse_document", "sniff_kind"]

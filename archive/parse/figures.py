@@ -180,7 +180,6 @@ class FigureResult:
     figures: list[ParsedFigure] = field(default_factory=list)
     format: str | None = None
     warnings: list[str] = field(default_factory=list)
-    local: list[ParsedFigure] = field(default_factory=list)  # labelled numbers outside tables A–C
 
 
 def _split(row: Row) -> tuple[list[tuple[str, int]], list[tuple[CellValue, int]]]:

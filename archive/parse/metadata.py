@@ -228,8 +228,8 @@ def catalog_date(fields: dict[str, str]) -> dt.datetime | dt.date | None:
     return None
 
 
-def index_number(fields: dict[str, str], text: str) -> str | None:
-    """索引号: the 目录 field, else an index-number-shaped string near a 索引号 label in the text."""
+def index_number(fields: dict[str, str]) -> str | None:
+    """索引号 from the 目录 field, whitespace removed (``003129766/201901-00336``)."""
     raw = fields.get("索引号")
     if raw:
         m = _INDEX_NUMBER.search(nfkc(raw))

@@ -218,7 +218,7 @@ def _assemble(src: _Source, url: str | None, column_kind: str | None, unit_hint:
     fields.update({k: v for k, v in visible.items() if k not in fields})
     doc.meta = fields
     doc.title = _choose_title(src, fields)
-    doc.index_number = md.index_number(fields, src.text)
+    doc.index_number = md.index_number(fields)
     doc.doc_number = md.doc_number(fields, [b.text for b in src.blocks[:3]])
 
     # publication date, in the documented order of trust
