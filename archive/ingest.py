@@ -699,6 +699,12 @@ def select_captures(session: Session, *, crawl_run_id: int | None = None, only_p
     return list(session.scalars(query.order_by(Capture.fetched_at, Capture.id)))
 
 
+def process_capture_ids(db: Database, rawstore: RawStore, capture_ids: Sequence[int], *,
+                        parse: ParseFn | None = None) -> IngestReport:
+    """Process exactly these captures, in the order given (callers pass fetch order), then cross-year checks."""
+    return _Ingestor(db, rawstore, parse or _default_parser()).run(capture_ids)
+
+
 def process_captures(db: Database, rawstore: RawStore, *, crawl_run_id: int | None = None,
                      only_pending: bool = True, since: dt.datetime | None = None, failed_only: bool = False,
                      parse: ParseFn | None = None) -> IngestReport:
@@ -712,7 +718,7 @@ def process_captures(db: Database, rawstore: RawStore, *, crawl_run_id: int | No
     with db.session() as session:
         ids = select_captures(session, crawl_run_id=crawl_run_id, only_pending=only_pending, since=since,
                               failed_only=failed_only)
-    report = _Ingestor(db, rawstore, parse or _default_parser()).run(ids)
+    report = process_capture_ids(db, rawstore, ids, parse=parse)
     if crawl_run_id is not None:
         with db.session() as session:
             recount_run(session, crawl_run_id)

@@ -14,7 +14,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields
 from typing import Any
 
-from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from archive.models import CheckResult, Figure, Section, Version
@@ -61,23 +60,21 @@ def assign(row: object, values: dict[str, Any]) -> bool:
     return changed
 
 
-def sync_rows(session: Session, existing: Iterable[Any], desired: dict[Any, dict[str, Any]],
-              key_of: Callable[[Any], Any], make: Callable[[dict[str, Any]], Any]) -> Counts:
-    """Make the rows ``existing`` equal ``desired`` (key → column values), counting the changes."""
+def sync_rows(session: Session, model: type, parent: dict[str, Any], existing: Iterable[Any],
+              desired: dict[Any, dict[str, Any]], key_of: Callable[[Any], Any]) -> Counts:
+    """Make the ``model`` rows ``existing`` (children of ``parent``, e.g. ``{"version_id": 7}``) equal
+    ``desired`` (key → column values), counting the changes."""
     counts = Counts()
     current = {key_of(row): row for row in existing}
     if not current and desired:
-        # A new version: one executemany instead of one ORM object per figure.
-        rows = [make(values) for values in desired.values()]
-        model = type(rows[0])
-        columns = [c.key for c in model.__table__.columns if c.key != "id"]
-        session.execute(insert(model), [{c: getattr(r, c) for c in columns} for r in rows])
-        counts.inserted = len(rows)
+        # A new version: one executemany on the table, no ORM object per figure.
+        session.execute(model.__table__.insert(), [{**parent, **values} for values in desired.values()])
+        counts.inserted = len(desired)
         return counts
     for key, values in desired.items():
         row = current.pop(key, None)
         if row is None:
-            session.add(make(values))
+            session.add(model(**parent, **values))
             counts.inserted += 1
         elif assign(row, values):
             counts.updated += 1
@@ -95,8 +92,7 @@ def sync_sections(session: Session, version: Version, sections: list[ParsedSecti
     for s in sections:
         desired.setdefault(s.number, {"number": s.number, "heading": s.heading[:500], "text": s.text})
     existing = session.query(Section).filter(Section.version_id == version.id).all()
-    return sync_rows(session, existing, desired, lambda r: r.number,
-                     lambda v: Section(version_id=version.id, **v))
+    return sync_rows(session, Section, {"version_id": version.id}, existing, desired, lambda r: r.number)
 
 
 def sync_figures(session: Session, version: Version, figures: list[ParsedFigure]) -> Counts:
@@ -107,7 +103,7 @@ def sync_figures(session: Session, version: Version, figures: list[ParsedFigure]
                                    "raw": (f.raw or "")[:200], "unit": f.unit, "table": f.table,
                                    "row": f.row, "col": f.col})
     existing = session.query(Figure).filter(Figure.version_id == version.id).all()
-    return sync_rows(session, existing, desired, lambda r: r.key, lambda v: Figure(version_id=version.id, **v))
+    return sync_rows(session, Figure, {"version_id": version.id}, existing, desired, lambda r: r.key)
 
 
 CROSS_YEAR_PREFIX = "cross_year."
@@ -127,5 +123,4 @@ def sync_checks(session: Session, version: Version, checks: list[ParsedCheck], *
         query = query.filter(CheckResult.rule.like(CROSS_YEAR_PREFIX + "%"))
     else:
         query = query.filter(CheckResult.rule.notlike(CROSS_YEAR_PREFIX + "%"))
-    return sync_rows(session, query.all(), desired, lambda r: r.rule,
-                     lambda v: CheckResult(version_id=version.id, **v))
+    return sync_rows(session, CheckResult, {"version_id": version.id}, query.all(), desired, lambda r: r.rule)
