@@ -48,6 +48,9 @@ class Config:
     user_agent: str = ""
     log_file: Path = Path("")
     expected_interval_hours: float = 24 * 8
+    # Re-check (conditionally) documents fetched longer ago than this; negative: the site profile's value.
+    # Edits that keep a page's list entry unchanged are only found this way.
+    revalidate_after_days: float = -1.0
     politeness: PolitenessConfig = field(default_factory=PolitenessConfig)
     config_file: Path | None = None
     sources: dict[str, str] = field(default_factory=dict)

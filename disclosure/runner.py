@@ -188,13 +188,20 @@ def step_crawl(config: Config, profile: str, base_url: str | None, result: Porta
                             jobs_dir=config.jobs_dir.resolve(), user_agent=config.effective_user_agent(),
                             politeness=config.politeness, base_url=base_url, progress=progress,
                             settings={"LOG_FILE": str(scrapy_log.resolve()), "LOG_FILE_APPEND": True,
-                                      "LOG_LEVEL": "INFO"})
+                                      "LOG_LEVEL": "INFO", **_crawl_policy(config)})
     result.crawl_run_id = summary.run_id
     result.documents_seen = summary.documents_seen
     status = summary.status if summary.status in _BAD | {"ok"} else "failed"
     counts = {k: v for k, v in _counts(_plain(summary)).items() if k != "run_id"}
     detail = summary.message or summary.finish_reason or ""
     return StepResult("crawl", status, detail=detail, counts=counts, errors=dict(summary.errors))
+
+
+def _crawl_policy(config: Config) -> dict[str, Any]:
+    """Scrapy settings from the crawl policy of the configuration (only those set there)."""
+    if config.revalidate_after_days >= 0:
+        return {"DISCLOSURE_REVALIDATE_AFTER_DAYS": config.revalidate_after_days}
+    return {}
 
 
 def crawl_log_path(config: Config, profile: str) -> Path:

@@ -1,0 +1,103 @@
+"""The web interface in a real browser: Debian's Chromium driven by Playwright (no browser download).
+
+Screenshots of every page visited are saved under test-output/screenshots/ for a reviewer to look at.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from .conftest import AS_OF_SECOND
+
+SHOTS = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+# The flags a sandboxed root CI needs, and no background traffic to the (closed) network.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+if CHROMIUM is None and os.environ.get("CI"):
+    raise RuntimeError("Chromium is required for the browser tests in CI (.ci/run installs Debian's chromium)")
+pytestmark = [pytest.mark.browser,
+              pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (apt-get install chromium)")]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, live_web):
+    context = browser.new_context(base_url=live_web.base_url, accept_downloads=True, locale="zh-CN",
+                                  viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield pg
+    context.close()
+    assert not errors, errors
+
+
+def _shot(page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def test_search_with_filters_then_open_a_document(page, live_web):
+    manifest = live_web.archive.replica.site.manifest(live_web.archive.replica.base_url, as_of=AS_OF_SECOND)
+    page.goto("/search")
+    page.fill("input[name=q]", "行政复议")
+    page.select_option("select[name=sort]", "date")
+    page.click("button[type=submit]")
+    total_all = int(page.inner_text("#total"))
+    assert total_all > 0
+    # Narrow with the kind facet, then the year facet: the URL keeps the whole query.
+    page.click("section[data-facet=kind] a:has-text('年度报告')")
+    page.click("section[data-facet=year] a:has-text('2020')")
+    assert "kind=annual_report" in page.url and "year_from=2020" in page.url and "sort=date" in page.url
+    narrowed = int(page.inner_text("#total"))
+    expected = sum(1 for d in manifest.documents if d.kind == "annual_report" and d.report_year == 2020)
+    assert 0 < narrowed <= total_all and narrowed == expected
+    assert page.locator(".snippet b").count() > 0
+    _shot(page, "01-search-filtered")
+    page.click(".hit a.title >> nth=0")
+    assert page.url.rsplit("/", 2)[-2] == "doc"
+    assert page.locator("#doc-title").inner_text().strip()
+    assert page.locator("#sections article.section").count() >= 5
+    _shot(page, "02-document")
+
+
+def test_timeliness_grid_and_csv_download(page):
+    page.goto("/timeliness?from=2015&to=2021")
+    cells = page.locator("#timeliness-grid td[data-status]")
+    assert cells.count() > 100
+    statuses = set(cells.evaluate_all("els => els.map(e => e.dataset.status)"))
+    assert {"on_time", "late"} <= statuses
+    _shot(page, "03-timeliness")
+    with page.expect_download() as info:
+        page.click("a[href='/timeliness.csv?year=2021']")
+    path = info.value.path()
+    text = Path(path).read_text(encoding="utf-8-sig")
+    assert text.splitlines()[0].startswith("portal,unit,unit_kind,report_year,status")
+    cells.first.locator("a").click()
+    assert page.locator("#status").inner_text().strip()
+    _shot(page, "04-evidence")
+
+
+def test_figures_and_status_pages(page):
+    page.goto("/figures?key=requests.new.total")
+    assert page.locator("#figures-table tr").count() > 5
+    assert page.locator("figure.chart svg polyline, figure.chart svg circle").count() > 0
+    _shot(page, "05-figures")
+    page.goto("/status")
+    assert page.locator("section.portal[data-portal=replica]").count() == 1
+    _shot(page, "06-status")
