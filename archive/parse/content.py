@@ -28,7 +28,7 @@ CONTAINERS: list[tuple[str, str]] = [
     ("id", "content_text"), ("class", "pages_content"), ("class", "content_text"), ("id", "js_content"),
     ("class", "xxgk_content"), ("id", "Zoom"), ("id", "fontzoom"), ("class", "news_content"),
     ("class", "detail-content"), ("class", "content-text"), ("class", "zw"), ("class", "wenzhang"),
-    ("tag", "article"), ("id", "barrierfree_container"),
+    ("class", "m-content"), ("class", "wap-content"), ("tag", "article"), ("id", "barrierfree_container"),
 ]
 _CONTAINER_RANK = {key: i for i, key in enumerate(CONTAINERS)}
 _NOISE = re.compile(r"(?:^|[\s_-])(nav|navbar|menu|footer|foot|header|top-bar|breadcrumb|crumb|bread|position|location|"

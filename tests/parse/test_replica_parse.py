@@ -90,3 +90,16 @@ def test_parse_every_replica_report(replica, replica_manifest):
     if t.misses:
         print("first mismatches:\n  " + "\n  ".join(m for m in t.misses if not m.startswith("body_link")))
     assert t.perfect(), "\n".join(t.misses[:30])
+
+
+def test_mobile_twins_and_second_urls_hash_alike(replica, replica_manifest):
+    """The _wap.html twin and the central-column URL of a document give the same content_hash."""
+    twins = [d for d in replica_manifest.documents if d.wap_urls][:40]
+    central = [d for d in replica_manifest.documents if len(d.urls) > 1][:20]
+    assert twins and central
+    with httpx.Client(timeout=15) as client:
+        for d, other in [(d, d.wap_urls[0]) for d in twins] + [(d, d.urls[1]) for d in central]:
+            a = parse_document(_get(client, d.urls[0]).content, url=d.urls[0])
+            b = parse_document(_get(client, other).content, url=other)
+            assert a.content_hash == b.content_hash, (d.urls[0], other, a.body_text[:80], b.body_text[:80])
+            assert a.title == b.title
