@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from archive.parse.errors import ParseError
 from archive.parse.figures import Row, is_value
+from archive.parse.flattened import CELL_MARK
 from archive.parse.sections import Block
 from archive.parse.textutil import squash
 
@@ -54,9 +55,9 @@ def text_blocks(text: str) -> list[Block]:
     """Lines of extracted text as blocks; lines that read as table rows are marked as table cells."""
     blocks = []
     for line in text.splitlines():
-        s = squash(line)
+        s = squash(line.replace(CELL_MARK, ""))
         if s:
-            blocks.append(Block(s, in_table="|" in line or _looks_like_table_line(s)))
+            blocks.append(Block(s, in_table=CELL_MARK in line or "|" in line or _looks_like_table_line(s)))
     return blocks
 
 
@@ -260,8 +261,9 @@ def _sheet_text(out: Extracted) -> None:
 def read_doc(data: bytes) -> Extracted:
     """Legacy Word 97–2003 / WPS text from the OLE WordDocument stream via the piece table (CLX).
 
-    Table cells end with the cell mark (0x07); each cell becomes a line, which the flattened-table reader
-    joins back into rows (label line + number lines). Blank cells are lost in this form.
+    Table cells end with the cell mark (0x07); each cell becomes a line still ending with the mark, which the
+    flattened-table reader joins back into rows (label line + number lines, blank cells kept as blanks; the
+    row-end mark adds one trailing blank, which the column fitting drops).
     """
     import olefile
 
@@ -328,8 +330,9 @@ def _piece_table_text(wd: bytes, clx: bytes, limit: int) -> str:
 def _clean_word_text(text: str) -> str:
     text = re.sub(r"\x13[^\x13\x14\x15]*\x14([^\x15]*)\x15", r"\1", text)  # field: keep the result
     text = re.sub(r"\x13[^\x15]*\x15", "", text)
-    text = text.replace("\x07", "\n").replace("\r", "\n").replace("\x0b", "\n").replace("\x0c", "\n")
-    return re.sub(r"[\x00-\x08\x0e-\x1f]", "", text)
+    # each table cell on a line of its own, still ending with its cell mark so blank cells are not lost
+    text = text.replace("\x07", "\x07\n").replace("\r", "\n").replace("\x0b", "\n").replace("\x0c", "\n")
+    return re.sub(r"[\x00-\x06\x08\x0e-\x1f]", "", text)
 
 
 _RTF_TOKEN = re.compile(r"\\([a-zA-Z]+)(-?\d+)? ?|\\'([0-9a-fA-F]{2})|\\([^a-zA-Z])|([{}])|([^\\{}\r\n]+)|[\r\n]+")

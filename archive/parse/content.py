@@ -62,7 +62,7 @@ def normalise_body(text: str) -> str:
     """Body text normalised for hashing: blank lines, spacing and visitor counters removed."""
     lines = []
     for line in text.splitlines():
-        line = squash(line)
+        line = squash(line.replace("\x07", ""))  # Word cell marks (DOC text)
         if not line or (_COUNTER.search(line) and len(line) < 80):
             continue
         lines.append(line)

@@ -15,11 +15,14 @@ from archive.parse.figures import UNIT_ONLY, Row, is_value
 from archive.parse.textutil import squash
 
 MAX_LINE = 400  # longer lines are prose, never table rows
+CELL_MARK = "\x07"  # Word's end-of-cell mark, kept at the end of each DOC table cell line
 _SPACES = re.compile(r"\t+|\s{2,}|(?<=\S)\s(?=\S)")
 
 
 def split_line(line: str) -> list[str]:
-    """Cells of one text line: ``|``-separated, else tab/space-separated."""
+    """Cells of one text line: a Word cell (ends with the cell mark), ``|``-separated, else tab/space-separated."""
+    if line.endswith(CELL_MARK):
+        return [squash(line[:-1])]
     if "|" in line:
         parts = [squash(p) for p in line.split("|")]
         if line.lstrip().startswith("|") and parts and parts[0] == "":
@@ -50,7 +53,8 @@ def text_to_rows(text: str) -> list[Row]:
             open_row = None
             continue
         cells = split_line(raw)
-        if not cells or all(c == "" for c in cells):
+        blank_cell = raw.endswith(CELL_MARK) and cells == [""]
+        if not cells or (all(c == "" for c in cells) and not (blank_cell and open_row is not None)):
             continue
         values_only = all(is_value(c) for c in cells)
         unit_cell = len(cells) == 1 and UNIT_ONLY.match(cells[0]) is not None  # 统计指标 | 单位 | 数量

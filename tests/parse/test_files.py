@@ -156,13 +156,16 @@ def test_legacy_doc_piece_table():
     from disclosure.replica.render_files_ole import render_doc_text
 
     paragraphs = [TITLE, "一、总体情况", "本年度共收到政府信息公开申请3件。", "三、收到和处理政府信息公开申请情况"]
-    for row in B_ROWS:
+    rows = B_ROWS + [["三、本年度办理结果", "（一）予以公开", "2", "1", "", "", "", "", "3"]]  # blank cells
+    for row in rows:
         paragraphs.append("".join(cell + "\x07" for cell in row) + "\x07")
     paragraphs += ["六、其他需要报告的事项", "无。"]
     doc = parse_document(render_doc_text(paragraphs), filename="报告.wps")
     assert (doc.source_kind, doc.title, doc.publisher, doc.year) == ("doc", TITLE, "青山县教育局", 2021)
     assert [s.number for s in doc.sections] == [1, 3, 6]
     assert [doc.figure(f"requests.new.{c}").value for c in COLS] == [2, 1, 0, 0, 0, 0, 3]
+    assert [doc.figure(f"requests.result.disclosed.{c}").value for c in COLS] == [2, 1, None, None, None, None, 3]
+    assert doc.sections[1].text == "" and "\x07" not in doc.body_text
 
 
 def test_rtf_and_html_served_as_doc():
