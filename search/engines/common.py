@@ -189,6 +189,18 @@ class QueryPlan:
             return MatchAll()
         return parts[0] if len(parts) == 1 else And(tuple(parts))
 
+    def base(self) -> Node:
+        """The text with the filters that are not facets (portal, date): every facet count is within it."""
+        parts = [self.text] + [f for name, f in self.filters.items() if name not in FACETS]
+        parts = [p for p in parts if not isinstance(p, MatchAll)]
+        if not parts:
+            return MatchAll()
+        return parts[0] if len(parts) == 1 else And(tuple(parts))
+
+    def facet_filters(self, exclude: str | None = None) -> list[Node]:
+        """The facet filters (year, publisher, kind) but ``exclude``: what narrows ``base`` per facet."""
+        return [f for name, f in self.filters.items() if name in FACETS and name != exclude]
+
     def facet_groups(self) -> list[tuple[Node, list[str]]]:
         """Which queries compute which facets: each facet counts under every filter but its own."""
         shared = [f for f in FACETS if f not in self.filters]

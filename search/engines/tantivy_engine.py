@@ -9,7 +9,7 @@ from pathlib import Path
 import tantivy
 
 from search.analysis import query_tokens
-from search.api import SearchDocument, SearchQuery, SearchResult
+from search.api import FACETS, SearchDocument, SearchQuery, SearchResult
 from search.engines.common import (
     PreparedDocument,
     QueryPlan,
@@ -192,33 +192,60 @@ class TantivyIndex:
     def search(self, q: SearchQuery) -> SearchResult:
         p = plan(q)
         searcher = self._searcher()
+        facets, total = self._facets(searcher, p) if q.facets else ({}, None)
         query = self._translate(p.main())
         offset = (q.page - 1) * q.limit
+        # The facet aggregation already counted the matches: the top-k search need not count again.
+        count = total is None
         if q.sort == "date":
-            res = searcher.search(query, q.limit, count=True, order_by_field="published", offset=offset,
+            res = searcher.search(query, q.limit, count=count, order_by_field="published", offset=offset,
                                   order=tantivy.Order.Desc)
             scored = [(0.0, addr) for _, addr in res.hits]
         else:
-            res = searcher.search(query, q.limit, count=True, offset=offset)
+            res = searcher.search(query, q.limit, count=count, offset=offset)
             scored = res.hits
         hits = []
         for score, addr in scored:
             doc = decode_payload(bytes(searcher.doc(addr)["payload"][0]).decode("utf-8"))
             hits.append(build_hit(doc, score, p.needles))
-        facets = self._facets(searcher, p) if q.facets else {}
-        return SearchResult(total=res.count or 0, facets=facets, hits=hits)
+        return SearchResult(total=res.count or 0 if total is None else total, facets=facets, hits=hits)
 
-    def _facets(self, searcher: tantivy.Searcher, p: QueryPlan) -> dict[str, list[tuple[str, int]]]:
+    def _facets(self, searcher: tantivy.Searcher,
+                p: QueryPlan) -> tuple[dict[str, list[tuple[str, int]]], int | None]:
+        """Facet counts and the total in one aggregation (the text query is evaluated once).
+
+        The aggregation runs over the text and non-facet filters; each facet sits under a ``filter``
+        aggregation holding the other facets' filters (multi-select), and the total under all of them.
+        Filters that the query-string grammar cannot state fall back to one aggregation per facet.
+        """
+        strings = {name: _filter_string(f) for name, f in p.filters.items() if name in FACETS}
+        if any(v is None for v in strings.values()):
+            return self._facets_per_group(searcher, p), None
+        aggs: dict[str, dict] = {}
+        names: dict[str, str] = {}  # conjunction of filters → aggregation name
+
+        def group(exclude: str | None) -> str:
+            conj = " AND ".join(f"({v})" for k, v in strings.items() if k != exclude) or "*"
+            if conj not in names:
+                names[conj] = f"g{len(names)}"
+                aggs[names[conj]] = {"filter": conj, "aggs": {}}
+            return names[conj]
+
+        where = {facet: group(facet) for facet in FACETS}
+        for facet, name in where.items():
+            aggs[name]["aggs"][facet] = {"terms": {"field": _FACET_FIELDS[facet], "size": 10_000}}
+        total = group(None)
+        result = searcher.aggregate(self._translate(p.base()), aggs)
+        return ({facet: _buckets(result[name].get(facet, {})) for facet, name in where.items()},
+                int(result[total]["doc_count"]))
+
+    def _facets_per_group(self, searcher: tantivy.Searcher, p: QueryPlan) -> dict[str, list[tuple[str, int]]]:
         out: dict[str, list[tuple[str, int]]] = {}
         for node, names in p.facet_groups():
             aggs = {n: {"terms": {"field": _FACET_FIELDS[n], "size": 10_000}} for n in names}
             result = searcher.aggregate(self._translate(node), aggs)
             for n in names:
-                counts = {}
-                for b in result.get(n, {}).get("buckets", []):
-                    key = b["key"]
-                    counts[str(int(key)) if isinstance(key, float) else str(key)] = int(b["doc_count"])
-                out[n] = sorted_facet(counts)
+                out[n] = _buckets(result.get(n, {}))
         return out
 
     # -- query translation ---------------------------------------------------------------------
@@ -281,3 +308,31 @@ class TantivyIndex:
             hi = timestamp(node.hi) + (0 if hasattr(node.hi, "hour") else 86399)
         return tantivy.Query.range_query(self.schema, "published", tantivy.FieldType.Integer, lo, hi,
                                          node.incl_lo or node.lo is None, node.incl_hi or hi is None)
+
+
+def _buckets(agg: dict) -> list[tuple[str, int]]:
+    counts = {}
+    for b in agg.get("buckets", []):
+        key = b["key"]
+        counts[str(int(key)) if isinstance(key, float) else str(key)] = int(b["doc_count"])
+    return sorted_facet(counts)
+
+
+def _filter_string(node: Node) -> str | None:
+    """A facet filter in tantivy's query-string grammar (for a ``filter`` aggregation), or None."""
+    if isinstance(node, Or):
+        parts = [_filter_string(c) for c in node.children]
+        return None if any(x is None for x in parts) else " OR ".join(f"({x})" for x in parts)
+    if isinstance(node, Range) and node.field == "year":
+        lo = "*" if node.lo is None else str(node.lo)
+        hi = "*" if node.hi is None else str(node.hi)
+        return f"year:{'[' if node.incl_lo else '{'}{lo} TO {hi}{']' if node.incl_hi else '}'}"
+    if isinstance(node, Text) and node.field == "kind":
+        return f'kind:"{node.text}"' if node.text.isidentifier() else None
+    if isinstance(node, Text) and node.field == "publisher":
+        qt = query_tokens(node.text)
+        if not qt.tokens or len(qt.tokens) == 1 and qt.prefix:
+            return None
+        # Tokens are CJK bigrams or characters, lower-case words and digit runs: nothing to escape.
+        return f'publisher_names:"{" ".join(qt.tokens)}"' + ("*" if qt.prefix else "")
+    return None
