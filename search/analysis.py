@@ -121,7 +121,14 @@ def _breaks_at(text: str, i: int) -> bool:
     """True when no token spans offset ``i`` (a run or word cannot continue across it)."""
     if i <= 0 or i >= len(text):
         return True
-    pair = _UNIT.match(normalize(text[i - 1: i + 1]))
+    return _breaks_at_normalized(normalize(text[i - 1: i + 1]), 1)
+
+
+def _breaks_at_normalized(norm: str, i: int) -> bool:
+    """``_breaks_at`` on text already normalised (normalising is per character, so slices agree)."""
+    if i <= 0 or i >= len(norm):
+        return True
+    pair = _UNIT.match(norm, i - 1, i + 1)
     return pair is None or len(pair.group(0)) < 2
 
 
@@ -133,6 +140,8 @@ def document_token_strings(body: str, sections: dict[int, str]) -> tuple[str, di
     (exactly what tokenising the whole body gives), halving the work of indexing a report.
     """
     located = sorted((body.find(t), n, t) for n, t in sections.items() if t)
+    if vectorized.AVAILABLE and len(body) >= vectorized.MIN_LENGTH:
+        return _sliced_token_strings(body, sections, located)
     parts: list[str] = []
     pos = 0
     out: dict[int, str] = {}
@@ -146,6 +155,21 @@ def document_token_strings(body: str, sections: dict[int, str]) -> tuple[str, di
         pos = end
     parts.append(token_string(body[pos:]))
     return " ".join(p for p in parts if p), out
+
+
+def _sliced_token_strings(body: str, sections: dict[int, str],
+                          located: list[tuple[int, int, str]]) -> tuple[str, dict[int, str]]:
+    """The body tokenised once (numpy); each section that starts and ends at a break is a slice of it."""
+    norm = normalize(body)
+    text, offsets = vectorized.tokens_with_offsets(norm, MAX_WORD)
+    out: dict[int, str] = {}
+    for start, number, section in located:
+        end = start + len(section)
+        if start >= 0 and _breaks_at_normalized(norm, start) and _breaks_at_normalized(norm, end):
+            out[number] = text[int(offsets[start]): int(offsets[end])].strip(" ")
+        else:
+            out[number] = token_string(section)
+    return text.rstrip(" "), out
 
 
 def has_cjk(text: str) -> bool:

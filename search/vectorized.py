@@ -24,8 +24,19 @@ _CJK_RANGES = ((0x4E00, 0x9FFF), (0x3400, 0x4DBF), (0xF900, 0xFAFF), (0x20000, 0
 
 def token_string(norm: str, max_word: int) -> str:
     """Space-separated index tokens of already normalised text ``norm`` (see search.analysis)."""
+    return tokens_with_offsets(norm, max_word)[0].rstrip(" ")
+
+
+def tokens_with_offsets(norm: str, max_word: int) -> tuple[str, np.ndarray]:
+    """The token string of ``norm`` and, per character offset 0…len, where its tokens start in it.
+
+    ``out[offsets[i]:offsets[j]]`` is the token string of ``norm[i:j]`` (up to surrounding spaces)
+    whenever no token spans offset i or j: sections of a body are sliced out instead of re-tokenised.
+    """
     a = np.frombuffer(norm.encode("utf-32-le"), dtype=np.uint32)
     n = len(a)
+    if not n:
+        return "", np.zeros(1, dtype=np.int64)
     cjk = np.zeros(n, dtype=bool)
     for lo, hi in _CJK_RANGES:
         cjk |= (a >= lo) & (a <= hi)
@@ -48,5 +59,8 @@ def token_string(norm: str, max_word: int) -> str:
     out[:, 0] = np.where(cjk | keep_word, a, 0)
     out[:-1, 1] = np.where(cjk[:-1] & cjk[1:], a[1:], 0)
     out[:, 2] = np.where(cjk | word_end, 0x20, 0)
-    flat = out.ravel()
-    return flat[flat != 0].tobytes().decode("utf-32-le").rstrip(" ")
+    kept = out != 0
+    offsets = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(kept.sum(axis=1), out=offsets[1:])
+    text = out[kept].tobytes().decode("utf-32-le")
+    return text, offsets

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from search import vectorized
-from search.analysis import MAX_WORD, normalize, token_string, tokens
+from search.analysis import MAX_WORD, document_token_strings, normalize, token_string, tokens
 
 from .corpus import make_corpus
 
@@ -35,3 +35,13 @@ def test_token_string_uses_it_for_long_text():
     text = "依申请公开" * (vectorized.MIN_LENGTH // 5 + 1) + " ab12"
     assert token_string(text) == " ".join(tokens(text))
     assert token_string(text).endswith("开 ab 12")
+
+
+def test_sections_sliced_from_the_body_match_tokenising_them():
+    corpus = make_corpus()
+    odd = {1: "复议", 2: "政复", 3: "not in the body at all 行政", 4: "议"}  # mid-run slices and absent text
+    body = "行政复议。" * 40 + "12345号 abc"
+    for doc_body, sections in [(d.body, d.sections) for d in corpus.docs] + [(body, odd)]:
+        whole, parts = document_token_strings(doc_body, sections)
+        assert whole == " ".join(tokens(doc_body))
+        assert parts == {n: " ".join(tokens(t)) for n, t in sections.items() if t}
