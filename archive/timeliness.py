@@ -464,12 +464,12 @@ def _versions(session: Session, scope: Select, as_of: dt.datetime) -> dict[int, 
 
 
 def _first_listed(session: Session, scope: Select, as_of: dt.datetime
-                  ) -> tuple[dict[int, tuple[dt.datetime, str]], dict[int, set[str]]]:
+                  ) -> tuple[dict[int, tuple[dt.datetime, str, int | None]], dict[int, set[str]]]:
     """Per document: the first list observation showing any of its URLs (canonical or ``document_urls``) as
-    (time, list URL), and every list URL that ever showed it."""
-    first: dict[int, tuple[dt.datetime, str]] = {}
+    (time, list URL, crawl run), and every list URL that ever showed it."""
+    first: dict[int, tuple[dt.datetime, str, int | None]] = {}
     lists: dict[int, set[str]] = defaultdict(set)
-    obs = (ListObservation.observed_at, ListObservation.list_url)
+    obs = (ListObservation.observed_at, ListObservation.list_url, ListObservation.crawl_run_id)
     via_urls = (select(DocumentUrl.document_id, *obs)
                 .join(ListObservation, ListObservation.document_url == DocumentUrl.url)
                 .where(DocumentUrl.document_id.in_(scope), ListObservation.observed_at <= as_of))
@@ -477,10 +477,10 @@ def _first_listed(session: Session, scope: Select, as_of: dt.datetime
                      .join(ListObservation, ListObservation.document_url == Document.canonical_url)
                      .where(Document.id.in_(scope), ListObservation.observed_at <= as_of))
     for stmt in (via_urls, via_canonical):
-        for doc_id, seen, list_url in session.execute(stmt):
+        for doc_id, seen, list_url, run_id in session.execute(stmt):
             lists[doc_id].add(list_url)
             if doc_id not in first or seen < first[doc_id][0]:
-                first[doc_id] = (seen, list_url)
+                first[doc_id] = (seen, list_url, run_id)
     return first, lists
 
 
@@ -495,19 +495,30 @@ def _backdating(session: Session, candidates: list[Row], first_seen: dict[int, d
     earlier capture with the same bytes).
     """
     wanted = sorted({u for d in candidates for u in list_urls[d.id]})
-    fetches: dict[str, set[tuple[dt.datetime, int | None]]] = defaultdict(set)
+    fetches: dict[str, set[tuple[dt.datetime, int | None, int | None]]] = defaultdict(set)
     for chunk in _chunks(wanted):
-        for cid, url, fetched in session.execute(select(Capture.id, Capture.url, Capture.fetched_at).where(
+        for cid, url, fetched, run_id in session.execute(select(
+                Capture.id, Capture.url, Capture.fetched_at, Capture.crawl_run_id).where(
                 Capture.url.in_(chunk), Capture.status == 200, Capture.fetched_at <= as_of)):
-            fetches[url].add((fetched, cid))
-        for url, seen, cid in session.execute(select(
-                ListObservation.list_url, ListObservation.observed_at, ListObservation.list_capture_id).where(
+            fetches[url].add((fetched, cid, run_id))
+        for url, seen, cid, run_id in session.execute(select(
+                ListObservation.list_url, ListObservation.observed_at, ListObservation.list_capture_id,
+                ListObservation.crawl_run_id).where(
                 ListObservation.list_url.in_(chunk), ListObservation.observed_at <= as_of).distinct()):
-            fetches[url].add((seen, cid))
+            fetches[url].add((seen, cid, run_id))
+
+    def absent_then(doc_id: int, fetched: dt.datetime, run_id: int | None) -> bool:
+        # A list fetch proves absence only when it belongs to an earlier crawl than the one that first
+        # listed the document: within one crawl, page 1 is fetched seconds before the page showing it.
+        first_run = first_listed[doc_id][2] if doc_id in first_listed else None
+        if run_id is not None and first_run is not None:
+            return run_id < first_run
+        return fetched < first_seen[doc_id]
+
     out: dict[int, BackdatingEvidence] = {}
     for doc in candidates:
-        before = [(fetched, cid or 0, url) for url in list_urls[doc.id] for fetched, cid in fetches[url]
-                  if fetched < first_seen[doc.id]]
+        before = [(fetched, cid or 0, url) for url in list_urls[doc.id] for fetched, cid, run_id in fetches[url]
+                  if fetched < first_seen[doc.id] and absent_then(doc.id, fetched, run_id)]
         if not before:
             continue
         fetched, cid, url = max(before)
