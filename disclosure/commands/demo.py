@@ -44,8 +44,12 @@ def _subcommand(app: AppContext, data_dir: Path, args: list[str]) -> int:
 @click.option("--seed", type=int, default=1, show_default=True, help="Replica generator seed.")
 @click.option("--as-of", "as_of", default=None, help="Serve the replica as of this date (default: today).")
 @click.option("--year", type=int, default=DEMO_YEAR, show_default=True, help="Year of the example tables.")
+@click.option("--serve/--no-serve", default=True, show_default=True,
+              help="End by serving the web interface over the demo archive (Ctrl-C stops).")
+@click.option("--web-port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port of the web interface.")
 @pass_app
-def command(app: AppContext, seed: int, as_of: str | None, year: int) -> None:
+def command(app: AppContext, seed: int, as_of: str | None, year: int, serve: bool, web_port: int) -> None:
     """Build and serve the replica portal, run the whole cycle on it, and show what the archive answers."""
     from disclosure.replica.server import ReplicaServer
     from disclosure.replica.site import build_site
@@ -87,5 +91,8 @@ def command(app: AppContext, seed: int, as_of: str | None, year: int) -> None:
     _subcommand(app, data_dir, ["status"])
     click.echo("")
     click.echo(f"try: disclosure --data-dir {data_dir} search {DEMO_QUERY} --year {year}")
-    if "web" in main.commands:
-        click.echo(f"web interface: disclosure --data-dir {data_dir} web   (then open the address it prints)")
+    if not serve:
+        click.echo(f"web interface: disclosure --data-dir {data_dir} serve   (then open http://127.0.0.1:8000/)")
+        return
+    _section("web interface")
+    _subcommand(app, data_dir, ["serve", "--host", "127.0.0.1", "--port", str(web_port)])
