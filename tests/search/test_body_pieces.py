@@ -1,0 +1,37 @@
+"""The body as pieces (tantivy indexes the text outside the sections and each section once): body and
+section queries must answer as if the body and every section were indexed whole, on both engines."""
+
+from __future__ import annotations
+
+from search.analysis import body_pieces, tokens
+from search.api import SearchDocument
+
+from .conftest import ids, small_index
+
+BODY = "一、总体情况\n本机关推进政务公开。\n二、主动公开\n全年公开文件十件。\n附：联系电话"
+DOCS = [
+    SearchDocument(1, "甲", BODY, sections={1: "本机关推进政务公开。", 2: "全年公开文件十件。"}),
+    # Section 3 is not in the body; section 4 is cut inside a run (机关推进 starts mid-word).
+    SearchDocument(2, "乙", BODY, sections={1: "本机关推进政务公开。", 3: "另有审计整改报告。", 4: "机关推进"}),
+]
+
+
+def test_pieces_hold_exactly_the_body_tokens():
+    pieces = body_pieces(BODY, DOCS[1].sections)
+    assert set(pieces.apart) == {3, 4}
+    rebuilt = [t for t in pieces.rest.split() if t != "|"] + pieces.in_body[1].split()
+    assert sorted(rebuilt) == sorted(tokens(BODY))
+
+
+def test_body_and_section_queries_over_pieces(tmp_path, engine):
+    index = small_index(tmp_path, engine, DOCS)
+    assert ids(index, "body:政务公开") == {1, 2}
+    assert ids(index, "section1:政务公开") == {1, 2}
+    assert ids(index, "body:审计整改") == set()  # only in a section that is not part of the body
+    assert ids(index, "section3:审计整改") == {2}
+    assert ids(index, "section4:机关推进") == {2}
+    assert ids(index, "body:联系电话") == {1, 2}  # after the last section
+    assert ids(index, '"总体情况"') == {1, 2}
+    assert ids(index, '"情况本机关"') == set()  # a heading and its section are not one run
+    assert ids(index, "十件", section=2) == {1}
+    index.close()
