@@ -16,6 +16,20 @@ logger = logging.getLogger(__name__)
 P = "disclosure/"
 
 
+def peak_rss_bytes() -> int:
+    """This process's own peak RSS (VmHWM; ru_maxrss would include what a forking parent held before exec)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
 def crawl_status(reason: str, responses: int, waf: int) -> str:
     """ok | failed | blocked | interrupted from Scrapy's finish reason and what came back."""
     if reason == "shutdown":
@@ -82,6 +96,7 @@ class CrawlRunExtension:
         if self._loop is not None and self._loop.running:
             self._loop.stop()
             sys.stdout.write("\n")
+        self.stats.set_value(P + "peak_rss_bytes", peak_rss_bytes())
         summary = self.summary(spider, reason)
         if summary.status == "blocked":
             summary.message = "every page answered with a WAF challenge (HTTP 412): the site blocks this crawler"

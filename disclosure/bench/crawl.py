@@ -7,12 +7,21 @@ them list pages). Loopback politeness: no delay, no throttling, 16 concurrent re
 
 from __future__ import annotations
 
-import resource
+import json
+import sqlite3
 import tempfile
 import time
 from pathlib import Path
 
 import click
+
+
+def _peak_rss_mb(root: Path, run_id: int | None) -> float:
+    """The crawl worker's own peak RSS, as its extension recorded it in the run's stats."""
+    with sqlite3.connect(root / "archive.sqlite3") as conn:
+        row = conn.execute("SELECT stats FROM crawl_runs WHERE id = ?", (run_id,)).fetchone()
+    stats = json.loads(row[0]) if row and row[0] else {}
+    return stats.get("disclosure/peak_rss_bytes", 0) / 2**20
 
 
 @click.command("crawl")
@@ -50,7 +59,7 @@ def command(scale: int, clients: int, keep: str | None) -> None:
         started = time.perf_counter()
         full = crawl()
         took = time.perf_counter() - started
-        rss_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        rss_mb = _peak_rss_mb(root, full.run_id)
         click.echo(f"full crawl: {full.status}, {full.pages} responses, {full.new_captures} captures, "
                    f"{full.bytes / 1e6:.1f} MB in {took:.1f} s = {full.pages / took:.0f} pages/s, "
                    f"{full.bytes / 1e6 / took:.2f} MB/s; peak RSS of the crawl worker {rss_mb:.0f} MB")
