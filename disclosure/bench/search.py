@@ -256,6 +256,80 @@ def bench_fts5(corpus: Corpus, workdir: Path, repeat: int, expected: dict[str, i
     return run
 
 
+def bench_tantivy_bare(corpus: Corpus, workdir: Path, repeat: int, expected: dict[str, int],
+                       phrase_sample: list[int]) -> Run:
+    """The floor to compare with: tantivy alone, its built-in ngram(2,2) tokenizer on title and body,
+    nothing stored, no sections, facets in one aggregation, no snippets, query strings parsed by tantivy.
+
+    Its 2-character lookups are exact; its phrases are not (the ngram tokenizer gives every gram
+    position 0), which the phrase-recall column shows.
+    """
+    import tantivy
+
+    run = Run("tantivy-bare", len(corpus.docs), note="")
+    sb = tantivy.SchemaBuilder()
+    sb.add_integer_field("document_id", indexed=True, fast=True)
+    for name in ("title", "body"):
+        sb.add_text_field(name, tokenizer_name="bigram", index_option="position")
+    for name in ("publisher", "kind", "alias"):
+        sb.add_text_field(name, tokenizer_name="raw", fast=True, index_option="basic")
+    sb.add_integer_field("year", indexed=True, fast=True)
+    sb.add_integer_field("published", indexed=True, fast=True)
+    schema = sb.build()
+    path = workdir / "tantivy-bare"
+    path.mkdir()
+    start = time.perf_counter()
+    index = tantivy.Index(schema, path=str(path))
+    index.register_tokenizer("bigram", tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.ngram(2, 2))
+                             .filter(tantivy.Filter.lowercase()).build())
+    writer = index.writer(heap_size=256_000_000)
+    for d in corpus.docs:
+        doc = tantivy.Document(document_id=d.document_id, title=d.title, body=d.body, kind=d.kind,
+                               published=int(d.published_at.timestamp()) if d.published_at else 0)
+        if d.publisher:
+            doc.add_text("publisher", d.publisher)
+        for alias in d.publisher_aliases:
+            doc.add_text("alias", alias)
+        if d.report_year is not None:
+            doc.add_integer("year", d.report_year)
+        writer.add_document(doc)
+    writer.commit()
+    writer.wait_merging_threads()
+    index.reload()
+    run.build_s = time.perf_counter() - start
+    run.size_mb = _size_mb(path)
+    searcher = index.searcher()
+    must = tantivy.Occur.Must
+
+    def query(text: str, extra: dict) -> int:
+        clauses = [(must, index.parse_query(text, ["title", "body"]))]
+        if "year_from" in extra:
+            clauses.append((must, tantivy.Query.range_query(schema, "year", tantivy.FieldType.Integer,
+                                                             extra["year_from"], extra["year_to"])))
+        if "kind" in extra:
+            clauses.append((must, tantivy.Query.term_query(schema, "kind", extra["kind"])))
+        if "publisher" in extra:
+            clauses.append((must, tantivy.Query.term_query(schema, "alias", extra["publisher"])))
+        q = tantivy.Query.boolean_query(clauses)
+        if extra.get("sort") == "date":
+            searcher.search(q, 20, count=False, order_by_field="published")
+        else:
+            searcher.search(q, 20, count=False)
+        aggs = {n: {"terms": {"field": n, "size": 10_000}} for n in ("year", "publisher", "kind")}
+        aggs["total"] = {"value_count": {"field": "document_id"}}
+        return int(searcher.aggregate(q, aggs)["total"]["value"])
+
+    _time_queries(run, query, repeat)
+    run.recall_2char = _recall({t: query(t, {}) for t in expected}, expected)
+    ids = {corpus.docs[i].document_id: i for i in phrase_sample}
+    hits = 0
+    for doc_id, i in ids.items():
+        found = searcher.search(index.parse_query(f'"{corpus.phrases[i]}"', ["body"]), 100).hits
+        hits += doc_id in set(searcher.fast_field_values("document_id", [a for _, a in found]))
+    run.phrase_recall = hits / len(phrase_sample) if phrase_sample else 0.0
+    return run
+
+
 def _report(runs: list[Run]) -> None:
     cats = list(dict.fromkeys(c for c, _, _ in QUERIES))
     click.echo(f"{'engine':<13} {'docs':>7} {'docs/s':>8} {'size MB':>8} {'2-char recall':>13} "
@@ -274,7 +348,8 @@ def _report(runs: list[Run]) -> None:
 @click.option("--docs", "sizes", default="2000", show_default=True,
               help="Generated corpus size(s), comma-separated (e.g. 1000,5000,20000,100000).")
 @click.option("--scale", type=int, default=None, help="Use the replica site at this scale instead.")
-@click.option("--engines", default="tantivy,whoosh,fts5", show_default=True)
+@click.option("--engines", default="tantivy,whoosh,fts5", show_default=True,
+              help="Any of tantivy, whoosh, fts5, tantivy-bare (tantivy alone with its ngram tokenizer).")
 @click.option("--whoosh-max", type=int, default=20_000, show_default=True,
               help="Skip Whoosh above this many documents (it builds at ~100 docs/s).")
 @click.option("--repeat", type=int, default=5, show_default=True, help="Runs of the query set.")
@@ -304,6 +379,8 @@ def command(sizes: str, scale: int | None, engines: str, whoosh_max: int, repeat
                     continue
                 if engine == "fts5":
                     runs.append(bench_fts5(corpus, Path(tmp), repeat, expected, sample))
+                elif engine == "tantivy-bare":
+                    runs.append(bench_tantivy_bare(corpus, Path(tmp), repeat, expected, sample))
                 else:
                     runs.append(bench_search_index(corpus, engine, Path(tmp), repeat, expected, sample))
                 shutil.rmtree(Path(tmp) / engine, ignore_errors=True)
