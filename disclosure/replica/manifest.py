@@ -104,7 +104,8 @@ class ManifestSpecialCase:
     """A planted server behaviour (redirect, 404, 500-once, slow, robots, WAF, traps, GBK)."""
 
     kind: str  # redirect | not_found | error_once | slow | robots_disallowed | waf | trap_calendar |
-    #            trap_session_id | trap_index_past_end | gbk_declared | gbk_misdeclared | external
+    #            trap_session_id | trap_index_past_end | gbk_declared | gbk_misdeclared | external |
+    #            hostile_content
     url: str
     detail: str = ""
     target: str | None = None  # redirect target, or the document this case belongs to

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from disclosure.replica import traps
+from disclosure.replica import hostile, traps
 from disclosure.replica.manifest import (
     Manifest,
     ManifestAttachment,
@@ -95,6 +95,11 @@ def _special_cases(site: Site, base: str, as_of: str) -> list[ManifestSpecialCas
             variant = f";jsessionid=3F{doc.docid:X}A9C0E1" if i == 0 else f"?sid={doc.docid * 31:x}"
             out.append(ManifestSpecialCase("trap_session_id", doc_url[doc_id] + variant,
                                            "session id variant of a document link", doc_url[doc_id]))
+    hostile_doc = site.doc_by_id.get(hostile.DOC_ID)
+    if hostile_doc is not None and hostile_doc.first_appears_at <= as_of:
+        url = _url(base, site.doc_path(hostile_doc))
+        out.append(ManifestSpecialCase("hostile_content", url, "script, event handlers and javascript: links in the "
+                                       "title, body and attachment name", url))
     for u in site.units:
         if u.encoding_mode != ENC_UTF8:
             kind = "gbk_declared" if u.encoding_mode == ENC_GBK_DECLARED else "gbk_misdeclared"

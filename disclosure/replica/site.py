@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from email.utils import format_datetime, parsedate_to_datetime
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
-from disclosure.replica import pages, sources, traps
+from disclosure.replica import hostile, pages, sources, traps
 from disclosure.replica.pages import PER_PAGE, ListEntry, PageMeta
 from disclosure.replica.plan import NOW, AttachmentSpec, DocSpec, Plan, build_plan
 from disclosure.replica.units import (
@@ -120,6 +120,7 @@ class Site:
         self.units = units
         self.unit_by_code = {u.code: u for u in units}
         self.docs = plan.docs
+        hostile.add_attachment(plan.docs)
         self.doc_by_id = {d.id: d for d in plan.docs}
         self.missing_reports = plan.missing_reports
         self.routes: dict[str, Route] = {}
@@ -219,7 +220,8 @@ class Site:
         def make():
             if doc.kind == "annual_report":
                 return sources.generate_report(self.report_spec(doc, edit_no))
-            return sources.generate_notice(doc.seed, COUNTY, self.unit_by_code[doc.unit].name, doc.claimed_at[:10])
+            make_notice = hostile.notice if doc.id == hostile.DOC_ID else sources.generate_notice
+            return make_notice(doc.seed, COUNTY, self.unit_by_code[doc.unit].name, doc.claimed_at[:10])
         return self._content.get_or((doc.id, edit_no), make)
 
     def attachment_bytes(self, doc: DocSpec, index: int, edit_no: int) -> bytes:

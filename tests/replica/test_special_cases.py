@@ -96,3 +96,21 @@ def test_external_host_is_served_and_logged(replica, replica_manifest):
     assert httpx.get(local).status_code == 200
     hosts = [entry.host for entry in replica.request_log]
     assert hosts and all(re.match(r"localhost:\d+$", h) for h in hosts)
+
+
+def test_hostile_notice_serves_markup_its_manifest_describes(replica, replica_manifest):
+    """The hostile notice: escaped markup in the title (decoding to it), raw script in the body, a nasty file name."""
+    case = _case(replica_manifest, "hostile_content")[0]
+    doc = next(d for d in replica_manifest.documents if d.urls[0] == case.url)
+    with httpx.Client(timeout=10) as client:
+        r = client.get(case.url)
+        assert r.status_code == 200
+        soup = BeautifulSoup(r.text, "html.parser")
+        assert soup.h1.get_text() == soup.title.get_text().rsplit("_", 1)[0] == doc.versions[-1].title
+        assert "<script>alert('x')</script>" in doc.versions[-1].title
+        body = soup.find(id="zoom")
+        assert body.find("script") and body.find("img", onerror=True) and body.find("a", href=re.compile("^javascript:"))
+        assert doc.versions[-1].body_phrase in body.get_text()
+        att = doc.attachments[0]
+        assert "../" in att.filename and '"' in att.filename and soup.select_one("div.attachments a").get_text() == att.filename
+        assert client.get(att.url).status_code == 200
