@@ -22,7 +22,7 @@ from sqlalchemy import delete, select
 from archive.db import Database
 from archive.models import Attachment, Document, Portal, SearchIndexState, Section, Unit, Version
 from search.api import SearchDocument, SearchIndex, index_exists, open_index
-from search.engines.common import WriterLock
+from search.engines.common import SCHEMA_VERSIONS, WriterLock, read_marker
 
 log = logging.getLogger(__name__)
 
@@ -139,6 +139,11 @@ def sync_index(db: Database, index_dir: str | Path, engine: str = "tantivy", *,
     """Bring the index at ``index_dir`` up to date with the database (see module docstring)."""
     started = time.monotonic()
     path = Path(index_dir)
+    if not rebuild and _older_schema(path, engine):
+        # An index built by an earlier release of this engine (a changed schema): build it afresh
+        # rather than fail every scheduled run until someone passes --rebuild.
+        log.warning("%s index at %s was built with an older schema: rebuilding it", engine, path)
+        rebuild = True
     if rebuild:
         report = _rebuild(db, path, engine)
     else:
@@ -146,6 +151,12 @@ def sync_index(db: Database, index_dir: str | Path, engine: str = "tantivy", *,
     report.seconds = time.monotonic() - started
     log.info("%s", report)
     return report
+
+
+def _older_schema(path: Path, engine: str) -> bool:
+    marker = read_marker(path) if path.is_dir() else None
+    return bool(marker) and marker.get("engine") == engine and \
+        marker.get("schema_version") != SCHEMA_VERSIONS[engine]
 
 
 def _incremental(db: Database, path: Path, engine: str) -> SyncReport:

@@ -132,6 +132,17 @@ def test_rebuild_from_the_database_alone(archive, tmp_path, engine):
     assert sync_index(archive.db, path, engine).added == 40
 
 
+def test_an_index_of_an_older_schema_is_rebuilt(archive, tmp_path, engine):
+    path = tmp_path / "index" / engine
+    sync_index(archive.db, path, engine)
+    marker = json.loads((path / "search-index.json").read_text())
+    (path / "search-index.json").write_text(json.dumps({**marker, "schema_version": 0}))
+    report = sync_index(archive.db, path, engine)
+    assert report.rebuilt and report.added == 40
+    assert json.loads((path / "search-index.json").read_text()) == marker
+    assert _found(path, engine, "公开")
+
+
 def test_commands_index_and_search(archive, tmp_path, engine, monkeypatch):
     monkeypatch.chdir(tmp_path)
     runner = CliRunner()
