@@ -120,16 +120,74 @@ def _container_rank(tag: Tag) -> int | None:
     return best
 
 
-def find_container(soup: BeautifulSoup) -> tuple[Tag | None, str]:
-    """The element holding the article body, and how it was found (one pass over the page's elements)."""
-    found: list[tuple[int, Tag]] = []
+_DOOMED = frozenset({"script", "style", "noscript", "template"})
+HEADLINE_CLASSES = {"title", "article-title", "art_title", "bt", "tit", "xxgk_title", "news_title", "article_title"}
+_HEADLINE_TAGS = frozenset({"div", "p", "span", "td"})
+
+
+@dataclass
+class PageIndex:
+    """The elements of a page the parser looks at, found in one walk over the tree (document order).
+
+    Each consumer used to walk the whole tree for its own elements; one walk serves them all. Elements
+    later decomposed (inside a dropped ``<script>``/``<noscript>``) are skipped by :func:`alive`.
+    """
+
+    doomed: list[Tag] = field(default_factory=list)  # script, style, noscript, template
+    metas: list[Tag] = field(default_factory=list)
+    headlines: list[Tag] = field(default_factory=list)  # h1, h2, and div/p/span/td classed as a title
+    containers: list[tuple[int, Tag]] = field(default_factory=list)  # known article containers, with rank
+    links: list[Tag] = field(default_factory=list)  # <a href=…>
+
+
+def index_page(soup: BeautifulSoup) -> PageIndex:
+    """Walk the page once and sort out the elements :class:`PageIndex` names."""
+    out = PageIndex()
+    article_rank = _CONTAINER_RANK[("tag", "article")]
     for tag in iter_tags(soup):
-        rank = _container_rank(tag)
-        if rank is not None and (_text_len(tag) > 0 or next(iter_tags(tag, {"table", "img"}), None) is not None):
-            found.append((rank, tag))
+        name = tag.name
+        if name in _DOOMED:
+            out.doomed.append(tag)
+            continue
+        if name == "meta":
+            out.metas.append(tag)
+        elif name == "a" and tag.get("href"):
+            out.links.append(tag)
+        elif name in ("h1", "h2"):
+            out.headlines.append(tag)
+        if tag.attrs:
+            rank = _container_rank(tag)
+            if rank is not None:
+                out.containers.append((rank, tag))
+            if name in _HEADLINE_TAGS:
+                classes = set(tag.get("class") or []) | {str(tag.get("id") or "")}
+                if classes & HEADLINE_CLASSES:
+                    out.headlines.append(tag)
+        elif name == "article":
+            out.containers.append((article_rank, tag))
+    return out
+
+
+def alive(tags: list[Tag]) -> list[Tag]:
+    """``tags`` without those decomposed since they were indexed."""
+    return [t for t in tags if not t.decomposed]
+
+
+def find_container(soup: BeautifulSoup, index: PageIndex | None = None) -> tuple[Tag | None, str]:
+    """The element holding the article body, and how it was found (from the page's one-walk index)."""
+    index = index or index_page(soup)
+    lengths: dict[int, int] = {}  # _text_len per candidate: each is measured once
+
+    def text_len(tag: Tag) -> int:
+        if id(tag) not in lengths:
+            lengths[id(tag)] = _text_len(tag)
+        return lengths[id(tag)]
+
+    found = [(rank, tag) for rank, tag in index.containers if not tag.decomposed
+             and (text_len(tag) > 0 or next(iter_tags(tag, {"table", "img"}), None) is not None)]
     if found:
         top = min(r for r, _ in found)
-        best = max((t for r, t in found if r == top), key=_text_len)
+        best = max((t for r, t in found if r == top), key=text_len)
         attr, value = CONTAINERS[top]
         return best, f"{'.' if attr == 'class' else '#' if attr == 'id' else ''}{value}"
     body = soup.body or soup
@@ -159,11 +217,11 @@ def _link(a: Tag, base_url: str | None) -> ParsedLink | None:
     return ParsedLink(url=url, text=text, file_kind=file_kind(href))
 
 
-def _page_attachments(soup: BeautifulSoup, base_url: str | None) -> list[ParsedLink]:
+def _page_attachments(links: list[Tag], base_url: str | None) -> list[ParsedLink]:
     """File links outside the content container (attachment lists below the article), not in navigation."""
     out = []
-    for a in iter_tags(soup, {"a"}):
-        if not a.get("href") or file_kind(str(a["href"])) is None:
+    for a in links:
+        if a.decomposed or file_kind(str(a["href"])) is None:
             continue
         if any(_is_noise(p) for p in a.parents if isinstance(p, Tag) and p.name not in ("body", "html")):
             continue
@@ -173,11 +231,14 @@ def _page_attachments(soup: BeautifulSoup, base_url: str | None) -> list[ParsedL
 
 
 def _walk(node: Tag, blocks: list[Block], grids: list[Grid] | None, buf: list[str],
-          bold: list[bool | None]) -> None:
+          bold: list[bool | None], bold_at: int, limit: int) -> None:
     """Blocks of ``node`` in reading order; tables become grids (or, with ``grids=None``, one line per cell).
 
     ``bold`` runs parallel to ``buf`` (None for whitespace): a block entirely bold is a heading hint; a bold
     start followed by plain text is kept as ``lead`` (a run-in heading "一、总体情况。" + its first sentence).
+    ``bold_at`` is how far up from a text directly in ``node`` the nearest bold element is (1 = ``node``
+    itself); text counts as bold when that is within :data:`_BOLD_REACH`. Passing it down replaces a walk up
+    the parents for every string. The walk stops after ``limit`` blocks.
     """
     def flush() -> None:
         text = squash("".join(buf))
@@ -191,23 +252,26 @@ def _walk(node: Tag, blocks: list[Block], grids: list[Grid] | None, buf: list[st
         buf.clear()
         bold.clear()
 
+    text_bold = bold_at <= _BOLD_REACH
     for child in node.children:
-        if len(blocks) > MAX_BLOCKS:
+        if len(blocks) > limit:
             return
-        if isinstance(child, NavigableString):
-            if child.__class__.__name__ in ("Comment", "Doctype", "CData", "ProcessingInstruction"):
+        cls = type(child)
+        if cls is NavigableString or (cls is not Tag and isinstance(child, NavigableString)):
+            if cls.__name__ in _SKIPPED_STRINGS:
                 continue
             s = str(child)
             if s.strip():
                 buf.append(s)
-                bold.append(_is_bold(child))
+                bold.append(text_bold)
             elif buf:
                 buf.append(" ")
                 bold.append(None)
             continue
         if not isinstance(child, Tag):
             continue
-        if child.name == "table" and grids is not None:
+        name = child.name
+        if name == "table" and grids is not None:
             flush()
             grid = table_to_grid(child)
             grids.append(grid)
@@ -218,59 +282,73 @@ def _walk(node: Tag, blocks: list[Block], grids: list[Grid] | None, buf: list[st
                         blocks.append(Block(cell.text, in_table=True))
                     last = cell.origin
             continue
-        if child.name == "br":
+        if name == "br":
             flush()
             continue
-        if child.name in _BLOCK or child.name in ("td", "th", "tr", "table") or (
-                child.name.startswith("h") and len(child.name) == 2):
+        child_bold = 1 if name in _BOLD else bold_at + 1
+        if name in _BREAKS or (name.startswith("h") and len(name) == 2):
             flush()
-            _walk(child, blocks, grids, buf, bold)
+            _walk(child, blocks, grids, buf, bold, child_bold, limit)
             flush()
         else:
-            _walk(child, blocks, grids, buf, bold)
+            _walk(child, blocks, grids, buf, bold, child_bold, limit)
 
 
 _BOLD = {"strong", "b", "h1", "h2", "h3", "h4", "h5", "h6"}
+_BOLD_REACH = 4  # bold markup sits right around the text: <strong><span><font>text
+_BREAKS = _BLOCK | {"td", "th", "tr", "table"}
+_SKIPPED_STRINGS = frozenset({"Comment", "Doctype", "CData", "ProcessingInstruction"})
 
 
-def _is_bold(node: NavigableString) -> bool:
-    parent = node.parent
-    for _ in range(4):  # bold markup sits right around the text
+def _bold_distance(node: Tag) -> int:
+    """How far up from a text directly inside ``node`` the nearest bold element is (``_BOLD_REACH + 1``: none)."""
+    parent: Tag | None = node
+    for distance in range(1, _BOLD_REACH + 1):
         if parent is None:
-            return False
+            break
         if parent.name in _BOLD:
-            return True
+            return distance
         parent = parent.parent
-    return False
+    return _BOLD_REACH + 1
 
 
-def extract_content(soup: BeautifulSoup, base_url: str | None = None) -> Content:
-    """Find the main content of a parsed page and read its blocks, tables, links and body text."""
-    container, method = find_container(soup)
+def extract_content(soup: BeautifulSoup, base_url: str | None = None, index: PageIndex | None = None) -> Content:
+    """Find the main content of a parsed page and read its blocks, tables, links and body text.
+
+    ``index`` is the page's :func:`index_page` (built here when not given).
+    """
+    index = index or index_page(soup)
+    container, method = find_container(soup, index)
     out = Content(container=container, method=method)
-    page_files = _page_attachments(soup, base_url)
+    page_files = _page_attachments(index.links, base_url)
     if container is None:
         out.links = page_files
         return out
     _strip_noise(container)
-    _walk(container, out.blocks, out.grids, [], [])
-    out.links = [lk for a in iter_tags(container, {"a"}) if (lk := _link(a, base_url)) is not None]
+    _walk(container, out.blocks, out.grids, [], [], _bold_distance(container), MAX_BLOCKS)
+    images = 0
+    for tag in iter_tags(container, {"a", "img"}):  # links and images in one walk
+        if tag.name == "img":
+            images += 1
+        elif (lk := _link(tag, base_url)) is not None:
+            out.links.append(lk)
     seen = {lk.url for lk in out.links}
     out.links += [lk for lk in page_files if lk.url not in seen and not seen.add(lk.url)]
-    out.images = sum(1 for _ in iter_tags(container, {"img"}))
-    lines: list[str] = []
-    for b in out.blocks:
-        lines.append(b.text)
-    out.body_text = normalise_body("\n".join(lines))
-    out.content_hash = content_hash(out.body_text)
+    out.images = images
+    out.body_text = normalise_body("\n".join(b.text for b in out.blocks))
+    # body_text is normalised already (normalise_body is idempotent): hash it as it is
+    out.content_hash = hashlib.sha256(out.body_text.encode("utf-8")).hexdigest()
     return out
 
 
-def page_lines(soup_or_tag: Tag) -> list[str]:
-    """Visible text lines of a whole page or element (for metadata outside the main content)."""
+def page_lines(soup_or_tag: Tag, limit: int = MAX_BLOCKS) -> list[str]:
+    """Visible text lines of a whole page or element (for metadata outside the main content).
+
+    The walk stops once ``limit`` lines are read (callers wanting only the head of a page say so).
+    """
     blocks: list[Block] = []
-    _walk(soup_or_tag, blocks, None, [], [])
-    return [b.text for b in blocks]
+    _walk(soup_or_tag, blocks, None, [], [], _bold_distance(soup_or_tag), limit)
+    return [b.text for b in blocks][:limit]
 
 
 __all__ = ["Content", "cell_text", "content_hash", "extract_content", "file_kind", "find_container",

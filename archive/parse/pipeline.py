@@ -7,7 +7,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Tag
 
 from archive.parse import metadata as md
 from archive.parse.attachments import (
@@ -22,7 +22,15 @@ from archive.parse.attachments import (
     text_blocks,
 )
 from archive.parse.checks import run_checks
-from archive.parse.content import content_hash, extract_content, normalise_body, page_lines
+from archive.parse.content import (
+    HEADLINE_CLASSES,
+    alive,
+    content_hash,
+    extract_content,
+    index_page,
+    normalise_body,
+    page_lines,
+)
 from archive.parse.encoding import decode_bytes
 from archive.parse.errors import ParseError
 from archive.parse.figures import Row, extract_figures, local_figures, rows_from_grid
@@ -30,7 +38,6 @@ from archive.parse.flattened import text_to_rows
 from archive.parse.model import ParsedDocument, ParsedLink
 from archive.parse.sections import Block, find_sections
 from archive.parse.stated import stated_figures
-from archive.parse.tables import iter_tags
 from archive.parse.textutil import parse_date, squash
 
 log = logging.getLogger(__name__)
@@ -124,24 +131,28 @@ class _Source:
     images: int = 0
     body_text: str | None = None
     warnings: list[str] = field(default_factory=list)
+    content_hash: str | None = None  # of body_text, when the reader computed it already
 
 
-_HEADLINE_CLASSES = {"title", "article-title", "art_title", "bt", "tit", "xxgk_title", "news_title", "article_title"}
+HEAD_LINES = 200  # page lines searched for the 目录 block, the visible date line and a text title
 
 
-def _headline(soup: BeautifulSoup) -> str | None:
-    """The page's visible headline: the first <h1>, else an element classed as a title, else the first <h2>."""
-    candidates = []
-    for tag in iter_tags(soup, {"h1", "h2", "div", "p", "span", "td"}):
+def _headline(candidates: list[Tag]) -> str | None:
+    """The page's visible headline: the first <h1>, else an element classed as a title, else the first <h2>.
+
+    ``candidates`` are the page's h1, h2 and title-classed elements in document order (:class:`PageIndex`).
+    """
+    found = []
+    for tag in alive(candidates):
         classes = set(tag.get("class") or []) | {str(tag.get("id") or "")}
-        rank = 0 if tag.name == "h1" else 1 if classes & _HEADLINE_CLASSES else 2 if tag.name == "h2" else None
+        rank = 0 if tag.name == "h1" else 1 if classes & HEADLINE_CLASSES else 2 if tag.name == "h2" else None
         if rank is not None:
             text = squash(tag.get_text(" "))
             if 4 <= len(text) <= 120:
-                candidates.append((rank, text))
+                found.append((rank, text))
                 if rank == 0:
                     break
-    return min(candidates, key=lambda c: c[0])[1] if candidates else None
+    return min(found, key=lambda c: c[0])[1] if found else None
 
 
 def _html_source(data: bytes, url: str | None, content_type: str | None) -> _Source:
@@ -152,11 +163,12 @@ def _html_source(data: bytes, url: str | None, content_type: str | None) -> _Sou
         soup = BeautifulSoup(decoded.text, "lxml")
     except Exception as exc:  # lxml copes with almost anything; this is the rare hard failure
         raise ParseError(f"unparseable HTML: {exc}") from exc
-    doomed = [t for t in iter_tags(soup, {"script", "style", "noscript", "template"})]
-    for tag in doomed:
-        tag.decompose()
+    index = index_page(soup)  # one walk over the tree finds what every step below needs
+    for tag in index.doomed:
+        if not tag.decomposed:
+            tag.decompose()
     pairs = []
-    for m in iter_tags(soup, {"meta"}):
+    for m in alive(index.metas):
         name = m.get("name") or m.get("property") or m.get("itemprop")
         if name and m.get("content") is not None:
             pairs.append((str(name), str(m.get("content"))))
@@ -164,19 +176,18 @@ def _html_source(data: bytes, url: str | None, content_type: str | None) -> _Sou
     titles: list[str] = []
     if soup.title and soup.title.string:
         titles.append(squash(soup.title.get_text(" ")))
-    headline = _headline(soup)
-    lines = page_lines(soup.body or soup)
-    content = extract_content(soup, url)
+    headline = _headline(index.headlines)
+    lines = page_lines(soup.body or soup, limit=HEAD_LINES)
+    content = extract_content(soup, url, index)
     warnings = [] if decoded.reason in ("declared", "bom") else [f"encoding chosen by {decoded.reason}: "
                                                                   f"{decoded.encoding}"]
-    src = _Source("html", content.blocks, [rows_from_grid(g) for g in content.grids],
-                  "\n".join(b.text if not b.in_table else "" for b in content.blocks), lines, meta,
+    # tables pasted as text inside the body ("规章 | 0 | 0 | 0")
+    text = "\n".join(b.text for b in content.blocks if not b.in_table)
+    src = _Source("html", content.blocks, [rows_from_grid(g) for g in content.grids], text, lines, meta,
                   [headline] if headline else [], content.links,
                   image_tables=any(g.has_images for g in content.grids), images=content.images,
-                  body_text=content.body_text, warnings=warnings)
+                  body_text=content.body_text, warnings=warnings, content_hash=content.content_hash or None)
     src.title_candidates += titles
-    # tables pasted as text inside the body ("规章 | 0 | 0 | 0")
-    src.text = "\n".join(b.text for b in content.blocks if not b.in_table)
     return src
 
 
@@ -210,7 +221,7 @@ def _choose_title(src: _Source, fields: dict[str, str]) -> str | None:
 
 def _assemble(src: _Source, url: str | None, column_kind: str | None, unit_hint: str | None) -> ParsedDocument:
     doc = ParsedDocument(source_kind=src.source_kind, links=src.links, warnings=list(src.warnings))
-    head_lines = src.page_lines[:200]
+    head_lines = src.page_lines[:HEAD_LINES]
     fields: dict[str, str] = dict(src.meta)
     catalog = md.catalog_fields(head_lines)
     fields.update({k: v for k, v in catalog.items() if k not in fields})
@@ -244,7 +255,7 @@ def _assemble(src: _Source, url: str | None, column_kind: str | None, unit_hint:
 
     body_text = src.body_text if src.body_text is not None else normalise_body(src.text)
     doc.body_text = body_text
-    doc.content_hash = content_hash(body_text)
+    doc.content_hash = src.content_hash or content_hash(body_text)
 
     structural = len(doc.sections) >= 3 and any(s.number in (3, 4) for s in doc.sections) or any(
         f.key.startswith("requests.") for f in figures)

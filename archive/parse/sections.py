@@ -60,8 +60,14 @@ class _Candidate:
     rest: str = ""  # the text after a run-in heading, which belongs to the section
 
 
+# Any keyword at all: most lines (table cells, prose) name none, and one scan rejects them.
+_ANY_KEYWORD = re.compile("|".join(re.escape(w) for words, _ in _KEYWORDS for w in words))
+
+
 def _classify(title: str) -> int | None:
     key = label_key(title)
+    if not _ANY_KEYWORD.search(key):
+        return None
     for words, number in _KEYWORDS:
         if any(w in key for w in words):
             return number
@@ -83,7 +89,8 @@ def _candidate(index: int, block: Block) -> _Candidate | None:
 
 def _line_candidate(index: int, block: Block) -> _Candidate | None:
     text = squash(block.text)
-    if not text or len(text) > 120:
+    if not text or len(text) > 120 or not _ANY_KEYWORD.search(label_key(text)):
+        # the heading is part of the line: a line naming no section names none in its heading either
         return None
     style, body = "none", text
     for name, pattern in _STYLES:

@@ -73,12 +73,19 @@ def cell_text(cell: Tag) -> str:
 
 
 def _own_rows(table: Tag) -> list[Tag]:
+    """The table's ``<tr>`` elements in document order, not those of tables nested inside it."""
     rows: list[Tag] = []
-    for tr in iter_tags(table, {"tr"}):
-        if tr.find_parent("table") is table:
-            rows.append(tr)
+
+    def visit(node: Tag) -> None:
+        for child in node.children:
             if len(rows) >= MAX_ROWS:
-                break
+                return
+            if isinstance(child, Tag) and child.name != "table":
+                if child.name == "tr":
+                    rows.append(child)
+                visit(child)  # a <tr> inside a <tr> (broken markup) still belongs to this table
+
+    visit(table)
     return rows
 
 
