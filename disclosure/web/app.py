@@ -63,6 +63,12 @@ class WebState:
         return self.config.index_dir / self.config.search_engine
 
 
+def safe_href(url: str | None) -> str:
+    """A crawled URL fit for an ``href``: http(s) only, since a hostile page can carry ``javascript:`` links."""
+    text = (url or "").strip()
+    return text if text.lower().startswith(("http://", "https://")) else "#"
+
+
 class BadRequest(Exception):
     """A request parameter is out of bounds; answered with 400 and a message in Chinese."""
 
@@ -158,6 +164,7 @@ def create_app(config: Config, *, db: Database | None = None) -> FastAPI:
     app = FastAPI(title="县级政府信息公开档案 API", version="0.1.0", docs_url=None, redoc_url=None,
                   openapi_url="/api/openapi.json")
     templates = Jinja2Templates(directory=str(HERE / "templates"))
+    templates.env.filters["href"] = safe_href
     templates.env.globals.update(KINDS_ZH=KINDS_ZH, STATUS_ZH=STATUS_ZH, FLAGS_ZH=FLAGS_ZH, SECTIONS_ZH=SECTIONS_ZH)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.state.web = state

@@ -101,3 +101,50 @@ def test_figures_and_status_pages(page):
     page.goto("/status")
     assert page.locator("section.portal[data-portal=replica]").count() == 1
     _shot(page, "06-status")
+
+
+# Elements the hostile notice tries to plant; none may exist in our own pages' DOM.
+INJECTED = ("img[src=x], [onerror], [onload], [onclick], [onmouseover], svg, body iframe:not([sandbox='']), "
+            "a[href^='javascript' i]")
+
+
+def test_hostile_notice_cannot_run_script(page, live_web):
+    manifest = live_web.archive.replica.site.manifest(live_web.archive.replica.base_url, as_of=AS_OF_SECOND)
+    case = next(s for s in manifest.special_cases if s.kind == "hostile_content")
+    doc = next(d for d in manifest.documents if d.urls[0] == case.url)
+    title = doc.versions[-1].title
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+
+    def our_dom_is_clean() -> None:
+        assert page.locator(INJECTED).count() == 0
+        scripts = page.locator("script").evaluate_all("els => els.map(e => e.getAttribute('src') || 'inline')")
+        assert all(s.startswith("/static/") for s in scripts), scripts
+
+    page.goto("/search?q=" + "网站安全检查")
+    assert page.locator(".hit a.title", has_text="<script>alert('x')</script>").count() == 1
+    our_dom_is_clean()
+    _shot(page, "07-hostile-search")
+    page.goto("/search?q=" + f'"{doc.versions[-1].body_phrase}"')
+    page.click(".hit a.title >> nth=0")
+    assert page.locator("#doc-title").inner_text().strip() == title
+    assert '<script>alert("escaped")</script>' in page.locator("#body").inner_text()
+    # Whatever name the archive kept for the hostile attachment is shown as text, markup characters and all.
+    api = page.request.get("/api/documents/" + page.url.rsplit("/", 1)[-1]).json()
+    names = [a["filename"] for a in api["attachments"]]
+    assert names and all(n in page.locator("#attachments").inner_text() for n in names), names
+    our_dom_is_clean()
+    frame_el = page.locator("iframe.archived")
+    assert frame_el.get_attribute("sandbox") == ""
+    src = frame_el.get_attribute("src")
+    frame = next(f for f in page.frames if f.url.endswith(src))
+    frame.wait_for_load_state()
+    assert title in frame.locator("h1").inner_text()  # the archived copy renders, its scripts do not run
+    _shot(page, "08-hostile-document")
+    response = page.goto(src)
+    assert response.headers["content-security-policy"].startswith("sandbox")
+    assert page.locator("h1").inner_text().strip() == title
+    page.wait_for_timeout(300)  # give onerror/onload handlers their chance to fire
+    assert page.evaluate("document.title") != "pwned"
+    _shot(page, "09-hostile-archived-copy")
+    assert not dialogs, dialogs

@@ -6,11 +6,13 @@ import re
 
 import httpx
 import pytest
+from markupsafe import escape
 from sqlalchemy import func, select
 
 from archive.db import open_database
 from archive.models import Document
 from disclosure.config import load_config
+
 from .conftest import AS_OF_SECOND
 
 
@@ -159,3 +161,32 @@ def test_openapi_describes_the_json_api(client):
     spec = client.get("/api/openapi.json").json()
     assert {"/api/search", "/api/documents/{document_id}", "/api/timeliness", "/api/figures", "/api/status"} <= set(
         spec["paths"])
+
+
+def _hostile(manifest):
+    case = next(s for s in manifest.special_cases if s.kind == "hostile_content")
+    return next(d for d in manifest.documents if d.urls[0] == case.url)
+
+
+def test_hostile_crawled_title_body_and_file_name_are_escaped(client, manifest):
+    doc = _hostile(manifest)
+    doc_id = _doc_id_by_phrase(client, doc.versions[-1].body_phrase)
+    api = client.get(f"/api/documents/{doc_id}").json()
+    assert api["title"] == doc.versions[-1].title  # the markup survives as text, nothing is lost
+    text = client.get(f"/doc/{doc_id}").text
+    for raw in ("<script>alert", "<img src=x", "<b onmouseover", "<svg", "<iframe src", "javascript:"):
+        assert raw not in text, raw
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in text
+    assert api["attachments"] and all(str(escape(a["filename"])) in text for a in api["attachments"])
+    hits = client.get("/search", params={"q": "网站安全检查"}).text
+    assert "<script>alert" not in hits and "<img src=x" not in hits and "&lt;script&gt;" in hits
+    archived = client.get(f"/archive/{api['archived_capture_id']}")
+    assert archived.headers["content-security-policy"].startswith("sandbox")
+    assert "<script>alert('x')" in archived.text  # served as crawled, made harmless by the sandbox only
+
+
+def test_only_web_urls_become_links():
+    from disclosure.web.app import safe_href
+
+    assert safe_href("http://a.example/x") == "http://a.example/x"
+    assert safe_href(" JaVaScRiPt:alert(2)") == safe_href("data:text/html,x") == safe_href(None) == "#"
