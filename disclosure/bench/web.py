@@ -1,0 +1,145 @@
+"""``disclosure bench web``: latency of the search page through the real web application.
+
+Builds a tantivy index of N generated documents through ``search.api`` (the corpus of ``bench search``) next to
+an empty but migrated SQLite archive, serves ``create_app`` with uvicorn on 127.0.0.1 and times ``GET /search``
+(full HTML page: query parsing, index open, search, facets, snippets, template) with httpx for a fixed set of
+queries. In the same run it times the bare ``index.search()`` of the same queries on an open index, so the
+share of the web layer is visible whatever the machine's load.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import click
+import httpx
+
+from disclosure.bench.search import QUERIES, generated_corpus
+from search.api import SearchQuery, open_index
+
+# Beyond bench search's queries: what a user clicks on the search page (facets widen or narrow, paging).
+EXTRA_QUERIES: list[tuple[str, str, dict]] = [
+    ("facet", "政府信息公开", {"kind": "notice"}),
+    ("facet", "行政复议", {"publisher": ["青山县教育局", "高台县审计局"]}),
+    ("page", "公开", {"page": 3}),
+]
+TARGET_P95_MS = 200.0
+
+
+@dataclass
+class Timings:
+    """Milliseconds per query category."""
+
+    by_category: dict[str, list[float]] = field(default_factory=dict)
+
+    def add(self, category: str, ms: float) -> None:
+        self.by_category.setdefault(category, []).append(ms)
+
+    def all(self) -> list[float]:
+        return [v for values in self.by_category.values() for v in values]
+
+
+def percentile(values: list[float], q: float) -> float:
+    """Nearest-rank percentile (0 for no values)."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))] if ordered else 0.0
+
+
+def _query(text: str, extra: dict) -> SearchQuery:
+    extra = dict(extra)
+    for key in ("publisher", "kind"):
+        if isinstance(extra.get(key), str):
+            extra[key] = [extra[key]]
+    return SearchQuery(text, limit=20, facets=True, **extra)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _serve(data_dir: Path):
+    """Start uvicorn with the app over ``data_dir`` in a thread; returns (server, thread, base_url)."""
+    import uvicorn
+
+    from disclosure.config import load_config
+    from disclosure.web.app import create_app
+
+    config = load_config(None, overrides={"data_dir": data_dir}, environ={})
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(config), host="127.0.0.1", port=port, log_level="warning",
+                                           access_log=False))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("web server did not start")
+        time.sleep(0.05)
+    return server, thread, f"http://127.0.0.1:{port}"
+
+
+def run_bench(docs: int, repeat: int, workdir: Path) -> tuple[Timings, Timings, float]:
+    """(page timings, bare index timings, index build seconds) for ``docs`` generated documents."""
+    corpus = generated_corpus(docs)
+    index_path = workdir / "index" / "tantivy"
+    start = time.perf_counter()
+    index = open_index(index_path, "tantivy", create=True, writer=True)
+    index.add(corpus.docs)
+    index.commit()
+    index.close()
+    build_s = time.perf_counter() - start
+    queries = QUERIES + EXTRA_QUERIES
+    page, bare = Timings(), Timings()
+    server, thread, base = _serve(workdir)  # create_app migrates the empty SQLite archive
+    try:
+        reader = open_index(index_path, "tantivy")
+        with httpx.Client(base_url=base, timeout=60) as client:
+            client.get("/search", params={"q": "行政复议"}).raise_for_status()  # warm-up both paths
+            reader.search(_query("行政复议", {}))
+            for _ in range(repeat):
+                for category, text, extra in queries:
+                    t0 = time.perf_counter()
+                    reader.search(_query(text, extra))
+                    bare.add(category, (time.perf_counter() - t0) * 1000)
+                    t0 = time.perf_counter()
+                    response = client.get("/search", params={"q": text, **extra})
+                    page.add(category, (time.perf_counter() - t0) * 1000)
+                    if response.status_code != 200 or 'id="total"' not in response.text:
+                        raise click.ClickException(f"/search failed for {text!r} {extra}: {response.status_code}")
+        reader.close()
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+    return page, bare, build_s
+
+
+@click.command("web")
+@click.option("--docs", default=2000, show_default=True, help="Generated documents in the index.")
+@click.option("--repeat", default=3, show_default=True, help="Rounds over the fixed query set.")
+def command(docs: int, repeat: int) -> None:
+    """Search page latency (uvicorn on loopback + httpx) beside bare index.search(), same queries, same run."""
+    workdir = Path(tempfile.mkdtemp(prefix="bench-web-"))
+    try:
+        page, bare, build_s = run_bench(docs, repeat, workdir)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    click.echo(f"{docs} documents, index built in {build_s:.0f} s; {repeat} rounds of "
+               f"{len(QUERIES) + len(EXTRA_QUERIES)} queries (facets, 20 hits, snippets)")
+    click.echo(f"{'category':<10} {'page p50':>9} {'page p95':>9} {'index p50':>10} {'index p95':>10}  (ms)")
+    for category in page.by_category:
+        p, b = page.by_category[category], bare.by_category[category]
+        click.echo(f"{category:<10} {percentile(p, .5):9.1f} {percentile(p, .95):9.1f} "
+                   f"{percentile(b, .5):10.1f} {percentile(b, .95):10.1f}")
+    p95 = percentile(page.all(), .95)
+    click.echo(f"{'all':<10} {percentile(page.all(), .5):9.1f} {p95:9.1f} {percentile(bare.all(), .5):10.1f} "
+               f"{percentile(bare.all(), .95):10.1f}")
+    verdict = "met" if p95 < TARGET_P95_MS else "NOT met"
+    click.echo(f"target: search page p95 < {TARGET_P95_MS:.0f} ms: {verdict} ({p95:.1f} ms)")
