@@ -10,9 +10,7 @@ share of the web layer is visible whatever the machine's load.
 from __future__ import annotations
 
 import shutil
-import socket
 import tempfile
-import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +19,7 @@ import click
 import httpx
 
 from disclosure.bench.search import QUERIES, generated_corpus
+from disclosure.web.background import BackgroundServer, serve_in_thread
 from search.api import SearchQuery, open_index
 
 # Beyond bench search's queries: what a user clicks on the search page (facets widen or narrow, paging).
@@ -59,31 +58,12 @@ def _query(text: str, extra: dict) -> SearchQuery:
     return SearchQuery(text, limit=20, facets=True, **extra)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _serve(data_dir: Path):
-    """Start uvicorn with the app over ``data_dir`` in a thread; returns (server, thread, base_url)."""
-    import uvicorn
-
+def _serve(data_dir: Path) -> BackgroundServer:
+    """The app over ``data_dir`` served on loopback (create_app migrates the empty SQLite archive)."""
     from disclosure.config import load_config
     from disclosure.web.app import create_app
 
-    config = load_config(None, overrides={"data_dir": data_dir}, environ={})
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(config), host="127.0.0.1", port=port, log_level="warning",
-                                           access_log=False))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("web server did not start")
-        time.sleep(0.05)
-    return server, thread, f"http://127.0.0.1:{port}"
+    return serve_in_thread(create_app(load_config(None, overrides={"data_dir": data_dir}, environ={})))
 
 
 def run_bench(docs: int, repeat: int, workdir: Path) -> tuple[Timings, Timings, float]:
@@ -98,10 +78,10 @@ def run_bench(docs: int, repeat: int, workdir: Path) -> tuple[Timings, Timings, 
     build_s = time.perf_counter() - start
     queries = QUERIES + EXTRA_QUERIES
     page, bare = Timings(), Timings()
-    server, thread, base = _serve(workdir)  # create_app migrates the empty SQLite archive
+    served = _serve(workdir)
     try:
         reader = open_index(index_path, "tantivy")
-        with httpx.Client(base_url=base, timeout=60) as client:
+        with httpx.Client(base_url=served.base_url, timeout=60) as client:
             client.get("/search", params={"q": "行政复议"}).raise_for_status()  # warm-up both paths
             reader.search(_query("行政复议", {}))
             for _ in range(repeat):
@@ -116,8 +96,7 @@ def run_bench(docs: int, repeat: int, workdir: Path) -> tuple[Timings, Timings, 
                         raise click.ClickException(f"/search failed for {text!r} {extra}: {response.status_code}")
         reader.close()
     finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+        served.stop()
     return page, bare, build_s
 
 

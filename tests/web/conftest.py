@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import uvicorn
 
 from disclosure.config import load_config
 from disclosure.replica.server import ReplicaServer
 from disclosure.web.app import create_app
+from disclosure.web.background import serve_in_thread
 from tests.run.helpers import run_cli, write_config
 
 # Early enough to keep the archive small, late enough for 2019 and 2021 formats, edits and notices.
@@ -28,12 +25,6 @@ class WebArchive:
     config_path: Path
     data_dir: Path
     replica: ReplicaServer
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="session")
@@ -64,17 +55,6 @@ class LiveWeb:
 @pytest.fixture(scope="session")
 def live_web(web_archive: WebArchive):
     """uvicorn serving create_app() over the test archive, in a background thread."""
-    config = load_config(web_archive.config_path, environ={})
-    app = create_app(config)
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("web server did not start")
-        time.sleep(0.05)
-    yield LiveWeb(f"http://127.0.0.1:{port}", web_archive)
-    server.should_exit = True
-    thread.join(timeout=10)
+    served = serve_in_thread(create_app(load_config(web_archive.config_path, environ={})))
+    yield LiveWeb(served.base_url, web_archive)
+    served.stop()
