@@ -36,6 +36,7 @@ _NOISE = re.compile(r"(?:^|[\s_-])(nav|navbar|menu|footer|foot|header|top-bar|br
                     re.I)
 _DROP_TAGS = ["script", "style", "noscript", "iframe", "nav", "header", "footer", "aside", "form", "button",
               "select", "input", "template", "svg", "object", "embed"]
+_DROP_SET = frozenset(_DROP_TAGS)
 _COUNTER = re.compile(r"(?:浏览次数|访问次数|阅读次数|点击数|点击量|浏览量|访问量|阅读量|【字体|字号[:：]|打印本页|关闭窗口|"
                       r"分享到)")
 _BLOCK = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "section", "article", "blockquote", "pre",
@@ -81,12 +82,33 @@ def _is_noise(tag: Tag) -> bool:
     return bool(names and _NOISE.search(names))
 
 
-def _strip_noise(root: Tag) -> None:
-    drop = set(_DROP_TAGS)
-    doomed = [t for t in iter_tags(root) if t.name in drop or (t.attrs and _is_noise(t))]
+def _is_noise_candidate(tag: Tag) -> bool:
+    return tag.name in _DROP_SET or bool(tag.attrs and _is_noise(tag))
+
+
+def _strip_noise(root: Tag, candidates: list[Tag] | None = None) -> None:
+    """Drop navigation, widgets and scripts inside ``root`` (a noise element holding a table stays).
+
+    ``candidates``: the page's noise elements from :func:`index_page` (those outside ``root`` are ignored);
+    without it ``root`` is walked.
+    """
+    if candidates is None:
+        doomed = [t for t in iter_tags(root) if _is_noise_candidate(t)]
+    else:
+        doomed = [t for t in candidates if not gone(t) and _inside(t, root)]
     for tag in doomed:
-        if not tag.decomposed and (tag.name in drop or next(iter_tags(tag, {"table"}), None) is None):
+        if not gone(tag) and (tag.name in _DROP_SET or next(iter_tags(tag, {"table"}), None) is None):
             tag.decompose()
+
+
+def _inside(tag: Tag, root: Tag) -> bool:
+    """True when ``tag`` is a descendant of ``root``."""
+    parent = tag.parent
+    while parent is not None:
+        if parent is root:
+            return True
+        parent = parent.parent
+    return False
 
 
 def _text_len(tag: Tag) -> int:
@@ -111,8 +133,9 @@ def _by_density(body: Tag) -> Tag:
 
 def _container_rank(tag: Tag) -> int | None:
     best = _CONTAINER_RANK.get(("tag", tag.name))
+    attrs = tag.attrs
     for attr in ("id", "class"):
-        value = tag.get(attr)
+        value = attrs.get(attr) if attrs else None
         for v in ([value] if isinstance(value, str) else value or []):
             rank = _CONTAINER_RANK.get((attr, v))
             if rank is not None and (best is None or rank < best):
@@ -131,6 +154,7 @@ class PageIndex:
 
     Each consumer used to walk the whole tree for its own elements; one walk serves them all. Elements
     later decomposed (inside a dropped ``<script>``/``<noscript>``) are skipped by :func:`alive`.
+    ``soup.title`` / ``soup.body`` are searches of the whole tree; ``title`` / ``body`` read the index.
     """
 
     doomed: list[Tag] = field(default_factory=list)  # script, style, noscript, template
@@ -138,6 +162,19 @@ class PageIndex:
     headlines: list[Tag] = field(default_factory=list)  # h1, h2, and div/p/span/td classed as a title
     containers: list[tuple[int, Tag]] = field(default_factory=list)  # known article containers, with rank
     links: list[Tag] = field(default_factory=list)  # <a href=…>
+    noise: list[Tag] = field(default_factory=list)  # navigation, widgets, forms … (see _strip_noise)
+    titles: list[Tag] = field(default_factory=list)
+    bodies: list[Tag] = field(default_factory=list)
+
+    @property
+    def title(self) -> Tag | None:
+        """The first live ``<title>`` (what ``soup.title`` finds)."""
+        return next(iter(alive(self.titles)), None)
+
+    @property
+    def body(self) -> Tag | None:
+        """The first live ``<body>`` (what ``soup.body`` finds)."""
+        return next(iter(alive(self.bodies)), None)
 
 
 def index_page(soup: BeautifulSoup) -> PageIndex:
@@ -151,10 +188,16 @@ def index_page(soup: BeautifulSoup) -> PageIndex:
             continue
         if name == "meta":
             out.metas.append(tag)
+        elif name == "title":
+            out.titles.append(tag)
+        elif name == "body":
+            out.bodies.append(tag)
         elif name == "a" and tag.get("href"):
             out.links.append(tag)
         elif name in ("h1", "h2"):
             out.headlines.append(tag)
+        if _is_noise_candidate(tag):
+            out.noise.append(tag)
         if tag.attrs:
             rank = _container_rank(tag)
             if rank is not None:
@@ -170,7 +213,16 @@ def index_page(soup: BeautifulSoup) -> PageIndex:
 
 def alive(tags: list[Tag]) -> list[Tag]:
     """``tags`` without those decomposed since they were indexed."""
-    return [t for t in tags if not t.decomposed]
+    return [t for t in tags if not gone(t)]
+
+
+def gone(tag: Tag) -> bool:
+    """True when ``tag`` was decomposed.
+
+    Not ``Tag.decomposed``: on a live tag that property looks up ``_decomposed``, which a Tag resolves as
+    ``find("_decomposed")``, a search of its whole subtree; decompose() sets the flag in the instance dict.
+    """
+    return tag.__dict__.get("_decomposed", False)
 
 
 def find_container(soup: BeautifulSoup, index: PageIndex | None = None) -> tuple[Tag | None, str]:
@@ -183,14 +235,14 @@ def find_container(soup: BeautifulSoup, index: PageIndex | None = None) -> tuple
             lengths[id(tag)] = _text_len(tag)
         return lengths[id(tag)]
 
-    found = [(rank, tag) for rank, tag in index.containers if not tag.decomposed
+    found = [(rank, tag) for rank, tag in index.containers if not gone(tag)
              and (text_len(tag) > 0 or next(iter_tags(tag, {"table", "img"}), None) is not None)]
     if found:
         top = min(r for r, _ in found)
         best = max((t for r, t in found if r == top), key=text_len)
         attr, value = CONTAINERS[top]
         return best, f"{'.' if attr == 'class' else '#' if attr == 'id' else ''}{value}"
-    body = soup.body or soup
+    body = index.body or soup
     return _by_density(body), "density"
 
 
@@ -221,7 +273,7 @@ def _page_attachments(links: list[Tag], base_url: str | None) -> list[ParsedLink
     """File links outside the content container (attachment lists below the article), not in navigation."""
     out = []
     for a in links:
-        if a.decomposed or file_kind(str(a["href"])) is None:
+        if gone(a) or file_kind(str(a["href"])) is None:
             continue
         if any(_is_noise(p) for p in a.parents if isinstance(p, Tag) and p.name not in ("body", "html")):
             continue
@@ -241,6 +293,8 @@ def _walk(node: Tag, blocks: list[Block], grids: list[Grid] | None, buf: list[st
     the parents for every string. The walk stops after ``limit`` blocks.
     """
     def flush() -> None:
+        if not buf:
+            return
         text = squash("".join(buf))
         if text:
             flags = [b for b in bold if b is not None]
@@ -324,7 +378,7 @@ def extract_content(soup: BeautifulSoup, base_url: str | None = None, index: Pag
     if container is None:
         out.links = page_files
         return out
-    _strip_noise(container)
+    _strip_noise(container, index.noise)
     _walk(container, out.blocks, out.grids, [], [], _bold_distance(container), MAX_BLOCKS)
     images = 0
     for tag in iter_tags(container, {"a", "img"}):  # links and images in one walk
