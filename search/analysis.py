@@ -172,49 +172,6 @@ def _sliced_token_strings(body: str, sections: dict[int, str],
     return text.rstrip(" "), out
 
 
-@dataclass(frozen=True)
-class BodyPieces:
-    """A body's token strings as disjoint pieces, so an engine indexes each character once.
-
-    ``rest`` holds the body outside ``in_body`` (the gaps, joined by a ``|`` token so no phrase runs
-    from one gap into the next); ``rest`` and ``in_body`` together hold exactly the body's tokens.
-    ``apart`` are sections that are not clean slices of the body (absent, overlapping, or cut inside a
-    run): searched only as their section, their text is not part of the body.
-    """
-
-    rest: str
-    in_body: dict[int, str]
-    apart: dict[int, str]
-
-
-def body_pieces(body: str, sections: dict[int, str]) -> BodyPieces:
-    """Split ``body`` into the token strings of its sections and of what lies between them."""
-    located = sorted((body.find(t), n, t) for n, t in sections.items() if t)
-    norm = normalize(body)
-    if vectorized.AVAILABLE and len(body) >= vectorized.MIN_LENGTH:
-        text, offsets = vectorized.tokens_with_offsets(norm, MAX_WORD)
-
-        def piece(start: int, end: int) -> str:
-            return text[int(offsets[start]): int(offsets[end])].strip(" ")
-    else:
-        def piece(start: int, end: int) -> str:
-            return token_string(body[start:end])
-    gaps: list[str] = []
-    in_body: dict[int, str] = {}
-    apart: dict[int, str] = {}
-    pos = 0
-    for start, number, section in located:
-        end = start + len(section)
-        if start >= pos and _breaks_at_normalized(norm, start) and _breaks_at_normalized(norm, end):
-            gaps.append(piece(pos, start))
-            in_body[number] = piece(start, end)
-            pos = end
-        else:
-            apart[number] = token_string(section)
-    gaps.append(piece(pos, len(body)))
-    return BodyPieces(" | ".join(g for g in gaps if g), in_body, apart)
-
-
 def has_cjk(text: str) -> bool:
     """True when ``text`` contains a CJK character."""
     return _CJK_ONLY.search(text) is not None

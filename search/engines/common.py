@@ -13,15 +13,15 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from search.analysis import BodyPieces, body_pieces, document_token_strings, token_string
+from search.analysis import document_token_strings, token_string
 from search.api import FACETS, SearchDocument, SearchHit, SearchQuery
 from search.errors import IndexCorruptError, IndexLockedError, QuerySyntaxError
 from search.query import And, MatchAll, Node, Not, Or, Range, Text, parse_query, positive_texts
 from search.snippets import make_snippet
 
 MARKER = "search-index.json"
-# Per engine; tantivy 2: the body is indexed as pieces (outside the sections, each section) not twice.
-SCHEMA_VERSIONS = {"tantivy": 2, "whoosh": 1}
+# Per engine: a change of an engine's schema bumps its number (search.sync then rebuilds the index).
+SCHEMA_VERSIONS = {"tantivy": 1, "whoosh": 1}
 
 
 def read_marker(path: Path) -> dict | None:
@@ -98,19 +98,13 @@ class PreparedDocument:
     publisher_names: str  # token string of the name and aliases, runs kept apart
     published: int
     payload: str
-    pieces: BodyPieces | None = None  # with split_body: the body as pieces (body and sections empty)
 
 
-def prepare(doc: SearchDocument, *, split_body: bool = False) -> PreparedDocument:
-    """Tokenise a document once (the costly part of indexing) and encode what results show.
-
-    ``split_body`` gives the body as disjoint pieces (see search.analysis.BodyPieces) for an engine
-    that searches the body as the union of its pieces instead of indexing the sections twice.
-    """
+def prepare(doc: SearchDocument) -> PreparedDocument:
+    """Tokenise a document once (the costly part of indexing) and encode what results show."""
     names = [n for n in [doc.publisher, *doc.publisher_aliases] if n]
-    wanted = {n: t for n, t in doc.sections.items() if 1 <= n <= 6 and t}
-    pieces = body_pieces(doc.body or "", wanted) if split_body else None
-    body, sections = ("", {}) if pieces else document_token_strings(doc.body or "", wanted)
+    body, sections = document_token_strings(doc.body or "", {n: t for n, t in doc.sections.items()
+                                                             if 1 <= n <= 6 and t})
     return PreparedDocument(
         doc=doc,
         title=token_string(doc.title or ""),
@@ -120,7 +114,6 @@ def prepare(doc: SearchDocument, *, split_body: bool = False) -> PreparedDocumen
         publisher_names=" | ".join(token_string(n) for n in names),
         published=timestamp(doc.published_at),
         payload=encode_payload(doc),
-        pieces=pieces,
     )
 
 

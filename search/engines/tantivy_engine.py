@@ -25,7 +25,7 @@ from search.engines.common import (
     write_marker,
 )
 from search.errors import IndexCorruptError, IndexMissingError
-from search.query import And, MatchAll, Node, Not, Or, Range, Text
+from search.query import TEXT_FIELDS, And, MatchAll, Node, Not, Or, Range, Text
 
 log = logging.getLogger(__name__)
 
@@ -33,21 +33,16 @@ ENGINE = "tantivy"
 TITLE_BOOST = 2.0
 _MUST, _SHOULD, _MUST_NOT = tantivy.Occur.Must, tantivy.Occur.Should, tantivy.Occur.MustNot
 _FACET_FIELDS = {"year": "year", "publisher": "publisher", "kind": "kind"}
-_SECTIONS = tuple(f"section{n}" for n in range(1, 7))
-_APART = tuple(f"apart{n}" for n in range(1, 7))
-# Which index fields make up a query field.
-_QUERY_FIELDS = {"title": ("title",), "body": ("rest", *_SECTIONS),
-                 **{s: (s, a) for s, a in zip(_SECTIONS, _APART, strict=True)}}
 
 
 def _schema() -> tantivy.Schema:
     sb = tantivy.SchemaBuilder()
     sb.add_integer_field("document_id", indexed=True, fast=True)
     # Token strings from search.analysis; the built-in whitespace tokenizer keeps them as they are,
-    # with consecutive positions, which phrase queries need. The body is not a field of its own: it is
-    # "rest" plus section1–6 (analysis.BodyPieces), so each character is indexed once, which halves
-    # the indexing work; "apart1"–"apart6" hold sections that are not slices of the body.
-    for name in ("title", "rest", *_SECTIONS, *_APART, "publisher_names"):
+    # with consecutive positions, which phrase queries need. The sections are indexed a second time
+    # (besides the body) so that section queries are phrases too: splitting the body into its pieces
+    # instead halved indexing time but doubled the time of body queries (docs/search.md).
+    for name in (*TEXT_FIELDS, "publisher_names"):
         sb.add_text_field(name, tokenizer_name="whitespace", index_option="position")
     for name in ("publisher", "kind", "portal"):
         sb.add_text_field(name, tokenizer_name="raw", fast=True, index_option="basic")
@@ -103,11 +98,9 @@ class TantivyIndex:
         doc = tantivy.Document()
         doc.add_integer("document_id", d.document_id)
         doc.add_text("title", p.title)
-        doc.add_text("rest", p.pieces.rest)
-        for number, tokens in p.pieces.in_body.items():
+        doc.add_text("body", p.body)
+        for number, tokens in p.sections.items():
             doc.add_text(f"section{number}", tokens)
-        for number, tokens in p.pieces.apart.items():
-            doc.add_text(f"apart{number}", tokens)
         doc.add_text("publisher_names", p.publisher_names)
         if d.publisher:
             doc.add_text("publisher", d.publisher)
@@ -125,7 +118,7 @@ class TantivyIndex:
         n = 0
         for d in docs:
             writer.delete_documents_by_term("document_id", d.document_id)
-            writer.add_document(self._to_tantivy(prepare(d, split_body=True)))
+            writer.add_document(self._to_tantivy(prepare(d)))
             n += 1
         return n
 
@@ -287,16 +280,9 @@ class TantivyIndex:
         if node.field is None:
             return tantivy.Query.boolean_query([
                 (_SHOULD, tantivy.Query.boost_query(self._run("title", node.text), TITLE_BOOST)),
-                (_SHOULD, self._field_run("body", node.text)),
+                (_SHOULD, self._run("body", node.text)),
             ])
-        return self._field_run(node.field, node.text)
-
-    def _field_run(self, field: str, text: str) -> tantivy.Query:
-        """``text`` as a run in a query field: any of the index fields that make it up."""
-        fields = _QUERY_FIELDS[field]
-        if len(fields) == 1:
-            return self._run(fields[0], text)
-        return tantivy.Query.boolean_query([(_SHOULD, self._run(f, text)) for f in fields])
+        return self._run(node.field, node.text)
 
     def _run(self, field: str, text: str) -> tantivy.Query:
         """Documents whose ``field`` holds ``text`` as a run (see search.analysis)."""
