@@ -190,3 +190,14 @@ def test_only_web_urls_become_links():
 
     assert safe_href("http://a.example/x") == "http://a.example/x"
     assert safe_href(" JaVaScRiPt:alert(2)") == safe_href("data:text/html,x") == safe_href(None) == "#"
+
+
+def test_no_results_message_and_publisher_facet_widens(client):
+    empty = client.get("/search", params={"q": '"这句话不会出现在任何文件里"'}).text
+    assert 'id="no-results"' in empty
+    publishers = [v for v, _n in client.get("/api/search", params={"q": "通知"}).json()["facets"]["publisher"][:2]]
+    one = client.get("/api/search", params={"q": "通知", "publisher": publishers[0]}).json()["total"]
+    both = client.get("/api/search", params={"q": "通知", "publisher": publishers}).json()["total"]
+    assert 0 < one < both
+    page = client.get("/search", params={"q": "通知", "publisher": publishers[0]}).text
+    assert 'id="no-results"' not in page and "可多选" in page
