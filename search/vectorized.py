@@ -33,7 +33,8 @@ def tokens_with_offsets(norm: str, max_word: int) -> tuple[str, np.ndarray]:
     ``out[offsets[i]:offsets[j]]`` is the token string of ``norm[i:j]`` (up to surrounding spaces)
     whenever no token spans offset i or j: sections of a body are sliced out instead of re-tokenised.
     """
-    a = np.frombuffer(norm.encode("utf-32-le"), dtype=np.uint32)
+    # surrogatepass: a lone surrogate (broken decoding upstream) is a separator, not an error.
+    a = np.frombuffer(norm.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     n = len(a)
     if not n:
         return "", np.zeros(1, dtype=np.int64)

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.skipif(not vectorized.AVAILABLE, reason="numpy not inst
 EDGE_CASES = [
     "行", "a", "7", "行政", "a行b", "行政。复议 政务服务", "12345号", "号12345", "ＡＢＣ２０２１年①Ⅻ",
     "abc" * 30 + " tail", "1" * 45 + "a" * 41, "𠀀𠀁 好的", "Straße İstanbul 行政复议", "\n\t  ", "x行y政z",
-    "（一）主动公开政府信息情况：2021年共公开1,234条。", "政府信息公开工作年度报告" * 20,
+    "（一）主动公开政府信息情况：2021年共公开1,234条。", "政府信息公开工作年度报告" * 20, "a\ud800行政\udfff1",
 ]
 
 
