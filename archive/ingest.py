@@ -172,7 +172,9 @@ class _Ingestor:
         except (TypeError, ValueError):
             self._parse_takes_column_kind = False
         self._portal_by_host: dict[str, int] = {}
+        self._portal_by_run: dict[int, int | None] = {}
         self._matchers: dict[int, UnitMatcher] = {}
+        self._unit_names: dict[int, str] = {}  # unit id → full name (read with the matcher's units)
 
     # ------------------------------------------------------------------ batch
     def run(self, capture_ids: Sequence[int]) -> IngestReport:
@@ -239,7 +241,9 @@ class _Ingestor:
 
     def _forget_caches(self) -> None:
         self._portal_by_host.clear()
+        self._portal_by_run.clear()
         self._matchers.clear()
+        self._unit_names.clear()
 
     @staticmethod
     def _set_status(capture: Capture, status: str, reason: str | None) -> None:
@@ -312,9 +316,11 @@ class _Ingestor:
 
     def _portal_id(self, session: Session, capture: Capture) -> int:
         if capture.crawl_run_id is not None:
-            run = session.get(CrawlRun, capture.crawl_run_id)
-            if run is not None and run.portal_id is not None:
-                return run.portal_id
+            if capture.crawl_run_id not in self._portal_by_run:
+                run = session.get(CrawlRun, capture.crawl_run_id)
+                self._portal_by_run[capture.crawl_run_id] = run.portal_id if run is not None else None
+            if (run_portal := self._portal_by_run[capture.crawl_run_id]) is not None:
+                return run_portal
         parts = urlsplit(capture.url)
         host = parts.netloc.lower()
         if host in self._portal_by_host:
@@ -335,8 +341,9 @@ class _Ingestor:
 
     def _matcher(self, session: Session, portal_id: int) -> UnitMatcher:
         if portal_id not in self._matchers:
-            units = session.scalars(select(Unit).where(Unit.portal_id == portal_id))
+            units = list(session.scalars(select(Unit).where(Unit.portal_id == portal_id)))
             self._matchers[portal_id] = UnitMatcher(UnitName(u.id, u.name, list(u.aliases or [])) for u in units)
+            self._unit_names.update((u.id, u.name) for u in units)
         return self._matchers[portal_id]
 
     def _unit_id(self, session: Session, portal_id: int, publisher: str | None, hint: str | None,
@@ -355,6 +362,7 @@ class _Ingestor:
         session.add(unit)
         session.flush()
         matcher.add(UnitName(unit.id, unit.name, list(unit.aliases)))
+        self._unit_names[unit.id] = unit.name
         report.units_created += 1
         log.info("new unit %s (%s)", name, unit.kind)
         return unit.id
@@ -414,9 +422,10 @@ class _Ingestor:
         return None
 
     def _note_url(self, session: Session, doc: Document, url: str, seen: dt.datetime,
-                  report: IngestReport) -> None:
+                  report: IngestReport, *, known: bool = True) -> None:
+        """Record that ``doc`` was seen at ``url``; ``known=False``: no row can exist yet (skip the lookup)."""
         url = found_url(url)
-        row = session.scalar(select(DocumentUrl).where(DocumentUrl.url == url))
+        row = session.scalar(select(DocumentUrl).where(DocumentUrl.url == url)) if known else None
         if row is None:
             session.add(DocumentUrl(document_id=doc.id, url=url, first_seen_at=seen, last_seen_at=seen))
             report.urls_added += 1
@@ -432,8 +441,7 @@ class _Ingestor:
         publisher = parsed.publisher or None
         unit_id = self._unit_id(session, portal_id, publisher, capture.unit_hint, report)
         if unit_id is not None:
-            unit = session.get(Unit, unit_id)
-            publisher = unit.name if unit is not None else publisher  # one spelling per unit
+            publisher = self._unit_names.get(unit_id, publisher)  # one spelling per unit
         content_hash = _content_hash(parsed)
         claimed, claimed_source = self._claimed_date(session, capture, parsed)
         kind = parsed.kind or capture.column_kind or "document"
@@ -446,10 +454,12 @@ class _Ingestor:
             session.add(doc)
             session.flush()
             report.documents.inserted += 1
-        self._note_url(session, doc, capture.url, seen, report)
+        # A new document has no URL rows and no versions yet: nothing to look up.
+        self._note_url(session, doc, capture.url, seen, report, known=not is_new_doc)
 
-        version = session.scalar(select(Version).where(Version.document_id == doc.id,
-                                                       Version.content_hash == content_hash))
+        version = None if is_new_doc else session.scalar(
+            select(Version).where(Version.document_id == doc.id, Version.content_hash == content_hash))
+        new_version = version is None
         page_values = {"title": (parsed.title or None) and parsed.title[:500], "claimed_published_at": claimed,
                        "body_text": parsed.body_text, "format": parsed.format,
                        "source_kind": parsed.source_kind or "html", "tables_as_images": parsed.tables_as_images}
@@ -475,9 +485,9 @@ class _Ingestor:
             else:
                 report.versions.unchanged += 1
         if not attachment_filled:
-            report.sections.add(sync_sections(session, version, parsed.sections))
-            report.figures.add(sync_figures(session, version, parsed.figures))
-            report.checks.add(sync_checks(session, version, parsed.checks))
+            report.sections.add(sync_sections(session, version, parsed.sections, new=new_version))
+            report.figures.add(sync_figures(session, version, parsed.figures, new=new_version))
+            report.checks.add(sync_checks(session, version, parsed.checks, new=new_version))
 
         doc.first_seen_at = min(doc.first_seen_at, seen)
         doc.last_seen_at = max(doc.last_seen_at, seen)
@@ -485,7 +495,9 @@ class _Ingestor:
         if doc.removed_at is not None and seen > doc.removed_at:
             doc.removed_at = None  # it came back
             changed = True
-        current = self._refresh_current(session, doc)
+        current = version if is_new_doc else self._refresh_current(session, doc)  # a new document's only one
+        if is_new_doc:
+            doc.current_version_id = version.id
         if is_new_doc or current.id == version.id:
             values = {"kind": kind, "publisher": publisher, "unit_id": unit_id,
                       "report_year": parsed.year if kind == "annual_report" else None,

@@ -86,33 +86,38 @@ def sync_rows(session: Session, model: type, parent: dict[str, Any], existing: I
     return counts
 
 
-def sync_sections(session: Session, version: Version, sections: list[ParsedSection]) -> Counts:
-    """Store a version's sections (one per canonical number; a repeated number keeps the first)."""
+def sync_sections(session: Session, version: Version, sections: list[ParsedSection], *, new: bool = False) -> Counts:
+    """Store a version's sections (one per canonical number; a repeated number keeps the first).
+
+    ``new=True``: the version was inserted in this transaction, so it has no rows yet (no query for them).
+    """
     desired: dict[int, dict[str, Any]] = {}
     for s in sections:
         desired.setdefault(s.number, {"number": s.number, "heading": s.heading[:500], "text": s.text})
-    existing = session.query(Section).filter(Section.version_id == version.id).all()
+    existing = [] if new else session.query(Section).filter(Section.version_id == version.id).all()
     return sync_rows(session, Section, {"version_id": version.id}, existing, desired, lambda r: r.number)
 
 
-def sync_figures(session: Session, version: Version, figures: list[ParsedFigure]) -> Counts:
-    """Store a version's figures (one per canonical key; a repeated key keeps the first)."""
+def sync_figures(session: Session, version: Version, figures: list[ParsedFigure], *, new: bool = False) -> Counts:
+    """Store a version's figures (one per canonical key; a repeated key keeps the first); ``new`` as above."""
     desired: dict[str, dict[str, Any]] = {}
     for f in figures:
         desired.setdefault(f.key, {"key": f.key, "value": None if f.value is None else float(f.value),
                                    "raw": (f.raw or "")[:200], "unit": f.unit, "table": f.table,
                                    "row": f.row, "col": f.col})
-    existing = session.query(Figure).filter(Figure.version_id == version.id).all()
+    existing = [] if new else session.query(Figure).filter(Figure.version_id == version.id).all()
     return sync_rows(session, Figure, {"version_id": version.id}, existing, desired, lambda r: r.key)
 
 
 CROSS_YEAR_PREFIX = "cross_year."
 
 
-def sync_checks(session: Session, version: Version, checks: list[ParsedCheck], *, cross_year: bool = False) -> Counts:
+def sync_checks(session: Session, version: Version, checks: list[ParsedCheck], *, cross_year: bool = False,
+                new: bool = False) -> Counts:
     """Store a version's check results: the parser's (default) or the database-computed cross-year ones.
 
     The two families are kept apart so a re-parse never removes cross-year results and vice versa.
+    ``new`` as for :func:`sync_sections`.
     """
     desired: dict[str, dict[str, Any]] = {}
     for c in checks:
@@ -123,4 +128,5 @@ def sync_checks(session: Session, version: Version, checks: list[ParsedCheck], *
         query = query.filter(CheckResult.rule.like(CROSS_YEAR_PREFIX + "%"))
     else:
         query = query.filter(CheckResult.rule.notlike(CROSS_YEAR_PREFIX + "%"))
-    return sync_rows(session, CheckResult, {"version_id": version.id}, query.all(), desired, lambda r: r.rule)
+    existing = [] if new else query.all()
+    return sync_rows(session, CheckResult, {"version_id": version.id}, existing, desired, lambda r: r.rule)

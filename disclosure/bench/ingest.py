@@ -131,6 +131,7 @@ def command(n_html: int, n_pdf: int, keep: str | None) -> None:
     import lxml.html
 
     from archive.parse import parse_document
+    from archive.parse.soup import make_soup
 
     root = Path(keep) if keep else Path(tempfile.mkdtemp(prefix="bench-ingest-"))
     root.mkdir(parents=True, exist_ok=True)
@@ -143,12 +144,15 @@ def command(n_html: int, n_pdf: int, keep: str | None) -> None:
         bodies = _bodies(root, ids)
         pages = [b for b, _, _, role in bodies if role == "document"]
         lxml_t = _timed(n_docs, lambda pages=pages: [lxml.html.fromstring(p) for p in pages])
+        # the BeautifulSoup tree parse_document builds (the design's HTML front end): the floor of HTML parsing
+        soup_t = _timed(n_docs, lambda pages=pages: [make_soup(p) for p in pages])
         parse_t = _timed(n_docs, lambda bodies=bodies: [parse_document(b, url=u, content_type=ct)
                                                         for b, u, ct, _ in bodies])
         store_t, report = _ingest(root, ids, kind)
         store_t.docs = n_docs
         click.echo(f"{kind}: {n_docs} reports ({len(ids)} captures, {sum(len(b) for b, *_ in bodies) / 1e6:.1f} MB)")
         click.echo(f"  bare lxml.html.fromstring (pages only): {lxml_t.rate()}")
+        click.echo(f"  BeautifulSoup (lxml) tree (pages only): {soup_t.rate()}")
         click.echo(f"  parse_document:                         {parse_t.rate()}")
         click.echo(f"  parse + store (process_capture_ids):    {store_t.rate()}")
         click.echo(f"  ratio parse+store / lxml: {store_t.wall / lxml_t.wall:,.0f}x wall, "

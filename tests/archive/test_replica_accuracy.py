@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from archive.attachments_meta import safe_filename
 from archive.identity import found_url
 from archive.ingest import process_captures
 from archive.models import (
@@ -101,8 +102,10 @@ def _compare(session, mdoc: ManifestDocument, tally: Tally) -> None:
     atts = {a.url: a for a in session.scalars(select(Attachment).where(Attachment.document_id == doc.id))}
     for ma in mdoc.attachments:
         a = atts.get(found_url(ma.url))
+        # the archive stores the served name without directories (docs/archive.md); the planted hostile
+        # name "… ../../etc/passwd <b …>名单</b>'.pdf" keeps only its last segment
         tally.count("attachments", a is not None and a.sha256 == ma.sha256 and a.file_kind == ma.file_kind
-                    and a.is_report_body == ma.is_report_body and a.filename == ma.filename,
+                    and a.is_report_body == ma.is_report_body and a.filename == safe_filename(ma.filename),
                     f"{where}: {ma.filename} → {None if a is None else (a.filename, a.file_kind, a.is_report_body)}")
     version_id = doc.current_version_id
     sections = {s.number: s for s in session.scalars(select(Section).where(Section.version_id == version_id))}
