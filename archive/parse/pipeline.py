@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import gc
 import logging
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from bs4 import Tag
@@ -41,7 +38,7 @@ from archive.parse.figures import Row, extract_figures, local_figures, rows_from
 from archive.parse.flattened import text_to_rows
 from archive.parse.model import ParsedDocument, ParsedLink
 from archive.parse.sections import Block, find_sections
-from archive.parse.soup import make_soup
+from archive.parse.soup import gc_paused, make_soup
 from archive.parse.stated import stated_figures
 from archive.parse.textutil import parse_date, squash
 
@@ -305,23 +302,6 @@ def _assemble(src: _Source, url: str | None, column_kind: str | None, unit_hint:
     return doc
 
 
-@contextlib.contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a page's tree is built and read.
-
-    A BeautifulSoup tree is tens of thousands of objects linked both ways (parent/children); while it grows,
-    the collector runs again and again over it (and over the caller's whole heap) for nothing: ~10 % of
-    the parse. Once the parse is done the tree is garbage, and the next collection frees it.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def parse_document(data: bytes, url: str | None = None, content_type: str | None = None,
                    filename: str | None = None, *, column_kind: str | None = None,
                    unit_hint: str | None = None) -> ParsedDocument:
@@ -337,7 +317,7 @@ def parse_document(data: bytes, url: str | None = None, content_type: str | None
         raise ParseError(f"file too large ({len(data)} bytes; limit {MAX_INPUT_BYTES})")
     kind = sniff_kind(data, content_type, filename, url)
     if kind == "html":
-        with _gc_paused():
+        with gc_paused():
             src = _html_source(data, url, content_type)
     elif kind == "txt":
         src = _text_source(data, content_type)
