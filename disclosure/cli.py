@@ -6,9 +6,7 @@ named ``command``; they are registered here by discovery, so adding a command is
 
 from __future__ import annotations
 
-import importlib
 import logging
-import pkgutil
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +15,7 @@ import click
 
 from disclosure import commands as commands_pkg
 from disclosure.config import Config, ConfigError, load_config
+from disclosure.discovery import discover_commands
 
 # Exit codes shared by every command (documented in README).
 EXIT_OK = 0
@@ -77,13 +76,8 @@ def main(ctx: click.Context, config_path: str | None, data_dir: str | None, verb
 
 
 def _register() -> None:
-    for info in sorted(pkgutil.iter_modules(commands_pkg.__path__), key=lambda m: m.name):
-        if info.name.startswith("_"):
-            continue
-        module = importlib.import_module(f"disclosure.commands.{info.name}")
-        command = getattr(module, "command", None)
-        if isinstance(command, click.Command):
-            main.add_command(command)
+    for command in discover_commands(commands_pkg):
+        main.add_command(command)
 
 
 _register()

@@ -5,12 +5,10 @@ Each module exposes a click command named ``command``; ``disclosure bench all`` 
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
-
 import click
 
 from disclosure import bench as bench_pkg
+from disclosure.discovery import discover_commands
 
 
 @click.group("bench")
@@ -18,16 +16,8 @@ def command() -> None:
     """Run benchmarks (numbers are recorded in docs/performance.md)."""
 
 
-def _modules():
-    for info in sorted(pkgutil.iter_modules(bench_pkg.__path__), key=lambda m: m.name):
-        if not info.name.startswith("_"):
-            yield importlib.import_module(f"disclosure.bench.{info.name}")
-
-
-for _module in _modules():
-    _cmd = getattr(_module, "command", None)
-    if isinstance(_cmd, click.Command):
-        command.add_command(_cmd)
+for _cmd in discover_commands(bench_pkg):
+    command.add_command(_cmd)
 
 
 @command.command("all")
