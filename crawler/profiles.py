@@ -17,6 +17,10 @@ from urllib.parse import parse_qsl, urljoin, urlsplit
 PROFILES_DIR = Path(__file__).parent / "profiles"
 DIALECTS = ("trs", "hanweb", "generic")
 PAGINGS = ("createPageHTML", "dataproxy", "next_link", "query_param", "none")
+# The configuration's [politeness] keys (disclosure.config.PolitenessConfig) a profile may override.
+POLITENESS_KEYS = frozenset({"concurrent_requests_per_host", "concurrent_requests_per_ip", "download_delay",
+                             "autothrottle", "autothrottle_target_concurrency", "download_timeout", "retry_times",
+                             "max_download_size", "obey_robots"})
 DEFAULT_ATTACHMENT_EXTENSIONS = ("pdf", "doc", "docx", "wps", "xls", "xlsx", "et", "ofd", "zip", "rar", "txt")
 
 
@@ -82,6 +86,9 @@ class SiteProfile:
     revalidate_after_days: int = 30
     township_deadline: str = "03-31"  # MM-DD of year Y+1 (no national rule for townships)
     units: list[UnitSpec] = field(default_factory=list)
+    # [politeness] of the profile: used where the user's configuration keeps the default (our own
+    # loopback replica needs no delay; a real portal's profile leaves this empty).
+    politeness: dict[str, object] = field(default_factory=dict)
     notes: str = ""
     source: Path | None = None
 
@@ -186,6 +193,7 @@ def parse_profile(data: dict, source: Path | None = None) -> SiteProfile:
         revalidate_after_days=int(data.get("revalidate_after_days", 30)),
         township_deadline=str(data.get("township_deadline", "03-31")),
         units=units,
+        politeness=dict(data.get("politeness", {})),
         notes=str(data.get("notes", "")),
         source=source,
     )
@@ -195,6 +203,9 @@ def parse_profile(data: dict, source: Path | None = None) -> SiteProfile:
     for p in [profile.paging, *(o.paging for o in overrides if o.paging)]:
         if p not in PAGINGS:
             raise ProfileError(f"profile {name}: unknown paging {p!r} (one of {', '.join(PAGINGS)})")
+    unknown = sorted(set(profile.politeness) - POLITENESS_KEYS)
+    if unknown:
+        raise ProfileError(f"profile {name}: unknown [politeness] keys {unknown} (one of {sorted(POLITENESS_KEYS)})")
     _check_regexes(name, [*profile.unit_link_patterns, *profile.detail_patterns, *profile.deny_patterns,
                           *(o.pattern for o in overrides), *(p for c in columns for p in c.url_patterns)])
     if not profile.detail_patterns:

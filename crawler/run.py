@@ -18,6 +18,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Collection, Mapping
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -31,22 +33,51 @@ logger = logging.getLogger(__name__)
 EXIT_BY_STATUS = {"ok": 0, "failed": 1, "interrupted": 1, "blocked": 4, "locked": 5}
 
 
-def politeness_settings(politeness: Any | None) -> dict[str, Any]:
-    """Scrapy settings from a ``PolitenessConfig`` (disclosure/config.py); {} for None."""
-    if politeness is None:
+# Each [politeness] key (disclosure.config.PolitenessConfig) and the Scrapy setting it becomes.
+_POLITENESS_SETTINGS = {
+    "concurrent_requests_per_host": "CONCURRENT_REQUESTS_PER_DOMAIN",
+    "concurrent_requests_per_ip": "CONCURRENT_REQUESTS_PER_IP",
+    "download_delay": "DOWNLOAD_DELAY",
+    "autothrottle": "AUTOTHROTTLE_ENABLED",
+    "autothrottle_target_concurrency": "AUTOTHROTTLE_TARGET_CONCURRENCY",
+    "download_timeout": "DOWNLOAD_TIMEOUT",
+    "retry_times": "RETRY_TIMES",
+    "max_download_size": "DOWNLOAD_MAXSIZE",
+    "obey_robots": "ROBOTSTXT_OBEY",
+}
+
+
+def explicit_politeness(sources: Mapping[str, str]) -> set[str]:
+    """The [politeness] keys the user set (``Config.sources`` entries other than ``default``)."""
+    return {k.removeprefix("politeness.") for k, v in sources.items()
+            if k.startswith("politeness.") and v != "default"}
+
+
+def politeness_values(politeness: Any | None, profile: SiteProfile,
+                      explicit: Collection[str] | None = None) -> dict[str, Any]:
+    """The [politeness] in force: the configuration's values, the profile's own where the user set none.
+
+    ``explicit`` names the keys the user set (``explicit_politeness(cfg.sources)``); ``None`` means a
+    value differing from ``PolitenessConfig``'s default was set and an equal one was not.
+    """
+    values = asdict(politeness) if politeness is not None else {}
+    if explicit is None:
+        defaults = asdict(type(politeness)()) if politeness is not None else {}
+        explicit = {k for k, v in values.items() if v != defaults.get(k)}
+    values.update({k: v for k, v in profile.politeness.items() if k not in explicit})
+    return values
+
+
+def politeness_settings(values: Any | None) -> dict[str, Any]:
+    """Scrapy settings from a ``PolitenessConfig`` or a dict of its keys; {} for None."""
+    if values is None:
         return {}
-    return {
-        "CONCURRENT_REQUESTS_PER_DOMAIN": politeness.concurrent_requests_per_host,
-        "CONCURRENT_REQUESTS_PER_IP": politeness.concurrent_requests_per_ip,
-        "CONCURRENT_REQUESTS": max(16, politeness.concurrent_requests_per_host),
-        "DOWNLOAD_DELAY": politeness.download_delay,
-        "AUTOTHROTTLE_ENABLED": politeness.autothrottle,
-        "AUTOTHROTTLE_TARGET_CONCURRENCY": politeness.autothrottle_target_concurrency,
-        "DOWNLOAD_TIMEOUT": politeness.download_timeout,
-        "RETRY_TIMES": politeness.retry_times,
-        "DOWNLOAD_MAXSIZE": politeness.max_download_size,
-        "ROBOTSTXT_OBEY": politeness.obey_robots,
-    }
+    if not isinstance(values, Mapping):
+        values = asdict(values)
+    out = {_POLITENESS_SETTINGS[k]: v for k, v in values.items()}
+    if "concurrent_requests_per_host" in values:
+        out["CONCURRENT_REQUESTS"] = max(16, values["concurrent_requests_per_host"])
+    return out
 
 
 def lock_path(jobs_dir: Path, profile: str) -> Path:
@@ -56,14 +87,19 @@ def lock_path(jobs_dir: Path, profile: str) -> Path:
 def run_crawl(profile_name_or_url: str, *, database_url: str, warc_dir: str | Path, jobs_dir: str | Path,
               user_agent: str | None = None, politeness: Any | None = None, base_url: str | None = None,
               settings: dict[str, Any] | None = None, max_pages: int | None = None,
-              progress: bool | None = None) -> CrawlSummary:
-    """Crawl one portal in a worker process; returns its summary (status ``locked`` if one is running)."""
+              progress: bool | None = None, explicit_politeness: Collection[str] | None = None) -> CrawlSummary:
+    """Crawl one portal in a worker process; returns its summary (status ``locked`` if one is running).
+
+    ``politeness`` is a ``PolitenessConfig``; the profile's ``[politeness]`` replaces the values not in
+    ``explicit_politeness`` (see ``politeness_values``). ``settings`` override everything.
+    """
     try:
         profile = resolve_profile(profile_name_or_url, base_url)
     except ProfileError as exc:
         return CrawlSummary(profile=profile_name_or_url, status="failed", message=str(exc))
     # Scrapy's own log goes to stderr at WARNING unless the caller asks for more (the summary says the rest).
-    overrides = {"LOG_LEVEL": "WARNING", **politeness_settings(politeness), **(settings or {})}
+    polite = politeness_settings(politeness_values(politeness, profile, explicit_politeness))
+    overrides = {"LOG_LEVEL": "WARNING", **polite, **(settings or {})}
     if user_agent:
         overrides["USER_AGENT"] = user_agent
     if max_pages:

@@ -23,13 +23,13 @@ def command(app: AppContext, profile: str, base_url: str | None, max_pages: int 
     Exit status: 0 ok, 1 failed or interrupted, 4 blocked by the site (WAF), 5 another crawl of the
     portal is running.
     """
-    from crawler.run import run_crawl
+    from crawler.run import explicit_politeness, run_crawl
 
     cfg = app.config
     app.database()  # migrate before the worker starts
     summary = run_crawl(profile, database_url=cfg.database_url, warc_dir=cfg.warc_dir, jobs_dir=cfg.jobs_dir,
                         user_agent=cfg.effective_user_agent(), politeness=cfg.politeness, base_url=base_url,
-                        max_pages=max_pages)
+                        max_pages=max_pages, explicit_politeness=explicit_politeness(cfg.sources))
     if summary.status == "locked":
         click.echo(f"crawl not started: {summary.message}", err=True)
     else:

@@ -27,5 +27,7 @@ def command(verbose: bool) -> None:
                 click.echo(f"    column {c.kind}: text {c.link_text} urls {c.url_patterns}")
             click.echo(f"    paging {p.paging}; revalidate after {p.revalidate_after_days} days; "
                        f"deny {p.deny_patterns}")
+            if p.politeness:
+                click.echo(f"    politeness (unless configured): {p.politeness}")
             if p.notes:
                 click.echo(f"    notes: {p.notes.strip()}")

@@ -13,10 +13,10 @@ from crawler.dialects import hanweb, trs
 from crawler.dialects.common import entries_from_html, iso_date
 from crawler.encoding import decode_page
 from crawler.profiles import ProfileError, available_profiles, parse_profile, resolve_profile
-from crawler.run import EXIT_BY_STATUS, run_crawl
+from crawler.run import EXIT_BY_STATUS, explicit_politeness, politeness_settings, politeness_values, run_crawl
 from crawler.state import decide
 from crawler.urls import canonical_url, is_wap_twin
-from disclosure.config import PolitenessConfig
+from disclosure.config import PolitenessConfig, load_config
 
 TRS_LIST = """<html><head><meta http-equiv="Content-Type" content="text/html; charset=gbk"></head><body>
 <ul class="list">
@@ -89,6 +89,26 @@ def test_profiles_load_and_validate():
         parse_profile({"name": "x", "base_url": "http://x", "detail_patterns": ["(unclosed"]})
     with pytest.raises(ProfileError):
         parse_profile({"name": "x", "base_url": "http://x", "detail_patterns": ["t"], "dialect": "wordpress"})
+
+
+def test_profile_politeness_applies_where_the_configuration_keeps_defaults(tmp_path):
+    replica, gaotai = resolve_profile("replica"), resolve_profile("gaotai")
+    cfg_file = tmp_path / "disclosure.toml"
+    cfg_file.write_text("[politeness]\ndownload_delay = 0.25\n", encoding="utf-8")  # the default, set on purpose
+    cfg = load_config(cfg_file, environ={})
+    fast = politeness_settings(politeness_values(PolitenessConfig(), replica, explicit=()))
+    assert (fast["DOWNLOAD_DELAY"], fast["AUTOTHROTTLE_ENABLED"], fast["CONCURRENT_REQUESTS_PER_DOMAIN"]) == (0.0, False, 16)
+    assert fast["CONCURRENT_REQUESTS"] == 16 and fast["RETRY_TIMES"] == PolitenessConfig().retry_times
+    mine = politeness_settings(politeness_values(cfg.politeness, replica, explicit_politeness(cfg.sources)))
+    assert (mine["DOWNLOAD_DELAY"], mine["AUTOTHROTTLE_ENABLED"]) == (0.25, False)  # the user's key wins
+    polite = politeness_settings(politeness_values(PolitenessConfig(), gaotai, explicit=()))
+    assert (polite["DOWNLOAD_DELAY"], polite["AUTOTHROTTLE_ENABLED"], polite["CONCURRENT_REQUESTS_PER_DOMAIN"]) == (
+        0.25, True, 4)
+    # Without the sources, a value differing from the default counts as the user's.
+    guessed = politeness_values(PolitenessConfig(download_delay=1.0), replica)
+    assert (guessed["download_delay"], guessed["autothrottle"]) == (1.0, False)
+    with pytest.raises(ProfileError):
+        parse_profile({"name": "x", "base_url": "http://x", "detail_patterns": ["t"], "politeness": {"delay": 0}})
 
 
 def test_incremental_policy():
