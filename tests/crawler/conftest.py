@@ -67,9 +67,3 @@ def crawled(module_replica, tmp_path_factory):
     arch = Archive(tmp_path_factory.mktemp("crawl"))
     summary = arch.crawl(module_replica)
     return arch, summary, list(module_replica.request_log)
-
-
-@pytest.fixture
-def archive_factory(tmp_path_factory):
-    """Make further archives in one test (a reference crawl beside the one under test)."""
-    return lambda name: Archive(tmp_path_factory.mktemp(name))

@@ -85,21 +85,52 @@ def _capture_set(archive) -> tuple[set[tuple[str, str]], int]:
     return {(u, h) for u, h in rows}, len(rows)
 
 
-def test_kill_9_and_resume_ends_like_an_uninterrupted_crawl(archive, replica, archive_factory):
-    config = archive.root / "disclosure.toml"
-    config.write_text("[politeness]\ndownload_delay = 0.0\nautothrottle = false\n"
-                      "concurrent_requests_per_host = 16\nconcurrent_requests_per_ip = 16\n", encoding="utf-8")
+def _start_cli_crawl(archive, replica, config_text: str | None = None) -> subprocess.Popen:
+    """``disclosure crawl replica`` in its own session (so a test can signal it alone or with its worker)."""
     env = {**os.environ, "DISCLOSURE_DATA_DIR": str(archive.root)}
-    cmd = [sys.executable, "-m", "disclosure", "--config", str(config), "crawl", "replica",
-           "--base-url", replica.base_url]
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            start_new_session=True)
-    # Kill the whole process group (CLI and its crawl worker) once some documents are archived.
-    deadline = time.monotonic() + 60
+    env.pop("DISCLOSURE_CONFIG", None)
+    cmd = [sys.executable, "-m", "disclosure"]
+    if config_text is not None:
+        config = archive.root / "disclosure.toml"
+        config.write_text(config_text, encoding="utf-8")
+        cmd += ["--config", str(config)]
+    cmd += ["crawl", "replica", "--base-url", replica.base_url]
+    return subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True, cwd=archive.root)
+
+
+def _wait_for_documents(replica, count: int, timeout: float = 60) -> None:
+    """Until the replica has served ``count`` document pages (so a crawl is well under way)."""
+    deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if sum(1 for r in replica.request_log if "/t20" in r.path or "/art/" in r.path) > 150:
-            break
+        if sum(1 for r in replica.request_log if "/t20" in r.path or "/art/" in r.path) > count:
+            return
         time.sleep(0.1)
+    raise AssertionError(f"the crawl did not reach {count} document pages in {timeout} s")
+
+
+def _assert_ends_like_an_uninterrupted_crawl(archive, crawled) -> None:
+    reference, full, _log = crawled  # the module's uninterrupted crawl of the same server
+    assert full.status == "ok"
+    got, n_rows = _capture_set(archive)
+    want, _ = _capture_set(reference)
+    assert got == want  # same server, so URLs compare as they are
+    assert n_rows == len(got)  # no duplicate captures
+
+
+def _runs(archive) -> list[tuple[str, str | None]]:
+    db = archive.db()
+    with db.session() as s:
+        return [(r.status, r.finish_reason) for r in s.execute(select(CrawlRun).order_by(CrawlRun.id)).scalars()]
+
+
+def test_kill_9_and_resume_ends_like_an_uninterrupted_crawl(archive, module_replica, crawled):
+    replica = module_replica
+    replica.reset_log()
+    proc = _start_cli_crawl(archive, replica, "[politeness]\ndownload_delay = 0.0\nautothrottle = false\n"
+                            "concurrent_requests_per_host = 16\nconcurrent_requests_per_ip = 16\n")
+    # Kill the whole process group (CLI and its crawl worker) once some documents are archived.
+    _wait_for_documents(replica, 150)
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
     partial, _ = _capture_set(archive)
@@ -107,15 +138,28 @@ def test_kill_9_and_resume_ends_like_an_uninterrupted_crawl(archive, replica, ar
 
     resumed = archive.crawl(replica)
     assert resumed.status == "ok", resumed.render()
-    got, n_rows = _capture_set(archive)
+    _assert_ends_like_an_uninterrupted_crawl(archive, crawled)
+    assert [status for status, _reason in _runs(archive)] == ["interrupted", "ok"]
 
-    reference = archive_factory("reference")
-    full = reference.crawl(replica)
-    assert full.status == "ok"
-    want, _ = _capture_set(reference)
-    assert got == want  # same server, so URLs compare as they are
-    assert n_rows == len(got)  # no duplicate captures
-    db = archive.db()
-    with db.session() as s:
-        statuses = [r.status for r in s.execute(select(CrawlRun).order_by(CrawlRun.id)).scalars()]
-    assert statuses == ["interrupted", "ok"]
+
+def test_sigterm_and_resume_ends_like_an_uninterrupted_crawl(archive, module_replica, crawled):
+    replica = module_replica
+    replica.reset_log()
+    # No configuration file: the replica profile's own [politeness] makes this crawl fast.
+    proc = _start_cli_crawl(archive, replica)
+    _wait_for_documents(replica, 150)
+    # SIGTERM to the CLI alone, as a service manager stops it: it forwards one SIGTERM to its worker,
+    # which finishes the requests in flight and keeps its JOBDIR (a second signal would force a stop).
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=60) == 1
+    partial, _ = _capture_set(archive)
+    assert 0 < len(partial)
+    assert _runs(archive) == [("interrupted", "shutdown")]
+    assert any((archive.jobs_dir / "replica").iterdir()), "the JOBDIR of a graceful stop is kept"
+
+    resumed = archive.crawl(replica)
+    assert resumed.status == "ok", resumed.render()
+    assert "resumed an interrupted crawl" in resumed.message
+    assert not (archive.jobs_dir / "replica").exists()  # cleared after a normal end
+    _assert_ends_like_an_uninterrupted_crawl(archive, crawled)
+    assert [status for status, _reason in _runs(archive)] == ["interrupted", "ok"]
