@@ -40,6 +40,9 @@ _FOLDS = re.compile("[\u00b2\u00b3\u00b9\u2070-\u209f\u2150-\u218f\u2460-\u24ff\
 # One match per token, in order: at each CJK character the bigram it starts (or the character alone
 # at the end of a run), at the start of each Latin word or digit run the whole of it (cut at MAX_WORD).
 _TOKEN = re.compile(rf"(?=([{CJK}][{CJK}]?|(?<![a-z])[a-z]{{1,{MAX_WORD}}}|(?<![0-9])[0-9]{{1,{MAX_WORD}}}))")
+# The same stream with longer CJK tokens: each character starts the GRAM-gram (cut at its run's end).
+GRAM = 4
+_GRAM_TOKEN = re.compile(rf"(?=([{CJK}]{{1,{GRAM}}}|(?<![a-z])[a-z]{{1,{MAX_WORD}}}|(?<![0-9])[0-9]{{1,{MAX_WORD}}}))")
 
 
 @lru_cache(maxsize=8192)
@@ -82,6 +85,47 @@ def token_string(text: str) -> str:
     if vectorized.AVAILABLE and len(text) >= vectorized.MIN_LENGTH:
         return vectorized.token_string(normalize(text), MAX_WORD)
     return " ".join(tokens(text))
+
+
+def gram_string(text: str) -> str:
+    """The GRAM-gram token string of ``text``: position for position the stream of :func:`token_string`,
+    but each CJK character starts the GRAM characters from it (fewer at the end of its run).
+
+    Why a second stream: a long word is a phrase of 3–7 bigrams that each occur in nearly every
+    report; as GRAM-grams it is 1–2 far rarer terms (docs/search.md "Long words").
+    """
+    if vectorized.AVAILABLE and len(text) >= vectorized.MIN_LENGTH:
+        return vectorized.gram_string(normalize(text), MAX_WORD, GRAM)
+    return " ".join(_GRAM_TOKEN.findall(normalize(text)))
+
+
+def query_grams(text: str) -> tuple[tuple[int, str], ...] | None:
+    """(offset, term) pairs of the GRAM-gram stream that hold exactly when ``text`` occurs as a run,
+    or None when the bigram stream answers as well (no CJK run of GRAM characters or more) or the
+    query ends in a shorter CJK run (whose last token in the document may be longer: a prefix).
+
+    Terms are picked every GRAM characters so that together they cover every character; a run
+    followed by more of the query also takes its last character, whose cut token says the run ends.
+    """
+    units = [(m.group(1), m.group(2)) for m in _UNIT.finditer(normalize(text))]
+    if not any(cjk and len(cjk) >= GRAM for cjk, _ in units) or (units[-1][0] and len(units[-1][0]) < GRAM):
+        return None
+    terms: list[tuple[int, str]] = []
+    pos = 0
+    for i, (cjk, word) in enumerate(units):
+        if word:
+            terms.append((pos, word[:MAX_WORD]))
+            pos += 1
+            continue
+        n = len(cjk)
+        if i == len(units) - 1:
+            # Trailing run: only whole GRAM-grams (the document's run may go on after it).
+            starts = sorted({*range(0, n - GRAM + 1, GRAM), n - GRAM})
+        else:
+            starts = sorted({*range(0, n, GRAM), n - 1})
+        terms.extend((pos + j, cjk[j: j + GRAM]) for j in starts)
+        pos += n
+    return tuple(terms)
 
 
 @dataclass(frozen=True)
@@ -132,36 +176,54 @@ def _breaks_at_normalized(norm: str, i: int) -> bool:
     return pair is None or len(pair.group(0)) < 2
 
 
+@dataclass(frozen=True)
+class DocumentTokens:
+    """Token strings of a document's body, its sections and (when asked for) the body's GRAM-grams."""
+
+    body: str
+    sections: dict[int, str]
+    grams: str = ""
+
+
 def document_token_strings(body: str, sections: dict[int, str]) -> tuple[str, dict[int, str]]:
+    """Token strings of a body and of its sections (see :func:`document_tokens`)."""
+    t = document_tokens(body, sections)
+    return t.body, t.sections
+
+
+def document_tokens(body: str, sections: dict[int, str], *, grams: bool = False) -> DocumentTokens:
     """Token strings of a body and of its sections, tokenising each character once when it can.
 
     Sections are usually slices of the body; when every one is found in order and starts and ends
     where no token spans, the body's tokens are the concatenation of the gaps' and the sections'
-    (exactly what tokenising the whole body gives), halving the work of indexing a report.
+    (exactly what tokenising the whole body gives), halving the work of indexing a report. With
+    ``grams`` the body's GRAM-gram string comes from the same pass over its characters.
     """
     located = sorted((body.find(t), n, t) for n, t in sections.items() if t)
     if vectorized.AVAILABLE and len(body) >= vectorized.MIN_LENGTH:
-        return _sliced_token_strings(body, sections, located)
+        return _sliced_token_strings(body, sections, located, grams)
+    gram_text = gram_string(body) if grams else ""
     parts: list[str] = []
     pos = 0
     out: dict[int, str] = {}
     for start, number, text in located:
         end = start + len(text)
         if start < pos or not _breaks_at(body, start) or not _breaks_at(body, end):
-            return token_string(body), {n: token_string(t) for n, t in sections.items() if t}
+            return DocumentTokens(token_string(body), {n: token_string(t) for n, t in sections.items() if t},
+                                  gram_text)
         parts.append(token_string(body[pos:start]))
         out[number] = token_string(text)
         parts.append(out[number])
         pos = end
     parts.append(token_string(body[pos:]))
-    return " ".join(p for p in parts if p), out
+    return DocumentTokens(" ".join(p for p in parts if p), out, gram_text)
 
 
-def _sliced_token_strings(body: str, sections: dict[int, str],
-                          located: list[tuple[int, int, str]]) -> tuple[str, dict[int, str]]:
+def _sliced_token_strings(body: str, sections: dict[int, str], located: list[tuple[int, int, str]],
+                          grams: bool) -> DocumentTokens:
     """The body tokenised once (numpy); each section that starts and ends at a break is a slice of it."""
     norm = normalize(body)
-    text, offsets = vectorized.tokens_with_offsets(norm, MAX_WORD)
+    text, offsets, gram_text = vectorized.tokens_with_offsets(norm, MAX_WORD, GRAM if grams else 0)
     out: dict[int, str] = {}
     for start, number, section in located:
         end = start + len(section)
@@ -169,7 +231,7 @@ def _sliced_token_strings(body: str, sections: dict[int, str],
             out[number] = text[int(offsets[start]): int(offsets[end])].strip(" ")
         else:
             out[number] = token_string(section)
-    return text.rstrip(" "), out
+    return DocumentTokens(text.rstrip(" "), out, gram_text)
 
 
 def has_cjk(text: str) -> bool:

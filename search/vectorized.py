@@ -27,41 +27,79 @@ def token_string(norm: str, max_word: int) -> str:
     return tokens_with_offsets(norm, max_word)[0].rstrip(" ")
 
 
-def tokens_with_offsets(norm: str, max_word: int) -> tuple[str, np.ndarray]:
-    """The token string of ``norm`` and, per character offset 0…len, where its tokens start in it.
+def gram_string(norm: str, max_word: int, width: int) -> str:
+    """Like :func:`token_string` but each CJK character starts a ``width``-gram (cut at its run's end).
+
+    Position for position the same stream as the bigram one, so a query can be stated on either.
+    """
+    cls = _Classes.of(norm, max_word)
+    return _emit(cls, width)[0].decode("utf-32-le").rstrip(" ") if cls else ""
+
+
+def tokens_with_offsets(norm: str, max_word: int, gram_width: int = 0) -> tuple[str, np.ndarray, str]:
+    """The token string of ``norm``, per character offset 0…len where its tokens start in it, and
+    (when ``gram_width``) the ``gram_width``-gram string from the same character classes.
 
     ``out[offsets[i]:offsets[j]]`` is the token string of ``norm[i:j]`` (up to surrounding spaces)
     whenever no token spans offset i or j: sections of a body are sliced out instead of re-tokenised.
     """
-    # surrogatepass: a lone surrogate (broken decoding upstream) is a separator, not an error.
-    a = np.frombuffer(norm.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    n = len(a)
-    if not n:
-        return "", np.zeros(1, dtype=np.int64)
-    cjk = np.zeros(n, dtype=bool)
-    for lo, hi in _CJK_RANGES:
-        cjk |= (a >= lo) & (a <= hi)
-    alpha = (a >= 0x61) & (a <= 0x7A)
-    digit = (a >= 0x30) & (a <= 0x39)
-    # Word runs: a new run starts wherever the class (other / letter / digit) changes.
-    cls = alpha.view(np.int8) + 2 * digit.view(np.int8)
-    starts = np.empty(n, dtype=bool)
-    starts[0] = True
-    np.not_equal(cls[1:], cls[:-1], out=starts[1:])
-    index = np.arange(n)
-    offset_in_run = index - np.maximum.accumulate(np.where(starts, index, 0))
-    keep_word = (alpha | digit) & (offset_in_run < max_word)
-    ends = np.empty(n, dtype=bool)
-    ends[-1] = True
-    ends[:-1] = starts[1:]
-    word_end = keep_word & (ends | (offset_in_run == max_word - 1))
-    # Three code points per input character: itself, the next one (CJK bigram), a space; 0 = nothing.
-    out = np.zeros((n, 3), dtype=np.uint32)
-    out[:, 0] = np.where(cjk | keep_word, a, 0)
-    out[:-1, 1] = np.where(cjk[:-1] & cjk[1:], a[1:], 0)
-    out[:, 2] = np.where(cjk | word_end, 0x20, 0)
+    cls = _Classes.of(norm, max_word)
+    if cls is None:
+        return "", np.zeros(1, dtype=np.int64), ""
+    text, per_char = _emit(cls, 2)
+    offsets = np.zeros(len(cls.a) + 1, dtype=np.int64)
+    np.cumsum(per_char, out=offsets[1:])
+    grams = _emit(cls, gram_width)[0].decode("utf-32-le").rstrip(" ") if gram_width else ""
+    return text.decode("utf-32-le"), offsets, grams
+
+
+class _Classes:
+    """Per character of a text: its code point, whether it is CJK, kept in a word, ends a word."""
+
+    __slots__ = ("a", "cjk", "keep_word", "word_end")
+
+    @classmethod
+    def of(cls, norm: str, max_word: int) -> _Classes | None:
+        # surrogatepass: a lone surrogate (broken decoding upstream) is a separator, not an error.
+        a = np.frombuffer(norm.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        n = len(a)
+        if not n:
+            return None
+        cjk = np.zeros(n, dtype=bool)
+        for lo, hi in _CJK_RANGES:
+            cjk |= (a >= lo) & (a <= hi)
+        alpha = (a >= 0x61) & (a <= 0x7A)
+        digit = (a >= 0x30) & (a <= 0x39)
+        # Word runs: a new run starts wherever the class (other / letter / digit) changes.
+        kind = alpha.view(np.int8) + 2 * digit.view(np.int8)
+        starts = np.empty(n, dtype=bool)
+        starts[0] = True
+        np.not_equal(kind[1:], kind[:-1], out=starts[1:])
+        index = np.arange(n)
+        offset_in_run = index - np.maximum.accumulate(np.where(starts, index, 0))
+        self = cls()
+        self.a, self.cjk = a, cjk
+        self.keep_word = (alpha | digit) & (offset_in_run < max_word)
+        ends = np.empty(n, dtype=bool)
+        ends[-1] = True
+        ends[:-1] = starts[1:]
+        self.word_end = self.keep_word & (ends | (offset_in_run == max_word - 1))
+        return self
+
+
+def _emit(c: _Classes, width: int) -> tuple[bytes, np.ndarray]:
+    """UTF-32 bytes of the token string with CJK ``width``-grams, and how many code points each
+    input character contributed."""
+    a, cjk, n = c.a, c.cjk, len(c.a)
+    # width + 1 code points per input character: itself, the next ones while its CJK run goes on
+    # (the n-gram it starts), a space; 0 = nothing.
+    out = np.zeros((n, width + 1), dtype=np.uint32)
+    out[:, 0] = np.where(cjk | c.keep_word, a, 0)
+    run_on = cjk.copy()
+    for k in range(1, width):
+        run_on[:-k] &= cjk[k:]
+        run_on[n - k:] = False
+        out[:-k, k] = np.where(run_on[:-k], a[k:], 0)
+    out[:, width] = np.where(cjk | c.word_end, 0x20, 0)
     kept = out != 0
-    offsets = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(kept.sum(axis=1), out=offsets[1:])
-    text = out[kept].tobytes().decode("utf-32-le")
-    return text, offsets
+    return out[kept].tobytes(), kept.sum(axis=1)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from search.analysis import document_token_strings, token_string
+from search.analysis import document_tokens, token_string
 from search.api import FACETS, SearchDocument, SearchHit, SearchQuery
 from search.errors import IndexCorruptError, IndexLockedError, QuerySyntaxError
 from search.query import And, MatchAll, Node, Not, Or, Range, Text, parse_query, positive_texts
@@ -21,7 +21,7 @@ from search.snippets import make_snippet
 
 MARKER = "search-index.json"
 # Per engine: a change of an engine's schema bumps its number (search.sync then rebuilds the index).
-SCHEMA_VERSIONS = {"tantivy": 1, "whoosh": 1}
+SCHEMA_VERSIONS = {"tantivy": 2, "whoosh": 1}
 
 
 def read_marker(path: Path) -> dict | None:
@@ -98,18 +98,20 @@ class PreparedDocument:
     publisher_names: str  # token string of the name and aliases, runs kept apart
     published: int
     payload: str
+    body_grams: str = ""  # the body's 4-gram stream, for engines that index it (prepare(grams=True))
 
 
-def prepare(doc: SearchDocument) -> PreparedDocument:
+def prepare(doc: SearchDocument, *, grams: bool = False) -> PreparedDocument:
     """Tokenise a document once (the costly part of indexing) and encode what results show."""
     names = [n for n in [doc.publisher, *doc.publisher_aliases] if n]
-    body, sections = document_token_strings(doc.body or "", {n: t for n, t in doc.sections.items()
-                                                             if 1 <= n <= 6 and t})
+    tokens = document_tokens(doc.body or "", {n: t for n, t in doc.sections.items() if 1 <= n <= 6 and t},
+                             grams=grams)
     return PreparedDocument(
         doc=doc,
         title=token_string(doc.title or ""),
-        body=body,
-        sections=sections,
+        body=tokens.body,
+        sections=tokens.sections,
+        body_grams=tokens.grams,
         # A "|" token between names keeps a phrase from running across two of them.
         publisher_names=" | ".join(token_string(n) for n in names),
         published=timestamp(doc.published_at),

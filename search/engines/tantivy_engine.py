@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
+import zlib
 from collections.abc import Iterable
 from pathlib import Path
 
 import tantivy
 
-from search.analysis import query_tokens
+from search.analysis import query_grams, query_tokens
 from search.api import FACETS, SearchDocument, SearchQuery, SearchResult
 from search.engines.common import (
     PreparedDocument,
@@ -33,6 +34,10 @@ ENGINE = "tantivy"
 TITLE_BOOST = 2.0
 _MUST, _SHOULD, _MUST_NOT = tantivy.Occur.Must, tantivy.Occur.Should, tantivy.Occur.MustNot
 _FACET_FIELDS = {"year": "year", "publisher": "publisher", "kind": "kind"}
+GRAM_FIELD = "body_grams"
+# The stored payload is zlib-compressed JSON: tantivy's own LZ4 hardly shrinks Chinese text and the
+# payload (the full text, for snippets and mark_removed) was most of the index (docs/performance.md).
+_ZLIB_LEVEL = 1  # level 6 is 7% smaller and 40% slower
 
 
 def _schema() -> tantivy.Schema:
@@ -44,6 +49,9 @@ def _schema() -> tantivy.Schema:
     # instead halved indexing time but doubled the time of body queries (docs/search.md).
     for name in (*TEXT_FIELDS, "publisher_names"):
         sb.add_text_field(name, tokenizer_name="whitespace", index_option="position")
+    # The body once more as 4-grams at the same positions: a long word is then 1–2 rare terms
+    # instead of a phrase of 3–7 bigrams found in every report (docs/search.md "Long words").
+    sb.add_text_field(GRAM_FIELD, tokenizer_name="whitespace", index_option="position")
     for name in ("publisher", "kind", "portal"):
         sb.add_text_field(name, tokenizer_name="raw", fast=True, index_option="basic")
     sb.add_integer_field("year", indexed=True, fast=True)
@@ -99,6 +107,7 @@ class TantivyIndex:
         doc.add_integer("document_id", d.document_id)
         doc.add_text("title", p.title)
         doc.add_text("body", p.body)
+        doc.add_text(GRAM_FIELD, p.body_grams)
         for number, tokens in p.sections.items():
             doc.add_text(f"section{number}", tokens)
         doc.add_text("publisher_names", p.publisher_names)
@@ -110,7 +119,7 @@ class TantivyIndex:
         if d.report_year is not None:
             doc.add_integer("year", d.report_year)
         doc.add_integer("published", p.published)
-        doc.add_bytes("payload", p.payload.encode("utf-8"))
+        doc.add_bytes("payload", zlib.compress(p.payload.encode("utf-8"), _ZLIB_LEVEL))
         return doc
 
     def add(self, docs: Iterable[SearchDocument]) -> int:
@@ -118,7 +127,7 @@ class TantivyIndex:
         n = 0
         for d in docs:
             writer.delete_documents_by_term("document_id", d.document_id)
-            writer.add_document(self._to_tantivy(prepare(d)))
+            writer.add_document(self._to_tantivy(prepare(d, grams=True)))
             n += 1
         return n
 
@@ -172,7 +181,7 @@ class TantivyIndex:
         for i in ids:
             hits = searcher.search(tantivy.Query.term_query(self.schema, "document_id", int(i)), 1).hits
             if hits:
-                out.append(decode_payload(bytes(searcher.doc(hits[0][1])["payload"][0]).decode("utf-8")))
+                out.append(_load(searcher, hits[0][1]))
         return out
 
     def get(self, document_id: int) -> SearchDocument | None:
@@ -208,7 +217,7 @@ class TantivyIndex:
             scored = res.hits
         hits = []
         for score, addr in scored:
-            doc = decode_payload(bytes(searcher.doc(addr)["payload"][0]).decode("utf-8"))
+            doc = _load(searcher, addr)
             hits.append(build_hit(doc, score, p.needles))
         return SearchResult(total=res.count or 0 if total is None else total, facets=facets, hits=hits)
 
@@ -280,9 +289,20 @@ class TantivyIndex:
         if node.field is None:
             return tantivy.Query.boolean_query([
                 (_SHOULD, tantivy.Query.boost_query(self._run("title", node.text), TITLE_BOOST)),
-                (_SHOULD, self._run("body", node.text)),
+                (_SHOULD, self._body(node.text)),
             ])
+        if node.field == "body":
+            return self._body(node.text)
         return self._run(node.field, node.text)
+
+    def _body(self, text: str) -> tantivy.Query:
+        """A body run: on the 4-gram stream when the text has a long CJK run, else on the bigrams."""
+        grams = query_grams(text)
+        if grams is None:
+            return self._run("body", text)
+        if len(grams) == 1:
+            return tantivy.Query.term_query(self.schema, GRAM_FIELD, grams[0][1], index_option="freq")
+        return tantivy.Query.phrase_query(self.schema, GRAM_FIELD, [(off, term) for off, term in grams])
 
     def _run(self, field: str, text: str) -> tantivy.Query:
         """Documents whose ``field`` holds ``text`` as a run (see search.analysis)."""
@@ -310,6 +330,11 @@ class TantivyIndex:
             hi = timestamp(node.hi) + (0 if hasattr(node.hi, "hour") else 86399)
         return tantivy.Query.range_query(self.schema, "published", tantivy.FieldType.Integer, lo, hi,
                                          node.incl_lo or node.lo is None, node.incl_hi or hi is None)
+
+
+def _load(searcher: tantivy.Searcher, addr: tantivy.DocAddress) -> SearchDocument:
+    """The stored document at ``addr`` (its compressed JSON payload)."""
+    return decode_payload(zlib.decompress(bytes(searcher.doc(addr)["payload"][0])).decode("utf-8"))
 
 
 def _buckets(agg: dict) -> list[tuple[str, int]]:

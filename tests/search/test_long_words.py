@@ -1,0 +1,90 @@
+"""Long words and phrases: tantivy answers them on the 4-gram stream, with the bigram stream's exact
+semantics (order, run ends, a run going on after the query). Both engines must agree."""
+
+from __future__ import annotations
+
+import pytest
+
+from search import vectorized
+from search.analysis import _GRAM_TOKEN, GRAM, document_tokens, gram_string, normalize, query_grams
+
+from .conftest import ids, small_index
+from .corpus import make_corpus
+
+DOCS = [
+    (1, "本机关依申请公开工作稳步推进。"),
+    (2, "依申请公布结果，申请公开的事项。"),  # every 4-gram of 依申请公开 but not the run
+    (3, "公开申请依据。"),  # reversed order
+    (4, "主动公开政府信息149条，政府信息公开"),  # the run ends the text
+    (5, "2021年度报告；2021年的度报告"),
+    (6, "政务，服务工作情况"),
+    (7, "政务服务工作情况"),
+    (8, "行政复议"),
+]
+
+
+@pytest.fixture()
+def index(tmp_path, engine):
+    from search.api import SearchDocument
+
+    ix = small_index(tmp_path, engine, [SearchDocument(i, "标题", body) for i, body in DOCS])
+    yield ix
+    ix.close()
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ("依申请公开", {1}),
+    ('"依申请公开工作"', {1}),
+    ("申请公开", {1, 2}),
+    ("公开申请依据", {3}),
+    ("政府信息公开", {4}),
+    ('"主动公开政府信息149条"', {4}),
+    ("2021年度报告", {5}),
+    ('"政务 服务工作情况"', {6}),
+    ("政务服务工作情况", {7}),
+    ("服务工作情况", {6, 7}),
+    ("行政复议", {8}),
+    ("行政复议案", set()),
+    ("body:依申请公开", {1}),
+])
+def test_long_runs_match_exactly(index, query, expected):
+    assert ids(index, query) == expected
+
+
+def test_long_words_found_exactly_where_they_occur(built, corpus):
+    # Words of 4–9 characters cut from the corpus: brute force is the reference.
+    for length in (5, 7, 9):
+        for doc in corpus.docs[:: max(1, len(corpus.docs) // 8)]:
+            run = next((r for r in _runs(doc.body) if len(r) >= length), None)
+            if run:
+                term = run[:length]
+                assert ids(built, term) == corpus.containing(term), term
+
+
+def _runs(text: str) -> list[str]:
+    import re
+
+    from search.analysis import CJK
+    return re.findall(rf"[{CJK}]+", normalize(text))
+
+
+def test_query_grams_cover_every_character():
+    assert query_grams("行政复议") == ((0, "行政复议"),)
+    assert query_grams("政府信息公开") == ((0, "政府信息"), (2, "信息公开"))
+    assert query_grams("政务 服务工作") == ((0, "政务"), (1, "务"), (2, "服务工作"))
+    # Short trailing runs may go on in the document (a prefix): the bigram stream answers them.
+    assert query_grams("复议") is None
+    assert query_grams("行政复议 公开") is None
+    assert query_grams("2021年") is None
+
+
+@pytest.mark.skipif(not vectorized.AVAILABLE, reason="numpy not installed")
+def test_numpy_grams_match_the_regex():
+    for doc in make_corpus().docs:
+        for text in (doc.body, doc.title):
+            expected = " ".join(_GRAM_TOKEN.findall(normalize(text)))
+            assert vectorized.gram_string(normalize(text), 40, GRAM) == expected
+        tokens = document_tokens(doc.body, doc.sections, grams=True)
+        assert tokens.grams == gram_string(doc.body)
+        # Position for position the same stream as the bigrams.
+        assert len(tokens.grams.split()) == len(tokens.body.split())
