@@ -187,6 +187,7 @@ def step_crawl(config: Config, profile: str, base_url: str | None, result: Porta
     summary = run.run_crawl(profile, database_url=config.database_url, warc_dir=config.warc_dir.resolve(),
                             jobs_dir=config.jobs_dir.resolve(), user_agent=config.effective_user_agent(),
                             politeness=config.politeness, base_url=base_url, progress=progress,
+                            explicit_politeness=run.explicit_politeness(config.sources),
                             settings={"LOG_FILE": str(scrapy_log.resolve()), "LOG_FILE_APPEND": True,
                                       "LOG_LEVEL": "INFO", **_crawl_policy(config)})
     result.crawl_run_id = summary.run_id

@@ -18,8 +18,6 @@ from disclosure.runner import EXIT_OK, RunOptions, format_summary, run_cycle
 
 DEMO_QUERY = "行政复议"
 DEMO_YEAR = 2021
-LOOPBACK_POLITENESS = {"download_delay": 0.0, "autothrottle": False, "concurrent_requests_per_host": 16,
-                       "concurrent_requests_per_ip": 16, "download_timeout": 15.0, "retry_times": 1}
 
 
 def _section(title: str) -> None:
@@ -61,10 +59,7 @@ def command(app: AppContext, seed: int, as_of: str | None, year: int, serve: boo
         app._config = None
         cfg = app.config
     data_dir = cfg.data_dir
-    # The replica is on loopback: politeness delays would only make the demo slow (unless configured).
-    for key, value in LOOPBACK_POLITENESS.items():
-        if cfg.sources.get(f"politeness.{key}") == "default":
-            setattr(cfg.politeness, key, value)
+    # Politeness: the replica profile carries its own loopback settings (crawler/profiles/replica.toml).
     click.echo(f"building the replica portal (seed {seed}) …")
     site = build_site(seed=seed, scale=1)
     server = ReplicaServer(site, as_of=as_of).start()
