@@ -13,7 +13,7 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from search.analysis import document_tokens, token_string
+from search.analysis import document_tokens, gram_string, token_string
 from search.api import FACETS, SearchDocument, SearchHit, SearchQuery
 from search.errors import IndexCorruptError, IndexLockedError, QuerySyntaxError
 from search.query import And, MatchAll, Node, Not, Or, Range, Text, parse_query, positive_texts
@@ -98,7 +98,9 @@ class PreparedDocument:
     publisher_names: str  # token string of the name and aliases, runs kept apart
     published: int
     payload: str
-    body_grams: str = ""  # the body's 4-gram stream, for engines that index it (prepare(grams=True))
+    # The 4-gram streams of title and body, for engines that index them (prepare(grams=True)).
+    title_grams: str = ""
+    body_grams: str = ""
 
 
 def prepare(doc: SearchDocument, *, grams: bool = False) -> PreparedDocument:
@@ -111,6 +113,7 @@ def prepare(doc: SearchDocument, *, grams: bool = False) -> PreparedDocument:
         title=token_string(doc.title or ""),
         body=tokens.body,
         sections=tokens.sections,
+        title_grams=gram_string(doc.title or "") if grams else "",
         body_grams=tokens.grams,
         # A "|" token between names keeps a phrase from running across two of them.
         publisher_names=" | ".join(token_string(n) for n in names),

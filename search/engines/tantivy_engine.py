@@ -34,7 +34,8 @@ ENGINE = "tantivy"
 TITLE_BOOST = 2.0
 _MUST, _SHOULD, _MUST_NOT = tantivy.Occur.Must, tantivy.Occur.Should, tantivy.Occur.MustNot
 _FACET_FIELDS = {"year": "year", "publisher": "publisher", "kind": "kind"}
-GRAM_FIELD = "body_grams"
+# Title and body again as 4-grams at the same positions (long words as 1–2 rare terms).
+GRAM_FIELDS = {"title": "title_grams", "body": "body_grams"}
 # The stored payload is zlib-compressed JSON: tantivy's own LZ4 hardly shrinks Chinese text and the
 # payload (the full text, for snippets and mark_removed) was most of the index (docs/performance.md).
 _ZLIB_LEVEL = 1  # level 6 is 7% smaller and 40% slower
@@ -49,9 +50,10 @@ def _schema() -> tantivy.Schema:
     # instead halved indexing time but doubled the time of body queries (docs/search.md).
     for name in (*TEXT_FIELDS, "publisher_names"):
         sb.add_text_field(name, tokenizer_name="whitespace", index_option="position")
-    # The body once more as 4-grams at the same positions: a long word is then 1–2 rare terms
+    # Title and body once more as 4-grams at the same positions: a long word is then 1–2 rare terms
     # instead of a phrase of 3–7 bigrams found in every report (docs/search.md "Long words").
-    sb.add_text_field(GRAM_FIELD, tokenizer_name="whitespace", index_option="position")
+    for name in GRAM_FIELDS.values():
+        sb.add_text_field(name, tokenizer_name="whitespace", index_option="position")
     for name in ("publisher", "kind", "portal"):
         sb.add_text_field(name, tokenizer_name="raw", fast=True, index_option="basic")
     sb.add_integer_field("year", indexed=True, fast=True)
@@ -107,7 +109,8 @@ class TantivyIndex:
         doc.add_integer("document_id", d.document_id)
         doc.add_text("title", p.title)
         doc.add_text("body", p.body)
-        doc.add_text(GRAM_FIELD, p.body_grams)
+        doc.add_text(GRAM_FIELDS["title"], p.title_grams)
+        doc.add_text(GRAM_FIELDS["body"], p.body_grams)
         for number, tokens in p.sections.items():
             doc.add_text(f"section{number}", tokens)
         doc.add_text("publisher_names", p.publisher_names)
@@ -289,23 +292,19 @@ class TantivyIndex:
         if node.field is None:
             return tantivy.Query.boolean_query([
                 (_SHOULD, tantivy.Query.boost_query(self._run("title", node.text), TITLE_BOOST)),
-                (_SHOULD, self._body(node.text)),
+                (_SHOULD, self._run("body", node.text)),
             ])
-        if node.field == "body":
-            return self._body(node.text)
         return self._run(node.field, node.text)
 
-    def _body(self, text: str) -> tantivy.Query:
-        """A body run: on the 4-gram stream when the text has a long CJK run, else on the bigrams."""
-        grams = query_grams(text)
-        if grams is None:
-            return self._run("body", text)
-        if len(grams) == 1:
-            return tantivy.Query.term_query(self.schema, GRAM_FIELD, grams[0][1], index_option="freq")
-        return tantivy.Query.phrase_query(self.schema, GRAM_FIELD, [(off, term) for off, term in grams])
-
     def _run(self, field: str, text: str) -> tantivy.Query:
-        """Documents whose ``field`` holds ``text`` as a run (see search.analysis)."""
+        """Documents whose ``field`` holds ``text`` as a run (see search.analysis): on the field's
+        4-gram stream when the text has a long CJK run, else on its bigrams."""
+        grams = query_grams(text) if field in GRAM_FIELDS else None
+        if grams is not None:
+            name = GRAM_FIELDS[field]
+            if len(grams) == 1:
+                return tantivy.Query.term_query(self.schema, name, grams[0][1], index_option="freq")
+            return tantivy.Query.phrase_query(self.schema, name, list(grams))
         qt = query_tokens(text)
         words = list(qt.tokens)
         if not words:

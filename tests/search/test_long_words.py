@@ -21,13 +21,15 @@ DOCS = [
     (7, "政务服务工作情况"),
     (8, "行政复议"),
 ]
+TITLED = [(9, "关于公开申请依据的通知"), (10, "县局政府信息公开工作年度报告")]  # (id, title), body 无
 
 
 @pytest.fixture()
 def index(tmp_path, engine):
     from search.api import SearchDocument
 
-    ix = small_index(tmp_path, engine, [SearchDocument(i, "标题", body) for i, body in DOCS])
+    ix = small_index(tmp_path, engine, [SearchDocument(i, "标题", body) for i, body in DOCS]
+                     + [SearchDocument(i, title, "无") for i, title in TITLED])
     yield ix
     ix.close()
 
@@ -36,8 +38,12 @@ def index(tmp_path, engine):
     ("依申请公开", {1}),
     ('"依申请公开工作"', {1}),
     ("申请公开", {1, 2}),
-    ("公开申请依据", {3}),
-    ("政府信息公开", {4}),
+    ("公开申请依据", {3, 9}),
+    ("title:公开申请依据", {9}),
+    ("title:依据公开申请", set()),
+    ("政府信息公开", {4, 10}),
+    ("title:政府信息公开工作", {10}),
+    ("title:政府信息公开工作年度报", {10}),
     ('"主动公开政府信息149条"', {4}),
     ("2021年度报告", {5}),
     ('"政务 服务工作情况"', {6}),
@@ -46,6 +52,7 @@ def index(tmp_path, engine):
     ("行政复议", {8}),
     ("行政复议案", set()),
     ("body:依申请公开", {1}),
+    ("body:政府信息公开", {4}),
 ])
 def test_long_runs_match_exactly(index, query, expected):
     assert ids(index, query) == expected
