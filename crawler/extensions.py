@@ -62,7 +62,9 @@ class CrawlRunExtension:
 
     def spider_opened(self, spider) -> None:
         self._started = time.monotonic()
-        run_id = spider.archive.begin_run(self.crawler.settings.getint("DISCLOSURE_RUN_ID") or None)
+        settings = self.crawler.settings
+        run_id = spider.archive.begin_run(settings.getint("DISCLOSURE_RUN_ID") or None,
+                                          shared_frontier=bool(settings.get("DISCLOSURE_FRONTIER")))
         self.stats.set_value(P + "run_id", run_id)
         logger.info("crawl run #%s of profile %s started", run_id, spider.profile.name)
         if self.progress:

@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from archive.db import Database
 from archive.models import Capture, CrawlRun, FetchState, ListObservation, Portal
@@ -57,29 +58,44 @@ class CrawlState:
         return next((u for u in self.site.units if u.name == name), None)
 
     # ------------------------------------------------------------------ the crawl_runs row
-    def begin_run(self, run_id: int | None = None) -> int:
-        """Create (or adopt) this crawl's ``crawl_runs`` row and the portal row; earlier rows of this
-        profile still marked running belong to crawls that died (we hold the lock): mark them interrupted."""
+    def _portal_row(self, now: dt.datetime) -> int:
+        """The portal row's id, created on first use. Crawler processes sharing one frontier start at
+        the same moment: when another one inserted the row first, read theirs."""
+        for attempt in (1, 2):
+            try:
+                with self.db.session() as s:
+                    portal = s.execute(select(Portal).where(Portal.profile == self.profile)).scalar()
+                    if portal is None:
+                        portal = Portal(profile=self.profile, name=self.site.title, base_url=self.site.base_url,
+                                        created_at=now)
+                        s.add(portal)
+                    portal.base_url = self.site.base_url
+                    s.flush()
+                    return portal.id
+            except IntegrityError:
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+    def begin_run(self, run_id: int | None = None, *, shared_frontier: bool = False) -> int:
+        """Create (or adopt) this crawl's ``crawl_runs`` row and the portal row. Earlier rows of this profile
+        still marked running belong to crawls that died (we hold the lock): mark them interrupted — except
+        with a shared frontier, where they are the other workers of this very crawl."""
         now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+        portal_id = self._portal_row(now)
         with self.db.session() as s:
-            portal = s.execute(select(Portal).where(Portal.profile == self.profile)).scalar()
-            if portal is None:
-                portal = Portal(profile=self.profile, name=self.site.title, base_url=self.site.base_url,
-                                created_at=now)
-                s.add(portal)
-                s.flush()
-            portal.base_url = self.site.base_url
-            for stale in s.execute(select(CrawlRun).where(CrawlRun.profile == self.profile,
-                                                          CrawlRun.status == "running")).scalars():
-                if stale.id != run_id:
-                    stale.status, stale.finish_reason = "interrupted", stale.finish_reason or "killed"
+            if not shared_frontier:
+                for stale in s.execute(select(CrawlRun).where(CrawlRun.profile == self.profile,
+                                                              CrawlRun.status == "running")).scalars():
+                    if stale.id != run_id:
+                        stale.status, stale.finish_reason = "interrupted", stale.finish_reason or "killed"
             run = s.get(CrawlRun, run_id) if run_id else None
             if run is None:
                 run = CrawlRun(profile=self.profile, started_at=now, status="running", errors={}, stats={})
                 s.add(run)
-            run.portal_id = portal.id
+            run.portal_id = portal_id
             s.flush()
-            self.run_id, self.portal_id = run.id, portal.id
+            self.run_id, self.portal_id = run.id, portal_id
         return self.run_id
 
     def finish_run(self, status: str, reason: str, counts: dict[str, int], errors: dict[str, int],
