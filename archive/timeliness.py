@@ -30,6 +30,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from archive.deadlines import NoDeadlineRule, deadline_for
+from archive.jsonvalue import json_plain
 from archive.models import (
     Capture,
     CrawlRun,
@@ -267,26 +268,16 @@ def store_timeliness(session: Session, rows: Iterable[TimelinessRow], computed_a
 
 def evidence_json(row: TimelinessRow) -> dict[str, Any]:
     """The row's evidence as plain JSON (ISO dates), as stored in ``timeliness.evidence``."""
-    return {"rule": row.rule, "reports": [_plain(asdict(r)) for r in row.reports]}
+    return {"rule": row.rule, "reports": [json_plain(asdict(r)) for r in row.reports]}
 
 
 def row_json(row: TimelinessRow) -> dict[str, Any]:
     """A whole row as plain JSON (for ``--format json`` and the web)."""
-    return _plain({
+    return json_plain({
         "unit": row.unit_name, "unit_kind": row.unit_kind, "portal": row.portal, "report_year": row.report_year,
         "deadline": row.deadline, "rule": row.rule, "status": row.status, "days_late": row.days_late,
         "flags": row.flags, "reports": [asdict(r) for r in row.reports],
     })
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, dt.date | dt.datetime):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    return value
 
 
 # --------------------------------------------------------------------------------------------- internals

@@ -24,6 +24,7 @@ from sqlalchemy import select
 
 from archive.db import Database, open_database
 from archive.figures_query import figure_rows, wide_table
+from archive.jsonvalue import json_plain
 from archive.models import Figure, Unit
 from archive.rawstore import RawStore, RawStoreError
 from archive.timeliness import row_json, timeliness_report, unit_year
@@ -243,7 +244,7 @@ def create_app(config: Config, *, db: Database | None = None) -> FastAPI:
             view = load_document(session, document_id, version)
         if view is None:
             return JSONResponse({"error": "文件不存在"}, status_code=404)
-        return JSONResponse(_jsonable(asdict(view)))
+        return JSONResponse(json_plain(asdict(view)))
 
     @app.get("/doc/{document_id}/diff", response_class=HTMLResponse, include_in_schema=False)
     def diff_page(request: Request, document_id: int, a: int, b: int) -> HTMLResponse:
@@ -365,7 +366,7 @@ def create_app(config: Config, *, db: Database | None = None) -> FastAPI:
     @app.get("/api/figures", tags=["figures"], summary="统计数字")
     def figures_api(request: Request, key: str = "requests.new.total") -> JSONResponse:
         key, rows, _ = _figures(request)
-        return JSONResponse({"key": key, "label": labels.get(key), "rows": [_jsonable(asdict(r)) for r in rows]})
+        return JSONResponse({"key": key, "label": labels.get(key), "rows": [json_plain(asdict(r)) for r in rows]})
 
     # ------------------------------------------------------------------ status
     def _health():
@@ -381,13 +382,3 @@ def create_app(config: Config, *, db: Database | None = None) -> FastAPI:
         return JSONResponse({"portals": [p.to_dict() for p in _health()]})
 
     return app
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()
-    return value
