@@ -22,6 +22,9 @@ from search.snippets import make_snippet
 MARKER = "search-index.json"
 # Per engine: a change of an engine's schema bumps its number (search.sync then rebuilds the index).
 SCHEMA_VERSIONS = {"tantivy": 2, "whoosh": 1}
+# Both engines rank and facet alike (tests/search/test_engines_agree.py): one title boost, one facet → field map.
+TITLE_BOOST = 2.0
+FACET_FIELDS = {"year": "year", "publisher": "publisher", "kind": "kind"}
 
 
 def read_marker(path: Path) -> dict | None:

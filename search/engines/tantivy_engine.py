@@ -12,6 +12,8 @@ import tantivy
 from search.analysis import query_grams, query_tokens
 from search.api import FACETS, SearchDocument, SearchQuery, SearchResult
 from search.engines.common import (
+    FACET_FIELDS,
+    TITLE_BOOST,
     PreparedDocument,
     QueryPlan,
     WriterLock,
@@ -31,9 +33,7 @@ from search.query import TEXT_FIELDS, And, MatchAll, Node, Not, Or, Range, Text
 log = logging.getLogger(__name__)
 
 ENGINE = "tantivy"
-TITLE_BOOST = 2.0
 _MUST, _SHOULD, _MUST_NOT = tantivy.Occur.Must, tantivy.Occur.Should, tantivy.Occur.MustNot
-_FACET_FIELDS = {"year": "year", "publisher": "publisher", "kind": "kind"}
 # Title and body again as 4-grams at the same positions (long words as 1–2 rare terms).
 GRAM_FIELDS = {"title": "title_grams", "body": "body_grams"}
 # The stored payload is zlib-compressed JSON: tantivy's own LZ4 hardly shrinks Chinese text and the
@@ -247,7 +247,7 @@ class TantivyIndex:
 
         where = {facet: group(facet) for facet in FACETS}
         for facet, name in where.items():
-            aggs[name]["aggs"][facet] = {"terms": {"field": _FACET_FIELDS[facet], "size": 10_000}}
+            aggs[name]["aggs"][facet] = {"terms": {"field": FACET_FIELDS[facet], "size": 10_000}}
         total = group(None)
         result = searcher.aggregate(self._translate(p.base()), aggs)
         return ({facet: _buckets(result[name].get(facet, {})) for facet, name in where.items()},
@@ -256,7 +256,7 @@ class TantivyIndex:
     def _facets_per_group(self, searcher: tantivy.Searcher, p: QueryPlan) -> dict[str, list[tuple[str, int]]]:
         out: dict[str, list[tuple[str, int]]] = {}
         for node, names in p.facet_groups():
-            aggs = {n: {"terms": {"field": _FACET_FIELDS[n], "size": 10_000}} for n in names}
+            aggs = {n: {"terms": {"field": FACET_FIELDS[n], "size": 10_000}} for n in names}
             result = searcher.aggregate(self._translate(node), aggs)
             for n in names:
                 out[n] = _buckets(result.get(n, {}))

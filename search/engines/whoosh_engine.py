@@ -19,6 +19,8 @@ from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 from search.analysis import query_tokens
 from search.api import SearchDocument, SearchQuery, SearchResult
 from search.engines.common import (
+    FACET_FIELDS,
+    TITLE_BOOST,
     PreparedDocument,
     QueryPlan,
     WriterLock,
@@ -38,8 +40,6 @@ from search.query import TEXT_FIELDS, And, MatchAll, Node, Not, Or, Range, Text
 log = logging.getLogger(__name__)
 
 ENGINE = "whoosh"
-TITLE_BOOST = 2.0
-_FACET_FIELDS = {"year": "year", "publisher": "publisher", "kind": "kind"}
 
 
 def _schema() -> Schema:
@@ -208,7 +208,7 @@ class WhooshIndex:
     def _facets(self, searcher, p: QueryPlan) -> dict[str, list[tuple[str, int]]]:
         out: dict[str, list[tuple[str, int]]] = {}
         for node, names in p.facet_groups():
-            groups = {n: sorting.FieldFacet(_FACET_FIELDS[n]) for n in names}
+            groups = {n: sorting.FieldFacet(FACET_FIELDS[n]) for n in names}
             results = searcher.search(self._translate(node), limit=1, groupedby=groups,
                                       maptype=sorting.Count, scored=False)
             for n in names:
