@@ -161,77 +161,88 @@ def query_tokens(text: str) -> QueryTokens:
     return QueryTokens(tuple(out), prefix)
 
 
-def _breaks_at(text: str, i: int) -> bool:
-    """True when no token spans offset ``i`` (a run or word cannot continue across it)."""
-    if i <= 0 or i >= len(text):
-        return True
-    return _breaks_at_normalized(normalize(text[i - 1: i + 1]), 1)
-
-
-def _breaks_at_normalized(norm: str, i: int) -> bool:
-    """``_breaks_at`` on text already normalised (normalising is per character, so slices agree)."""
+def _breaks_at(norm: str, i: int) -> bool:
+    """True when no token of normalised text ``norm`` spans offset ``i`` (a run or word cannot
+    continue across it), so the text on either side tokenises on its own."""
     if i <= 0 or i >= len(norm):
         return True
     pair = _UNIT.match(norm, i - 1, i + 1)
     return pair is None or len(pair.group(0)) < 2
 
 
+# A token no query produces, put between the pieces of a body: a phrase never runs across it.
+SEPARATOR = "|"
+_JOIN = f" {SEPARATOR} "
+
+
 @dataclass(frozen=True)
 class DocumentTokens:
-    """Token strings of a document's body, its sections and (when asked for) the body's GRAM-grams."""
+    """Token strings of a document's body, cut at the edges of its sections.
+
+    A section that is a slice of the body starting and ending where no token spans ("sliced") is a
+    piece of it; so is each stretch of text before, between and after them. ``body`` is every piece
+    in order and ``rest`` the pieces outside the sliced sections, both with :data:`SEPARATOR`
+    between pieces: a phrase matches within one piece (a section and its neighbour are separate
+    passages), and the body is exactly ``rest`` plus the sliced sections, which is what lets an
+    engine index its text once (docs/search.md "Body = rest + sections"). ``loose`` holds the
+    sections that are not slices (absent from the body, overlapping another, cut inside a run):
+    searchable as sections, not part of the body.
+    """
 
     body: str
+    rest: str
     sections: dict[int, str]
-    grams: str = ""
+    loose: dict[int, str]
+    grams: str = ""  # the body's GRAM-gram stream, SEPARATOR at the same edges (grams=True)
 
 
 def document_token_strings(body: str, sections: dict[int, str]) -> tuple[str, dict[int, str]]:
-    """Token strings of a body and of its sections (see :func:`document_tokens`)."""
+    """Token strings of a body and of each of its sections, sliced or loose (see :func:`document_tokens`)."""
     t = document_tokens(body, sections)
-    return t.body, t.sections
+    return t.body, {**t.sections, **t.loose}
 
 
 def document_tokens(body: str, sections: dict[int, str], *, grams: bool = False) -> DocumentTokens:
-    """Token strings of a body and of its sections, tokenising each character once when it can.
-
-    Sections are usually slices of the body; when every one is found in order and starts and ends
-    where no token spans, the body's tokens are the concatenation of the gaps' and the sections'
-    (exactly what tokenising the whole body gives), halving the work of indexing a report. With
-    ``grams`` the body's GRAM-gram string comes from the same pass over its characters.
-    """
-    located = sorted((body.find(t), n, t) for n, t in sections.items() if t)
-    if vectorized.AVAILABLE and len(body) >= vectorized.MIN_LENGTH:
-        return _sliced_token_strings(body, sections, located, grams)
-    gram_text = gram_string(body) if grams else ""
-    parts: list[str] = []
-    pos = 0
-    out: dict[int, str] = {}
-    for start, number, text in located:
-        end = start + len(text)
-        if start < pos or not _breaks_at(body, start) or not _breaks_at(body, end):
-            return DocumentTokens(token_string(body), {n: token_string(t) for n, t in sections.items() if t},
-                                  gram_text)
-        parts.append(token_string(body[pos:start]))
-        out[number] = token_string(text)
-        parts.append(out[number])
-        pos = end
-    parts.append(token_string(body[pos:]))
-    return DocumentTokens(" ".join(p for p in parts if p), out, gram_text)
-
-
-def _sliced_token_strings(body: str, sections: dict[int, str], located: list[tuple[int, int, str]],
-                          grams: bool) -> DocumentTokens:
-    """The body tokenised once (numpy); each section that starts and ends at a break is a slice of it."""
+    """Token strings of a body cut into its pieces (see :class:`DocumentTokens`), tokenising each
+    character once: the whole body in one (numpy) pass, each piece a slice of the result."""
     norm = normalize(body)
-    text, offsets, gram_text = vectorized.tokens_with_offsets(norm, MAX_WORD, GRAM if grams else 0)
-    out: dict[int, str] = {}
-    for start, number, section in located:
-        end = start + len(section)
-        if start >= 0 and _breaks_at_normalized(norm, start) and _breaks_at_normalized(norm, end):
-            out[number] = text[int(offsets[start]): int(offsets[end])].strip(" ")
+    cuts, loose = _cut(body, norm, sections)
+    edges = [0]
+    for start, end, _ in cuts:
+        edges += [start, end]
+    edges.append(len(norm))
+    # Pieces alternate: outside a section (even index), a sliced section (odd index).
+    spans = list(zip(edges, edges[1:], strict=False))
+    if vectorized.AVAILABLE and len(norm) >= vectorized.MIN_LENGTH:
+        bigram, gram = vectorized.streams(norm, MAX_WORD, GRAM if grams else 0)
+        pieces = bigram.slices(edges)
+        gram_pieces = gram.slices(edges) if gram else []
+    else:
+        pieces = [" ".join(_TOKEN.findall(norm, a, b)) for a, b in spans]
+        gram_pieces = [" ".join(_GRAM_TOKEN.findall(norm, a, b)) for a, b in spans] if grams else []
+    return DocumentTokens(
+        body=_JOIN.join(p for p in pieces if p),
+        rest=_JOIN.join(p for p in pieces[::2] if p),
+        sections={number: pieces[2 * i + 1] for i, (_, _, number) in enumerate(cuts)},
+        loose={number: token_string(text) for number, text in loose.items()},
+        grams=_JOIN.join(p for p in gram_pieces if p),
+    )
+
+
+def _cut(body: str, norm: str, sections: dict[int, str]) -> tuple[list[tuple[int, int, int]], dict[int, str]]:
+    """(start, end, number) of the sections that are slices of ``body`` at token breaks, in order
+    and not overlapping, and the other sections by number."""
+    cuts: list[tuple[int, int, int]] = []
+    loose: dict[int, str] = {}
+    pos = 0
+    for start, number, text in sorted((body.find(t), n, t) for n, t in sections.items() if t):
+        end = start + len(text)
+        if start >= pos and _breaks_at(norm, start) and _breaks_at(norm, end):
+            cuts.append((start, end, number))
+            pos = end
         else:
-            out[number] = token_string(section)
-    return DocumentTokens(text.rstrip(" "), out, gram_text)
+            loose[number] = text
+    return cuts, loose
 
 
 def has_cjk(text: str) -> bool:

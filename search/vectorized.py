@@ -10,6 +10,8 @@ pure-Python engines must install without compiled wheels): without it the regex 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 try:
     import numpy as np
 except ImportError:  # pragma: no cover - exercised only where numpy is absent
@@ -24,7 +26,7 @@ _CJK_RANGES = ((0x4E00, 0x9FFF), (0x3400, 0x4DBF), (0xF900, 0xFAFF), (0x20000, 0
 
 def token_string(norm: str, max_word: int) -> str:
     """Space-separated index tokens of already normalised text ``norm`` (see search.analysis)."""
-    return tokens_with_offsets(norm, max_word)[0].rstrip(" ")
+    return streams(norm, max_word)[0].text.rstrip(" ")
 
 
 def gram_string(norm: str, max_word: int, width: int) -> str:
@@ -33,24 +35,74 @@ def gram_string(norm: str, max_word: int, width: int) -> str:
     Position for position the same stream as the bigram one, so a query can be stated on either.
     """
     cls = _Classes.of(norm, max_word)
-    return _emit(cls, width)[0].decode("utf-32-le").rstrip(" ") if cls else ""
-
-
-def tokens_with_offsets(norm: str, max_word: int, gram_width: int = 0) -> tuple[str, np.ndarray, str]:
-    """The token string of ``norm``, per character offset 0…len where its tokens start in it, and
-    (when ``gram_width``) the ``gram_width``-gram string from the same character classes.
-
-    ``out[offsets[i]:offsets[j]]`` is the token string of ``norm[i:j]`` (up to surrounding spaces)
-    whenever no token spans offset i or j: sections of a body are sliced out instead of re-tokenised.
-    """
-    cls = _Classes.of(norm, max_word)
     if cls is None:
-        return "", np.zeros(1, dtype=np.int64), ""
-    text, per_char = _emit(cls, 2)
-    offsets = np.zeros(len(cls.a) + 1, dtype=np.int64)
-    np.cumsum(per_char, out=offsets[1:])
-    grams = _emit(cls, gram_width)[0].decode("utf-32-le").rstrip(" ") if gram_width else ""
-    return text.decode("utf-32-le"), offsets, grams
+        return ""
+    out = _matrix(cls, width)
+    return out[out != 0].tobytes().decode("utf-32-le").rstrip(" ")
+
+
+@dataclass(frozen=True)
+class Stream:
+    """A token string and, per character offset 0…len of its text, where that character's tokens start.
+
+    ``stream.slices(edges)`` are the token strings of ``norm[edges[0]:edges[1]]``,
+    ``norm[edges[1]:edges[2]]``, … whenever no token spans an edge: the pieces of a body (its
+    sections, the text between them) are cut out instead of re-tokenised.
+    """
+
+    text: str
+    offsets: np.ndarray
+
+    def slices(self, edges: list[int]) -> list[str]:
+        at = self.offsets[edges].tolist()
+        return [self.text[i:j].strip(" ") for i, j in zip(at, at[1:], strict=False)]
+
+
+def streams(norm: str, max_word: int, gram_width: int = 0) -> tuple[Stream, Stream | None]:
+    """The bigram stream of already normalised text ``norm`` and (when ``gram_width``) its
+    ``gram_width``-gram stream, both from one classification of its characters and one matrix
+    (a bigram is the first two code points of the n-gram a character starts)."""
+    c = _Classes.of(norm, max_word)
+    if c is None:
+        empty = Stream("", np.zeros(1, dtype=np.int64))
+        return empty, (empty if gram_width else None)
+    width = max(gram_width, 2)
+    out = _matrix(c, width)
+    kept = out != 0
+    # Code points per character, from the columns (summing the short rows is 3× slower).
+    bigram_len = kept[:, 0].astype(np.int32)
+    bigram_len += kept[:, 1]
+    bigram_len += kept[:, width]
+    columns = (0, 1, width)
+    bigram = Stream(out[:, columns][kept[:, columns]].tobytes().decode("utf-32-le"), _offsets(bigram_len))
+    if not gram_width:
+        return bigram, None
+    gram_len = bigram_len.copy()
+    for k in range(2, width):
+        gram_len += kept[:, k]
+    return bigram, Stream(out[kept].tobytes().decode("utf-32-le"), _offsets(gram_len))
+
+
+def _offsets(lengths: np.ndarray) -> np.ndarray:
+    offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    return offsets
+
+
+def _class_table() -> np.ndarray | None:
+    """Class of each Basic Multilingual Plane code point: 0 other, 1 letter, 2 digit, 3 CJK."""
+    if np is None:
+        return None
+    table = np.zeros(0x10000, dtype=np.uint8)
+    table[0x61:0x7B] = _LETTER
+    table[0x30:0x3A] = _DIGIT
+    for lo, hi in _CJK_RANGES:
+        table[lo: min(hi, 0xFFFF) + 1] = _CJK
+    return table
+
+
+_LETTER, _DIGIT, _CJK = 1, 2, 3
+_CLASS = _class_table()
 
 
 class _Classes:
@@ -65,13 +117,16 @@ class _Classes:
         n = len(a)
         if not n:
             return None
-        cjk = np.zeros(n, dtype=bool)
-        for lo, hi in _CJK_RANGES:
-            cjk |= (a >= lo) & (a <= hi)
-        alpha = (a >= 0x61) & (a <= 0x7A)
-        digit = (a >= 0x30) & (a <= 0x39)
-        # Word runs: a new run starts wherever the class (other / letter / digit) changes.
-        kind = alpha.view(np.int8) + 2 * digit.view(np.int8)
+        # One table lookup classifies the text; code points beyond the BMP look up 0xFFFF (other)
+        # and only the supplementary CJK extensions are then set by range.
+        kind = _CLASS.take(np.minimum(a, 0xFFFF))
+        if a.max() > 0xFFFF:
+            for lo, hi in _CJK_RANGES:
+                if hi > 0xFFFF:
+                    kind[(a >= lo) & (a <= hi)] = _CJK
+        cjk = kind == _CJK
+        word = (kind == _LETTER) | (kind == _DIGIT)
+        # Word runs: a new run starts wherever the class changes.
         starts = np.empty(n, dtype=bool)
         starts[0] = True
         np.not_equal(kind[1:], kind[:-1], out=starts[1:])
@@ -79,7 +134,7 @@ class _Classes:
         offset_in_run = index - np.maximum.accumulate(np.where(starts, index, 0))
         self = cls()
         self.a, self.cjk = a, cjk
-        self.keep_word = (alpha | digit) & (offset_in_run < max_word)
+        self.keep_word = word & (offset_in_run < max_word)
         ends = np.empty(n, dtype=bool)
         ends[-1] = True
         ends[:-1] = starts[1:]
@@ -87,19 +142,17 @@ class _Classes:
         return self
 
 
-def _emit(c: _Classes, width: int) -> tuple[bytes, np.ndarray]:
-    """UTF-32 bytes of the token string with CJK ``width``-grams, and how many code points each
-    input character contributed."""
+def _matrix(c: _Classes, width: int) -> np.ndarray:
+    """width + 1 code points per input character: itself, the next ones while its CJK run goes on
+    (the n-gram it starts), a space; 0 = nothing. Built column by column (contiguous writes), then
+    laid out row by row, the order the token string reads them in."""
     a, cjk, n = c.a, c.cjk, len(c.a)
-    # width + 1 code points per input character: itself, the next ones while its CJK run goes on
-    # (the n-gram it starts), a space; 0 = nothing.
-    out = np.zeros((n, width + 1), dtype=np.uint32)
-    out[:, 0] = np.where(cjk | c.keep_word, a, 0)
+    cols = np.zeros((width + 1, n), dtype=np.uint32)
+    np.multiply(a, cjk | c.keep_word, out=cols[0])
     run_on = cjk.copy()
     for k in range(1, width):
         run_on[:-k] &= cjk[k:]
         run_on[n - k:] = False
-        out[:-k, k] = np.where(run_on[:-k], a[k:], 0)
-    out[:, width] = np.where(cjk | c.word_end, 0x20, 0)
-    kept = out != 0
-    return out[kept].tobytes(), kept.sum(axis=1)
+        np.multiply(a[k:], run_on[:-k], out=cols[k, :-k])
+    np.multiply(cjk | c.word_end, np.uint32(0x20), out=cols[width])
+    return np.ascontiguousarray(cols.T)

@@ -21,7 +21,7 @@ from search.snippets import make_snippet
 
 MARKER = "search-index.json"
 # Per engine: a change of an engine's schema bumps its number (search.sync then rebuilds the index).
-SCHEMA_VERSIONS = {"tantivy": 2, "whoosh": 1}
+SCHEMA_VERSIONS = {"tantivy": 3, "whoosh": 2}
 # Both engines rank and facet alike (tests/search/test_engines_agree.py): one title boost, one facet → field map.
 TITLE_BOOST = 2.0
 FACET_FIELDS = {"year": "year", "publisher": "publisher", "kind": "kind"}
@@ -96,8 +96,10 @@ class PreparedDocument:
 
     doc: SearchDocument
     title: str
-    body: str
-    sections: dict[int, str]
+    body: str  # the whole body, its pieces apart (search.analysis.DocumentTokens)
+    rest: str  # the body outside the sections that are slices of it
+    sections: dict[int, str]  # sections that are slices of the body
+    loose_sections: dict[int, str]  # sections that are not: searchable as sections, not as the body
     publisher_names: str  # token string of the name and aliases, runs kept apart
     published: int
     payload: str
@@ -115,7 +117,9 @@ def prepare(doc: SearchDocument, *, grams: bool = False) -> PreparedDocument:
         doc=doc,
         title=token_string(doc.title or ""),
         body=tokens.body,
+        rest=tokens.rest,
         sections=tokens.sections,
+        loose_sections=tokens.loose,
         title_grams=gram_string(doc.title or "") if grams else "",
         body_grams=tokens.grams,
         # A "|" token between names keeps a phrase from running across two of them.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-import zlib
+import os
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -28,7 +28,7 @@ from search.engines.common import (
     write_marker,
 )
 from search.errors import IndexCorruptError, IndexMissingError
-from search.query import TEXT_FIELDS, And, MatchAll, Node, Not, Or, Range, Text
+from search.query import And, MatchAll, Node, Not, Or, Range, Text
 
 log = logging.getLogger(__name__)
 
@@ -36,19 +36,29 @@ ENGINE = "tantivy"
 _MUST, _SHOULD, _MUST_NOT = tantivy.Occur.Must, tantivy.Occur.Should, tantivy.Occur.MustNot
 # Title and body again as 4-grams at the same positions (long words as 1–2 rare terms).
 GRAM_FIELDS = {"title": "title_grams", "body": "body_grams"}
-# The stored payload is zlib-compressed JSON: tantivy's own LZ4 hardly shrinks Chinese text and the
-# payload (the full text, for snippets and mark_removed) was most of the index (docs/performance.md).
-_ZLIB_LEVEL = 1  # level 6 is 7% smaller and 40% slower
+REST = "rest"
+SECTION_FIELDS = tuple(f"section{n}" for n in range(1, 7))
+LOOSE_FIELDS = tuple(f"{name}_loose" for name in SECTION_FIELDS)
+# The fields whose union is the body's bigram stream.
+BODY_PIECES = (REST, *SECTION_FIELDS)
+# The writer's memory budget (shared by its threads; a segment is written when it is used up) and
+# its indexing threads. One Python thread prepares the documents (~0.27 ms each) and one tantivy
+# thread indexes them about as fast: more indexing threads than cores left beside the producer only
+# compete with it and make more segments to merge (2 cores, 100,000 documents: 1 thread 3,400
+# docs/s, tantivy's default of one per core 2,800; docs/search.md "Indexing speed").
+WRITER_HEAP = 256_000_000
+WRITER_THREADS = min(2, max(1, (os.cpu_count() or 1) - 1))
 
 
 def _schema() -> tantivy.Schema:
     sb = tantivy.SchemaBuilder()
     sb.add_integer_field("document_id", indexed=True, fast=True)
     # Token strings from search.analysis; the built-in whitespace tokenizer keeps them as they are,
-    # with consecutive positions, which phrase queries need. The sections are indexed a second time
-    # (besides the body) so that section queries are phrases too: splitting the body into its pieces
-    # instead halved indexing time but doubled the time of body queries (docs/search.md).
-    for name in (*TEXT_FIELDS, "publisher_names"):
+    # with consecutive positions, which phrase queries need. The body's bigrams are indexed once, cut
+    # into its pieces: the sections that are slices of it (section1–6) and the rest; a body query asks
+    # all seven (docs/search.md "Body = rest + sections"). Sections that are not slices of the body
+    # have fields of their own, outside the body.
+    for name in ("title", REST, *SECTION_FIELDS, *LOOSE_FIELDS, "publisher_names"):
         sb.add_text_field(name, tokenizer_name="whitespace", index_option="position")
     # Title and body once more as 4-grams at the same positions: a long word is then 1–2 rare terms
     # instead of a phrase of 3–7 bigrams found in every report (docs/search.md "Long words").
@@ -89,7 +99,7 @@ class TantivyIndex:
                 write_marker(path, ENGINE)
             self.index.reload()
             if writer:
-                self._writer = self.index.writer(heap_size=256_000_000, num_threads=0)
+                self._writer = self.index.writer(heap_size=WRITER_HEAP, num_threads=WRITER_THREADS)
         except (OSError, ValueError) as exc:
             self.close()
             raise IndexCorruptError(path, str(exc).splitlines()[0] if str(exc) else type(exc).__name__) \
@@ -108,11 +118,13 @@ class TantivyIndex:
         doc = tantivy.Document()
         doc.add_integer("document_id", d.document_id)
         doc.add_text("title", p.title)
-        doc.add_text("body", p.body)
+        doc.add_text(REST, p.rest)
         doc.add_text(GRAM_FIELDS["title"], p.title_grams)
         doc.add_text(GRAM_FIELDS["body"], p.body_grams)
         for number, tokens in p.sections.items():
             doc.add_text(f"section{number}", tokens)
+        for number, tokens in p.loose_sections.items():
+            doc.add_text(f"section{number}_loose", tokens)
         doc.add_text("publisher_names", p.publisher_names)
         if d.publisher:
             doc.add_text("publisher", d.publisher)
@@ -122,7 +134,9 @@ class TantivyIndex:
         if d.report_year is not None:
             doc.add_integer("year", d.report_year)
         doc.add_integer("published", p.published)
-        doc.add_bytes("payload", zlib.compress(p.payload.encode("utf-8"), _ZLIB_LEVEL))
+        # Stored as it is: tantivy compresses its store in blocks of documents, in its own threads
+        # (smaller than zlib per document and a quarter of the CPU; docs/search.md).
+        doc.add_bytes("payload", p.payload.encode("utf-8"))
         return doc
 
     def add(self, docs: Iterable[SearchDocument]) -> int:
@@ -150,7 +164,7 @@ class TantivyIndex:
         if self._writer is not None:
             self._writer.commit()
             self._writer.wait_merging_threads()
-            self._writer = self.index.writer(heap_size=256_000_000, num_threads=0)
+            self._writer = self.index.writer(heap_size=WRITER_HEAP, num_threads=WRITER_THREADS)
         self.index.reload()
         self._meta_mtime = self._mtime()
 
@@ -294,17 +308,26 @@ class TantivyIndex:
                 (_SHOULD, tantivy.Query.boost_query(self._run("title", node.text), TITLE_BOOST)),
                 (_SHOULD, self._run("body", node.text)),
             ])
+        if node.field in SECTION_FIELDS:
+            return _any([self._run(node.field, node.text), self._run(f"{node.field}_loose", node.text)])
         return self._run(node.field, node.text)
 
     def _run(self, field: str, text: str) -> tantivy.Query:
         """Documents whose ``field`` holds ``text`` as a run (see search.analysis): on the field's
-        4-gram stream when the text has a long CJK run, else on its bigrams."""
+        4-gram stream when the text has a long CJK run, else on its bigrams (for the body: on each
+        of its pieces)."""
         grams = query_grams(text) if field in GRAM_FIELDS else None
         if grams is not None:
             name = GRAM_FIELDS[field]
             if len(grams) == 1:
                 return tantivy.Query.term_query(self.schema, name, grams[0][1], index_option="freq")
             return tantivy.Query.phrase_query(self.schema, name, list(grams))
+        if field == "body":
+            return _any([self._bigram_run(piece, text) for piece in BODY_PIECES])
+        return self._bigram_run(field, text)
+
+    def _bigram_run(self, field: str, text: str) -> tantivy.Query:
+        """Documents whose bigram ``field`` holds ``text`` as a run."""
         qt = query_tokens(text)
         words = list(qt.tokens)
         if not words:
@@ -331,9 +354,14 @@ class TantivyIndex:
                                          node.incl_lo or node.lo is None, node.incl_hi or hi is None)
 
 
+def _any(queries: list[tantivy.Query]) -> tantivy.Query:
+    """Documents matching any of ``queries`` (scores add up)."""
+    return tantivy.Query.boolean_query([(_SHOULD, q) for q in queries])
+
+
 def _load(searcher: tantivy.Searcher, addr: tantivy.DocAddress) -> SearchDocument:
     """The stored document at ``addr`` (its compressed JSON payload)."""
-    return decode_payload(zlib.decompress(bytes(searcher.doc(addr)["payload"][0])).decode("utf-8"))
+    return decode_payload(bytes(searcher.doc(addr)["payload"][0]).decode("utf-8"))
 
 
 def _buckets(agg: dict) -> list[tuple[str, int]]:

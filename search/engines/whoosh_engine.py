@@ -108,7 +108,7 @@ class WhooshIndex:
             "publisher_names": p.publisher_names, "kind": d.kind, "published": p.published,
             "payload": p.payload,
         }
-        fields.update({f"section{n}": tokens for n, tokens in p.sections.items()})
+        fields.update({f"section{n}": tokens for n, tokens in (p.sections | p.loose_sections).items()})
         if d.publisher:
             fields["publisher"] = d.publisher
         if d.portal:

@@ -5,7 +5,16 @@ from __future__ import annotations
 import pytest
 
 from search import vectorized
-from search.analysis import MAX_WORD, document_token_strings, normalize, token_string, tokens
+from search.analysis import (
+    _GRAM_TOKEN,
+    MAX_WORD,
+    SEPARATOR,
+    document_token_strings,
+    document_tokens,
+    normalize,
+    token_string,
+    tokens,
+)
 
 from .corpus import make_corpus
 
@@ -37,11 +46,33 @@ def test_token_string_uses_it_for_long_text():
     assert token_string(text).endswith("开 ab 12")
 
 
-def test_sections_sliced_from_the_body_match_tokenising_them():
+@pytest.mark.parametrize("use_numpy", [True, False], ids=["numpy", "regex"])
+def test_body_pieces_are_the_body_cut_at_its_sections(use_numpy, monkeypatch):
+    monkeypatch.setattr(vectorized, "AVAILABLE", use_numpy)
     corpus = make_corpus()
     odd = {1: "复议", 2: "政复", 3: "not in the body at all 行政", 4: "议"}  # mid-run slices and absent text
     body = "行政复议。" * 40 + "12345号 abc"
-    for doc_body, sections in [(d.body, d.sections) for d in corpus.docs] + [(body, odd)]:
-        whole, parts = document_token_strings(doc_body, sections)
-        assert whole == " ".join(tokens(doc_body))
-        assert parts == {n: " ".join(tokens(t)) for n, t in sections.items() if t}
+    short = "一、总体情况\n本机关推进政务公开。\n二、主动公开\n全年公开文件十件。\n附：联系电话"
+    cases = [(d.body, d.sections) for d in corpus.docs] + [
+        (body, odd), (short, {1: "本机关推进政务公开。", 2: "全年公开文件十件。", 3: "不在正文"})]
+    sliced_somewhere = False
+    for doc_body, sections in cases:
+        t = document_tokens(doc_body, sections, grams=True)
+        bigrams, grams = t.body.split(), t.grams.split()
+        # Without its separators the body is the token stream of the whole text, in both streams,
+        # and the separators stand at the same places.
+        assert [x for x in bigrams if x != SEPARATOR] == tokens(doc_body)
+        assert [x for x in grams if x != SEPARATOR] == _GRAM_TOKEN.findall(normalize(doc_body))
+        assert [i for i, x in enumerate(bigrams) if x == SEPARATOR] == \
+            [i for i, x in enumerate(grams) if x == SEPARATOR]
+        # Every section is searchable as itself, sliced or loose, never both.
+        assert {**t.sections, **t.loose} == {n: " ".join(tokens(x)) for n, x in sections.items() if x}
+        assert not t.sections.keys() & t.loose.keys()
+        # The body is the rest plus the sliced sections, piece for piece.
+        pieces = [x for x in t.body.split(f" {SEPARATOR} ")]
+        rest = [x for x in t.rest.split(f" {SEPARATOR} ") if x]
+        assert sorted(pieces) == sorted(rest + list(t.sections.values()))
+        assert set(t.loose) >= ({1, 2, 3, 4} if sections is odd else set())
+        sliced_somewhere |= bool(t.sections)
+        assert document_token_strings(doc_body, sections) == (t.body, {**t.sections, **t.loose})
+    assert sliced_somewhere
