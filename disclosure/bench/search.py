@@ -133,6 +133,8 @@ class Run:
     engine: str
     docs: int
     build_s: float = 0.0
+    build_cpu_s: float = 0.0  # CPU of every thread of the process while building
+    build_main_cpu_s: float = 0.0  # CPU of the Python thread that feeds the engine
     size_mb: float = 0.0
     latencies: dict[str, list[float]] = field(default_factory=dict)
     recall_2char: float = 0.0
@@ -142,6 +144,28 @@ class Run:
     @property
     def docs_per_s(self) -> float:
         return self.docs / self.build_s if self.build_s else 0.0
+
+    def cpu_per_doc(self) -> str:
+        """"process / main thread" CPU milliseconds per indexed document: where indexing time goes."""
+        if not self.docs or not self.build_cpu_s:
+            return "-"
+        return f"{self.build_cpu_s / self.docs * 1000:.2f}/{self.build_main_cpu_s / self.docs * 1000:.2f}"
+
+
+class _BuildClock:
+    """Wall, process and thread CPU time of an index build, written into a Run."""
+
+    def __init__(self, run: Run):
+        self.run = run
+
+    def __enter__(self) -> _BuildClock:
+        self.wall, self.cpu, self.main = time.perf_counter(), time.process_time(), time.thread_time()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.run.build_s = time.perf_counter() - self.wall
+        self.run.build_cpu_s = time.process_time() - self.cpu
+        self.run.build_main_cpu_s = time.thread_time() - self.main
 
 
 def _size_mb(path: Path) -> float:
@@ -170,11 +194,10 @@ def bench_search_index(corpus: Corpus, engine: str, workdir: Path, repeat: int, 
                        phrase_sample: list[int]) -> Run:
     run = Run(engine, len(corpus.docs))
     path = workdir / engine
-    start = time.perf_counter()
-    index = open_index(path, engine, create=True, writer=True)
-    index.add(corpus.docs)
-    index.commit()
-    run.build_s = time.perf_counter() - start
+    with _BuildClock(run):
+        index = open_index(path, engine, create=True, writer=True)
+        index.add(corpus.docs)
+        index.commit()
     run.size_mb = _size_mb(path)
 
     def query(text: str, extra: dict) -> int:
@@ -202,18 +225,17 @@ def bench_fts5(corpus: Corpus, workdir: Path, repeat: int, expected: dict[str, i
     """The baseline a user tries first: SQLite FTS5 with the trigram tokenizer, facets by GROUP BY."""
     run = Run("fts5-trigram", len(corpus.docs))
     path = workdir / "fts5.sqlite3"
-    start = time.perf_counter()
-    con = sqlite3.connect(path)
-    con.execute("CREATE TABLE meta(id INTEGER PRIMARY KEY, publisher TEXT, aliases TEXT, year INT, kind TEXT, "
-                "published INT)")
-    con.execute("CREATE VIRTUAL TABLE docs USING fts5(title, body, tokenize='trigram')")
-    with con:
-        for d in corpus.docs:
-            con.execute("INSERT INTO docs(rowid, title, body) VALUES (?, ?, ?)", (d.document_id, d.title, d.body))
-            con.execute("INSERT INTO meta VALUES (?, ?, ?, ?, ?, ?)", (
-                d.document_id, d.publisher, " ".join(d.publisher_aliases), d.report_year, d.kind,
-                int(d.published_at.timestamp()) if d.published_at else 0))
-    run.build_s = time.perf_counter() - start
+    with _BuildClock(run):
+        con = sqlite3.connect(path)
+        con.execute("CREATE TABLE meta(id INTEGER PRIMARY KEY, publisher TEXT, aliases TEXT, year INT, kind TEXT, "
+                    "published INT)")
+        con.execute("CREATE VIRTUAL TABLE docs USING fts5(title, body, tokenize='trigram')")
+        with con:
+            for d in corpus.docs:
+                con.execute("INSERT INTO docs(rowid, title, body) VALUES (?, ?, ?)", (d.document_id, d.title, d.body))
+                con.execute("INSERT INTO meta VALUES (?, ?, ?, ?, ?, ?)", (
+                    d.document_id, d.publisher, " ".join(d.publisher_aliases), d.report_year, d.kind,
+                    int(d.published_at.timestamp()) if d.published_at else 0))
     run.size_mb = path.stat().st_size / 1e6
 
     def where(text: str, extra: dict) -> tuple[str, list]:
@@ -278,25 +300,24 @@ def bench_tantivy_bare(corpus: Corpus, workdir: Path, repeat: int, expected: dic
     schema = sb.build()
     path = workdir / "tantivy-bare"
     path.mkdir()
-    start = time.perf_counter()
-    index = tantivy.Index(schema, path=str(path))
-    index.register_tokenizer("bigram", tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.ngram(2, 2))
-                             .filter(tantivy.Filter.lowercase()).build())
-    writer = index.writer(heap_size=256_000_000)
-    for d in corpus.docs:
-        doc = tantivy.Document(document_id=d.document_id, title=d.title, body=d.body, kind=d.kind,
-                               published=int(d.published_at.timestamp()) if d.published_at else 0)
-        if d.publisher:
-            doc.add_text("publisher", d.publisher)
-        for alias in d.publisher_aliases:
-            doc.add_text("alias", alias)
-        if d.report_year is not None:
-            doc.add_integer("year", d.report_year)
-        writer.add_document(doc)
-    writer.commit()
-    writer.wait_merging_threads()
-    index.reload()
-    run.build_s = time.perf_counter() - start
+    with _BuildClock(run):
+        index = tantivy.Index(schema, path=str(path))
+        index.register_tokenizer("bigram", tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.ngram(2, 2))
+                                 .filter(tantivy.Filter.lowercase()).build())
+        writer = index.writer(heap_size=256_000_000)
+        for d in corpus.docs:
+            doc = tantivy.Document(document_id=d.document_id, title=d.title, body=d.body, kind=d.kind,
+                                   published=int(d.published_at.timestamp()) if d.published_at else 0)
+            if d.publisher:
+                doc.add_text("publisher", d.publisher)
+            for alias in d.publisher_aliases:
+                doc.add_text("alias", alias)
+            if d.report_year is not None:
+                doc.add_integer("year", d.report_year)
+            writer.add_document(doc)
+        writer.commit()
+        writer.wait_merging_threads()
+        index.reload()
     run.size_mb = _size_mb(path)
     searcher = index.searcher()
     must = tantivy.Occur.Must
@@ -333,7 +354,7 @@ def bench_tantivy_bare(corpus: Corpus, workdir: Path, repeat: int, expected: dic
 def _report(runs: list[Run]) -> None:
     cats = list(dict.fromkeys(c for c, _, _ in QUERIES))
     click.echo(f"{'engine':<13} {'docs':>7} {'docs/s':>8} {'size MB':>8} {'2-char recall':>13} "
-               f"{'phrase recall':>13}  all p50/p95 ms    " + "  ".join(f"{c} p95" for c in cats))
+               f"{'phrase recall':>13} {'CPU ms/doc':>10}  all p50/p95 ms    " + "  ".join(f"{c} p95" for c in cats))
     for r in runs:
         if r.note:
             click.echo(f"{r.engine:<13} {r.docs:>7}  {r.note}")
@@ -341,7 +362,7 @@ def _report(runs: list[Run]) -> None:
         every = [x for v in r.latencies.values() for x in v]
         per = "  ".join(f"{_pct(r.latencies[c], 0.95):>{len(c) + 4}.1f}" for c in cats)
         click.echo(f"{r.engine:<13} {r.docs:>7} {r.docs_per_s:>8.0f} {r.size_mb:>8.1f} {r.recall_2char:>13.0%} "
-                   f"{r.phrase_recall:>13.0%}  {_pct(every, 0.5):>6.1f} / {_pct(every, 0.95):>7.1f}   {per}")
+                   f"{r.phrase_recall:>13.0%} {r.cpu_per_doc():>10}  {_pct(every, 0.5):>6.1f} / {_pct(every, 0.95):>7.1f}   {per}")
 
 
 @click.command("search")
