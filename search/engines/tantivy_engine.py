@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import tantivy
@@ -220,11 +222,14 @@ class TantivyIndex:
     def search(self, q: SearchQuery) -> SearchResult:
         p = plan(q)
         searcher = self._searcher()
-        facets, total = self._facets(searcher, p) if q.facets else ({}, None)
+        # The facet aggregation runs in another thread while this one finds the page of hits: both
+        # evaluate the text query, and tantivy releases the GIL (100,000 documents, 2 cores:
+        # 政府信息公开 41 → 25 ms). When it also counts the total, the top-k search need not.
+        strings = _facet_strings(p) if q.facets else None
+        facets_job = _pool().submit(self._facets, searcher, p, strings) if q.facets else None
+        count = strings is None
         query = self._translate(p.main())
         offset = (q.page - 1) * q.limit
-        # The facet aggregation already counted the matches: the top-k search need not count again.
-        count = total is None
         if q.sort == "date":
             res = searcher.search(query, q.limit, count=count, order_by_field="published", offset=offset,
                                   order=tantivy.Order.Desc)
@@ -236,18 +241,19 @@ class TantivyIndex:
         for score, addr in scored:
             doc = _load(searcher, addr)
             hits.append(build_hit(doc, score, p.needles))
+        facets, total = facets_job.result() if facets_job else ({}, None)
         return SearchResult(total=res.count or 0 if total is None else total, facets=facets, hits=hits)
 
-    def _facets(self, searcher: tantivy.Searcher,
-                p: QueryPlan) -> tuple[dict[str, list[tuple[str, int]]], int | None]:
+    def _facets(self, searcher: tantivy.Searcher, p: QueryPlan,
+                strings: dict[str, str] | None) -> tuple[dict[str, list[tuple[str, int]]], int | None]:
         """Facet counts and the total in one aggregation (the text query is evaluated once).
 
         The aggregation runs over the text and non-facet filters; each facet sits under a ``filter``
-        aggregation holding the other facets' filters (multi-select), and the total under all of them.
-        Filters that the query-string grammar cannot state fall back to one aggregation per facet.
+        aggregation holding the other facets' filters (``strings``, see :func:`_facet_strings`:
+        multi-select), and the total under all of them. Without ``strings`` (filters the
+        query-string grammar cannot state) it is one aggregation per facet, and no total.
         """
-        strings = {name: _filter_string(f) for name, f in p.filters.items() if name in FACETS}
-        if any(v is None for v in strings.values()):
+        if strings is None:
             return self._facets_per_group(searcher, p), None
         aggs: dict[str, dict] = {}
         names: dict[str, str] = {}  # conjunction of filters → aggregation name
@@ -370,6 +376,25 @@ def _buckets(agg: dict) -> list[tuple[str, int]]:
         key = b["key"]
         counts[str(int(key)) if isinstance(key, float) else str(key)] = int(b["doc_count"])
     return sorted_facet(counts)
+
+
+def _facet_strings(p: QueryPlan) -> dict[str, str] | None:
+    """The facet filters of ``p`` in tantivy's query-string grammar, or None when one cannot be stated."""
+    strings = {name: _filter_string(f) for name, f in p.filters.items() if name in FACETS}
+    return None if any(v is None for v in strings.values()) else strings
+
+
+_POOL: ThreadPoolExecutor | None = None
+_POOL_LOCK = threading.Lock()
+
+
+def _pool() -> ThreadPoolExecutor:
+    """Threads for facet aggregations, shared by every open index of the process."""
+    global _POOL
+    with _POOL_LOCK:
+        if _POOL is None:
+            _POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="tantivy-facets")
+        return _POOL
 
 
 def _filter_string(node: Node) -> str | None:

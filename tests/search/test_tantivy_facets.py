@@ -9,7 +9,7 @@ import pytest
 
 from search.api import SearchQuery, open_index
 from search.engines.common import plan
-from search.engines.tantivy_engine import _filter_string
+from search.engines.tantivy_engine import _facet_strings, _filter_string
 
 QUERIES = [
     SearchQuery("公开"),
@@ -39,7 +39,7 @@ def index(corpus, tmp_path_factory):
 def test_one_aggregation_equals_one_per_group(index, query):
     p = plan(query)
     searcher = index._searcher()
-    facets, total = index._facets(searcher, p)
+    facets, total = index._facets(searcher, p, _facet_strings(p))
     assert facets == index._facets_per_group(searcher, p)
     if total is not None:
         assert total == index.search(SearchQuery(**{**query.__dict__, "facets": False})).total
@@ -49,5 +49,18 @@ def test_one_aggregation_equals_one_per_group(index, query):
 def test_single_character_publisher_falls_back():
     p = plan(SearchQuery("公开", publisher="教"))
     assert _filter_string(p.filters["publisher"]) is None
+    assert _facet_strings(p) is None
     assert _filter_string(plan(SearchQuery("公开", publisher="县教育局")).filters["publisher"]).startswith(
         'publisher_names:"')
+
+
+def test_search_counts_and_facets_alike_with_and_without_one_aggregation(index):
+    """search() runs the facets beside the top-k search; with a filter the aggregation cannot state
+    (one-character publisher) the total comes from the top-k search instead: both paths agree."""
+    for query in (SearchQuery("公开", publisher="教", limit=5), SearchQuery("公开", publisher="教育", limit=5)):
+        with_facets = index.search(query)
+        without = index.search(SearchQuery(**{**query.__dict__, "facets": False}))
+        assert with_facets.total == without.total > 0
+        assert [h.document_id for h in with_facets.hits] == [h.document_id for h in without.hits]
+        p = plan(query)
+        assert with_facets.facets == index._facets_per_group(index._searcher(), p)
