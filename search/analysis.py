@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from operator import add
 
@@ -51,17 +51,17 @@ def _fold_char(ch: str) -> str:
     return folded if len(folded) == 1 else ch
 
 
-def _fold_match(m: re.Match) -> str:
-    return _fold_char(m.group(0))
-
-
 def normalize(text: str) -> str:
     """Lower-case and NFKC-fold token characters, keeping the length (offsets map 1:1 to the original).
 
     Only characters that fold into a different token character are folded (NFKC of a whole report
     costs more than tokenising it); punctuation stays as it is, it separates tokens either way.
     """
-    folded = _FOLDS.sub(_fold_match, text) if _FOLDS.search(text) else text
+    folded = text
+    # A report holds a few distinct foldable characters many times (full-width digits in its
+    # tables): one C-level replace per distinct character beats a Python call per occurrence.
+    for ch in set(_FOLDS.findall(text)):
+        folded = folded.replace(ch, _fold_char(ch))
     lowered = folded.lower()
     if len(lowered) == len(text):
         return lowered
@@ -194,6 +194,7 @@ class DocumentTokens:
     sections: dict[int, str]
     loose: dict[int, str]
     grams: str = ""  # the body's GRAM-gram stream, SEPARATOR at the same edges (grams=True)
+    starts: dict[int, int] = field(default_factory=dict)  # where each section was found in the body (-1: not)
 
 
 def document_token_strings(body: str, sections: dict[int, str]) -> tuple[str, dict[int, str]]:
@@ -206,7 +207,8 @@ def document_tokens(body: str, sections: dict[int, str], *, grams: bool = False)
     """Token strings of a body cut into its pieces (see :class:`DocumentTokens`), tokenising each
     character once: the whole body in one (numpy) pass, each piece a slice of the result."""
     norm = normalize(body)
-    cuts, loose = _cut(body, norm, sections)
+    starts = {n: body.find(t) for n, t in sections.items() if t}
+    cuts, loose = _cut(norm, sections, starts)
     edges = [0]
     for start, end, _ in cuts:
         edges += [start, end]
@@ -226,16 +228,19 @@ def document_tokens(body: str, sections: dict[int, str], *, grams: bool = False)
         sections={number: pieces[2 * i + 1] for i, (_, _, number) in enumerate(cuts)},
         loose={number: token_string(text) for number, text in loose.items()},
         grams=_JOIN.join(p for p in gram_pieces if p),
+        starts=starts,
     )
 
 
-def _cut(body: str, norm: str, sections: dict[int, str]) -> tuple[list[tuple[int, int, int]], dict[int, str]]:
-    """(start, end, number) of the sections that are slices of ``body`` at token breaks, in order
-    and not overlapping, and the other sections by number."""
+def _cut(norm: str, sections: dict[int, str],
+         starts: dict[int, int]) -> tuple[list[tuple[int, int, int]], dict[int, str]]:
+    """(start, end, number) of the sections that are slices of the body (found at ``starts``) at
+    token breaks of its normalised text ``norm``, in order and not overlapping, and the other
+    sections by number."""
     cuts: list[tuple[int, int, int]] = []
     loose: dict[int, str] = {}
     pos = 0
-    for start, number, text in sorted((body.find(t), n, t) for n, t in sections.items() if t):
+    for start, number, text in sorted((starts[n], n, t) for n, t in sections.items() if t):
         end = start + len(text)
         if start >= pos and _breaks_at(norm, start) and _breaks_at(norm, end):
             cuts.append((start, end, number))

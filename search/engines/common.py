@@ -125,15 +125,20 @@ def prepare(doc: SearchDocument, *, grams: bool = False) -> PreparedDocument:
         # A "|" token between names keeps a phrase from running across two of them.
         publisher_names=" | ".join(token_string(n) for n in names),
         published=timestamp(doc.published_at),
-        payload=encode_payload(doc),
+        payload=encode_payload(doc, tokens.starts),
     )
 
 
-def encode_payload(doc: SearchDocument) -> str:
-    """JSON of the document; a section that is a slice of the body is stored as its offsets."""
+def encode_payload(doc: SearchDocument, starts: dict[int, int] | None = None) -> str:
+    """JSON of the document; a section that is a slice of the body is stored as its offsets.
+
+    ``starts``: where sections were already found in the body (-1: not in it), to skip searching again.
+    """
     sections = []
     for number, text in sorted(doc.sections.items()):
-        start = doc.body.find(text) if text else -1
+        start = (starts or {}).get(number)
+        if start is None:
+            start = doc.body.find(text) if text else -1
         sections.append([number, start, len(text)] if start >= 0 else [number, text])
     return json.dumps({
         "id": doc.document_id, "title": doc.title, "body": doc.body, "sections": sections,
