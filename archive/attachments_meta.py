@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import PurePosixPath
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 _KINDS = ("pdf", "docx", "doc", "wps", "xlsx", "xls", "et", "ofd", "txt", "zip", "rar")
 _CONTENT_TYPES = {
@@ -80,3 +80,49 @@ def file_kind(filename: str | None, content_type: str | None) -> str | None:
     if content_type:
         return _CONTENT_TYPES.get(content_type.split(";")[0].strip().lower())
     return None
+
+
+# Link texts that say what to do, not what the file is.
+_GENERIC_LABELS = {"下载", "点击下载", "附件", "附件下载", "查看", "点击查看", "打开", "点击打开", "下载附件",
+                   "download", "pdf", "doc", "docx", "xls", "xlsx"}
+_BLANKS = re.compile(r"\s+")
+
+
+def link_labels(page: bytes, content_type: str | None, page_url: str) -> dict[str, str]:
+    """Absolute URL → text of the links of an HTML page (the first non-empty text per URL).
+
+    What the reader of the page is shown for each file: static files on TRS portals come without a
+    ``Content-Disposition`` header and are named like ``W020220120143607001.pdf``, so the link text
+    is the only name a person would recognise.
+    """
+    from lxml import html as lxml_html  # lxml is the parser's dependency; only pages with links need it
+
+    from archive.parse.encoding import decode_bytes
+
+    text = decode_bytes(page, content_type).text
+    try:
+        tree = lxml_html.fromstring(text)
+    except (ValueError, lxml_html.etree.ParserError):
+        return {}
+    out: dict[str, str] = {}
+    for a in tree.iter("a"):
+        href = (a.get("href") or "").strip()
+        if not href or href.startswith(("javascript:", "#", "mailto:")):
+            continue
+        label = _BLANKS.sub(" ", a.text_content()).strip() or (a.get("title") or "").strip()
+        if label:
+            out.setdefault(urljoin(page_url, href), label)
+    return out
+
+
+def filename_from_label(label: str | None, url: str) -> str | None:
+    """A file name from a link's text: the text itself when it names a file of the URL's kind,
+    else the text plus the URL's extension; None for empty or generic texts (下载, 附件 …)."""
+    if not label or _CONTROL.sub("", label).strip().lower().rstrip("：:") in _GENERIC_LABELS:
+        return None
+    url_name = filename_from_url(url) or ""
+    ext = url_name.rsplit(".", 1)[1].lower() if "." in url_name else ""
+    if ext not in _KINDS:
+        return None  # a download script without a file name: the text alone says nothing of the kind
+    label_ext = label.rsplit(".", 1)[1].lower() if "." in label else ""
+    return safe_filename(label if label_ext == ext else f"{label}.{ext}")

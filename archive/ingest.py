@@ -26,7 +26,13 @@ from urllib.parse import urlsplit
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from archive.attachments_meta import file_kind, filename_from_headers, filename_from_url
+from archive.attachments_meta import (
+    file_kind,
+    filename_from_headers,
+    filename_from_label,
+    filename_from_url,
+    link_labels,
+)
 from archive.crossyear import update_cross_year
 from archive.db import Database
 from archive.identity import canonical_url, column_of, found_url, is_mobile_twin, parse_listed_date, url_date
@@ -175,6 +181,7 @@ class _Ingestor:
         self._portal_by_run: dict[int, int | None] = {}
         self._matchers: dict[int, UnitMatcher] = {}
         self._unit_names: dict[int, str] = {}  # unit id → full name (read with the matcher's units)
+        self._labels: dict[int, dict[str, str]] = {}  # page capture id → its links (URL → text)
 
     # ------------------------------------------------------------------ batch
     def run(self, capture_ids: Sequence[int]) -> IngestReport:
@@ -573,7 +580,10 @@ class _Ingestor:
         if not 200 <= capture.status < 300:
             return "skipped", f"HTTP {capture.status}"
         raw = self._read(capture)
-        filename = filename_from_headers(raw.header("Content-Disposition")) or filename_from_url(capture.url)
+        # The name the server gives, else the text of the link on the page, else the URL's last segment.
+        filename = (filename_from_headers(raw.header("Content-Disposition"))
+                    or filename_from_label(self._link_label(session, capture), capture.url)
+                    or filename_from_url(capture.url))
         kind = file_kind(filename, capture.content_type or raw.content_type) or file_kind(
             filename_from_url(capture.url), None)
         url = found_url(capture.url)
@@ -593,6 +603,32 @@ class _Ingestor:
         if body and version is not None:
             self._fill_from_attachment(session, doc, version, capture, parsed, report)
         return "parsed", None
+
+    def _link_label(self, session: Session, capture: Capture) -> str | None:
+        """The text of the link to the attachment ``capture`` on its parent page, as last fetched
+        before it; None when the page or the link is not there.
+
+        A page's links are read once per page capture (its attachments are ingested together); an
+        unreadable page only loses the label, never the attachment.
+        """
+        page = session.scalar(
+            select(Capture).where(Capture.url == capture.parent_url, Capture.role == "document",
+                                  Capture.fetched_at <= capture.fetched_at, Capture.status == 200)
+            .order_by(Capture.fetched_at.desc(), Capture.id.desc()).limit(1)) if capture.parent_url else None
+        if page is None:
+            return None
+        labels = self._labels.get(page.id)
+        if labels is None:
+            try:
+                raw = self._read(page)
+                labels = {found_url(href): text for href, text in
+                          link_labels(raw.body, page.content_type or raw.content_type, page.url).items()}
+            except CaptureFailed:
+                labels = {}
+            if len(self._labels) >= 64:
+                self._labels.clear()
+            self._labels[page.id] = labels
+        return labels.get(found_url(capture.url))
 
     @staticmethod
     def _is_latest_reading(session: Session, row: Attachment, capture: Capture) -> bool:

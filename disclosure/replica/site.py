@@ -334,7 +334,10 @@ class Site:
         body = self.attachment_bytes(doc, index, version.edit_no)
         etag = f'"{doc.docid:x}-a{index}-{vi}"'
         resp = self._conditional(req, etag, http_date(version.appears_at), body, ctype)
-        resp.headers.append(("Content-Disposition", f"attachment; filename*=UTF-8''{quote(att.filename)}"))
+        # Hanweb's download script names the file; TRS static files (W0….pdf) come as they are, the
+        # reader knows them only by the link text on the page.
+        if self.unit_by_code[doc.unit].dialect == "hanweb":
+            resp.headers.append(("Content-Disposition", f"attachment; filename*=UTF-8''{quote(att.filename)}"))
         return resp
 
     def page_meta(self, doc: DocSpec, title: str) -> PageMeta:
