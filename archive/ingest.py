@@ -463,6 +463,12 @@ class _Ingestor:
             report.documents.inserted += 1
         # A new document has no URL rows and no versions yet: nothing to look up.
         self._note_url(session, doc, capture.url, seen, report, known=not is_new_doc)
+        # The page's mobile twin (its 手机版 link; the parser keeps only the page's own twin) is the
+        # same document at another URL: the crawler never fetches twins (docs/crawler.md), the link is
+        # the evidence.
+        for link in parsed.links:
+            if is_mobile_twin(link.url):
+                self._note_url(session, doc, link.url, seen, report)
 
         version = None if is_new_doc else session.scalar(
             select(Version).where(Version.document_id == doc.id, Version.content_hash == content_hash))

@@ -15,6 +15,7 @@ from urllib.parse import urljoin, urlsplit
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 
+from archive.identity import canonical_url, is_mobile_twin
 from archive.parse.model import ParsedLink
 from archive.parse.sections import Block
 from archive.parse.tables import Grid, cell_text, iter_tags, table_to_grid
@@ -270,16 +271,26 @@ def _link(a: Tag, base_url: str | None) -> ParsedLink | None:
 
 
 def _page_attachments(links: list[Tag], base_url: str | None) -> list[ParsedLink]:
-    """File links outside the content container (attachment lists below the article), not in navigation."""
+    """File links outside the content container (attachment lists below the article), not in navigation,
+    and the link to the page's own mobile twin (TRS 手机版 ``…_wap.html``: the same document at another URL)."""
     out = []
     for a in links:
-        if gone(a) or file_kind(str(a["href"])) is None:
+        if gone(a):
+            continue
+        if file_kind(str(a["href"])) is None:
+            if base_url and (link := _link(a, base_url)) is not None and _is_twin_of(link.url, base_url):
+                out.append(link)
             continue
         if any(_is_noise(p) for p in a.parents if isinstance(p, Tag) and p.name not in ("body", "html")):
             continue
         if (link := _link(a, base_url)) is not None:
             out.append(link)
     return out
+
+
+def _is_twin_of(url: str, page_url: str) -> bool:
+    """True when ``url`` is the mobile twin of the page at ``page_url``."""
+    return is_mobile_twin(url) and url != page_url and canonical_url(url) == canonical_url(page_url)
 
 
 def _walk(node: Tag, blocks: list[Block], grids: list[Grid] | None, buf: list[str],

@@ -33,7 +33,7 @@ _WS = re.compile(r"\s+")
 # Fields whose accuracy must be 100% (the parser's reading of the replica); see the brief.
 THRESHOLD = {"document identity": 1.0, "kind": 1.0, "publisher": 1.0, "unit": 1.0, "report_year": 1.0,
              "claimed_published_at": 1.0, "versions": 1.0, "sections": 0.99, "figures": 0.99,
-             "checks (planted)": 0.99, "attachments": 1.0}
+             "checks (planted)": 0.99, "attachments": 1.0, "mobile twin URLs": 1.0}
 
 
 @dataclass
@@ -84,6 +84,10 @@ def _compare(session, mdoc: ManifestDocument, tally: Tally) -> None:
     doc = session.get(Document, ids.pop())
     mv = _current(mdoc)
     where = f"{mdoc.id} {mdoc.urls[0]}"
+    twins = {found_url(u) for u in mdoc.wap_urls}
+    if twins:  # never fetched: recorded from the page's 手机版 link
+        have = set(session.scalars(select(DocumentUrl.url).where(DocumentUrl.document_id == doc.id)))
+        tally.count("mobile twin URLs", twins <= have, f"{where}: missing {sorted(twins - have)}")
     tally.count("kind", doc.kind == mdoc.kind, f"{where}: {doc.kind!r} != {mdoc.kind!r}")
     tally.count("publisher", doc.publisher == mdoc.publisher, f"{where}: {doc.publisher!r} != {mdoc.publisher!r}")
     unit = session.get(Unit, doc.unit_id) if doc.unit_id else None
