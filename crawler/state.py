@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from archive.db import Database
 from archive.models import Capture, CrawlRun, FetchState, ListObservation, Portal
+from crawler.clock import CrawlClock
 from crawler.profiles import SiteProfile, UnitSpec
 
 
@@ -45,8 +46,9 @@ def decide(fs: FetchState | None, *, listing_changed: bool, unfinished: bool, no
 class CrawlState:
     """Read-only archive lookups for one crawl (one short session per lookup; nothing cached in RAM)."""
 
-    def __init__(self, db: Database, profile: SiteProfile):
+    def __init__(self, db: Database, profile: SiteProfile, clock: CrawlClock | None = None):
         self.db = db
+        self.clock = clock or CrawlClock()
         self.site = profile
         self.profile = profile.name
         self.revalidate_after_days = profile.revalidate_after_days
@@ -81,7 +83,7 @@ class CrawlState:
         """Create (or adopt) this crawl's ``crawl_runs`` row and the portal row. Earlier rows of this profile
         still marked running belong to crawls that died (we hold the lock): mark them interrupted — except
         with a shared frontier, where they are the other workers of this very crawl."""
-        now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+        now = self.clock.now()
         portal_id = self._portal_row(now)
         with self.db.session() as s:
             if not shared_frontier:
@@ -103,7 +105,7 @@ class CrawlState:
         """Close this crawl's row with its outcome and counts."""
         with self.db.session() as s:
             run = s.get(CrawlRun, self.run_id)
-            run.finished_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+            run.finished_at = self.clock.now()
             run.status, run.finish_reason = status, reason
             for key, value in counts.items():
                 setattr(run, key, value)
@@ -140,7 +142,7 @@ class CrawlState:
     def decide_listed(self, list_url: str, entries: list[tuple[str, str | None, str | None]],
                       now: dt.datetime | None = None) -> dict[str, FetchDecision]:
         """Decisions for every (url, title, date) entry of one list page, in three queries in all."""
-        now = now or dt.datetime.now(dt.UTC).replace(tzinfo=None)
+        now = now or self.clock.now()
         urls = list(dict.fromkeys(u for u, _t, _d in entries))
         out: dict[str, FetchDecision] = {}
         with self.db.session() as s:
@@ -165,7 +167,7 @@ class CrawlState:
     def decide_detail(self, url: str, *, list_url: str | None = None, title: str | None = None,
                       date: str | None = None, now: dt.datetime | None = None) -> FetchDecision:
         """Whether a listed document (or a file of a re-fetched document) is to be requested."""
-        now = now or dt.datetime.now(dt.UTC).replace(tzinfo=None)
+        now = now or self.clock.now()
         with self.db.session() as s:
             fs = s.get(FetchState, url)
             if fs is None:

@@ -7,7 +7,6 @@ incremental policy (``crawler.state``) says so, list pages always.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import logging
 from collections.abc import Iterator
@@ -20,6 +19,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TCPTimedOutError, TimeoutError
 
 from archive.db import open_database
+from crawler.clock import CrawlClock
 from crawler.dialects import hanweb, trs
 from crawler.dialects.common import ListEntry, entries_from_html, links
 from crawler.encoding import decode_page
@@ -36,10 +36,6 @@ HANDLED_STATUSES = [304, 400, 401, 403, 404, 410, 500, 502, 503, 504]
 HTML_TYPES = ("text/html", "application/xhtml", "text/xml", "application/xml")
 
 
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
-
-
 class PortalSpider(scrapy.Spider):
     """Harvest one county portal described by a site profile."""
 
@@ -51,12 +47,14 @@ class PortalSpider(scrapy.Spider):
         self.profile = profile if isinstance(profile, SiteProfile) else resolve_profile(profile, base_url)
         self.allowed_domains = list(self.profile.allowed_domains)
         self.archive: CrawlState | None = None
+        self.clock = CrawlClock()
 
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any):
         spider = super().from_crawler(crawler, *args, **kwargs)
         db = open_database(crawler.settings.get("DISCLOSURE_DATABASE_URL"))
-        spider.archive = CrawlState(db, spider.profile)
+        spider.clock = CrawlClock.from_setting(crawler.settings.get("DISCLOSURE_CLOCK"))
+        spider.archive = CrawlState(db, spider.profile, spider.clock)
         override = crawler.settings.get("DISCLOSURE_REVALIDATE_AFTER_DAYS")
         if override is not None:
             spider.archive.revalidate_after_days = int(override)
@@ -92,7 +90,7 @@ class PortalSpider(scrapy.Spider):
     def _capture(self, response: Response) -> Iterator[Any]:
         """The archive items for a response; sets ``response.meta['usable']`` when its body can be read."""
         meta = response.meta
-        fetched = _now()
+        fetched = self.clock.now()
         self.crawler.stats.inc_value("disclosure/responses")
         role = meta.get("role", "other")
         meta["usable"] = False
@@ -144,7 +142,7 @@ class PortalSpider(scrapy.Spider):
         if not response.meta["usable"]:
             return
         sel = self._selector(response)
-        listed_at = _now()
+        listed_at = self.clock.now()
         for url, text in links(sel, response.url):
             canon = canonical_url(url)
             if self.profile.is_unit_link(canon) and text:
@@ -271,7 +269,7 @@ class PortalSpider(scrapy.Spider):
         # Decide before the observations are stored: the comparison is with earlier crawls' observations.
         decisions = self.archive.decide_listed(list_url, rows) if rows else {}
         if rows:
-            yield ListObservationsItem(list_url=list_url, observed_at=_now(), entries=rows)
+            yield ListObservationsItem(list_url=list_url, observed_at=self.clock.now(), entries=rows)
         for url, _title, date in rows:
             decision = decisions[url]
             if not decision.fetch:

@@ -19,13 +19,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select
 
 from archive.db import open_database, sqlite_url
 from archive.export import LOADER_SNIPPET, export_all
 from archive.identity import found_url
 from archive.ingest import process_captures
-from archive.models import Capture, CrawlRun, ListObservation, Unit
+from archive.models import Capture
 from archive.rawstore import RawStore
 from archive.timeliness import BACKDATED, DUPLICATE, EDITED, classify, timeliness_report
 from crawler.run import run_crawl
@@ -111,16 +111,6 @@ def expected_rows(manifest: Manifest, crawls: list[dt.datetime], years: set[int]
     return out
 
 
-def _shift_run(db, run_id: int, when: dt.datetime) -> None:
-    """Stamp one crawl run with the replica's time instead of the wall clock."""
-    with db.session() as s:
-        s.execute(update(Capture).where(Capture.crawl_run_id == run_id).values(fetched_at=when))
-        s.execute(update(ListObservation).where(ListObservation.crawl_run_id == run_id).values(observed_at=when))
-        s.execute(update(CrawlRun).where(CrawlRun.id == run_id).values(started_at=when, finished_at=when))
-        s.execute(update(Unit).where(Unit.first_listed_at > when).values(first_listed_at=when))
-        s.execute(update(Unit).where(Unit.last_listed_at > when).values(last_listed_at=when))
-
-
 def _rows(report) -> dict[tuple[str, int], tuple[str, int | None, set[str]]]:
     return {(r.unit_name, r.report_year): (r.status, r.days_late if r.status == "late" else None, set(r.flags))
             for r in report.rows}
@@ -144,12 +134,17 @@ def timeline(replica_site, tmp_path_factory) -> Timeline:
     try:
         for i, as_of in enumerate(SCHEDULE):
             server.set_as_of(as_of)
+            # The crawl's clock is the replica's: captures and list observations carry the date a
+            # crawl on that day would have recorded.
             summary = run_crawl("replica", database_url=url, warc_dir=root / "warc", jobs_dir=root / "jobs",
                                 politeness=FAST, base_url=server.base_url, progress=False,
-                                settings={"RETRY_BACKOFF_BASE": 0.1, "DISCLOSURE_REVALIDATE_AFTER_DAYS": 0})
+                                settings={"RETRY_BACKOFF_BASE": 0.1, "DISCLOSURE_REVALIDATE_AFTER_DAYS": 0,
+                                          "DISCLOSURE_CLOCK": as_of})
             assert summary.status == "ok" and summary.run_id, summary
             crawls.append(_t(as_of))
-            _shift_run(db, summary.run_id, crawls[-1])
+            with db.session() as s:
+                fetched = s.scalars(select(Capture.fetched_at).where(Capture.crawl_run_id == summary.run_id)).all()
+            assert fetched and all(crawls[-1] <= t < crawls[-1] + dt.timedelta(hours=1) for t in fetched)
             process_captures(db, rawstore, crawl_run_id=summary.run_id)
             with db.session() as s:
                 for year, indexes in WATCHED.items():
