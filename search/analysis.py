@@ -214,12 +214,12 @@ def document_tokens(body: str, sections: dict[int, str], *, grams: bool = False)
         edges += [start, end]
     edges.append(len(norm))
     # Pieces alternate: outside a section (even index), a sliced section (odd index).
-    spans = list(zip(edges, edges[1:], strict=False))
     if vectorized.AVAILABLE and len(norm) >= vectorized.MIN_LENGTH:
         bigram, gram = vectorized.streams(norm, MAX_WORD, GRAM if grams else 0)
         pieces = bigram.slices(edges)
         gram_pieces = gram.slices(edges) if gram else []
     else:
+        spans = list(zip(edges, edges[1:], strict=False))
         pieces = [" ".join(_TOKEN.findall(norm, a, b)) for a, b in spans]
         gram_pieces = [" ".join(_GRAM_TOKEN.findall(norm, a, b)) for a, b in spans] if grams else []
     return DocumentTokens(

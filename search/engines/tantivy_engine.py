@@ -366,7 +366,7 @@ def _any(queries: list[tantivy.Query]) -> tantivy.Query:
 
 
 def _load(searcher: tantivy.Searcher, addr: tantivy.DocAddress) -> SearchDocument:
-    """The stored document at ``addr`` (its compressed JSON payload)."""
+    """The stored document at ``addr`` (its JSON payload; tantivy's store decompresses the block)."""
     return decode_payload(bytes(searcher.doc(addr)["payload"][0]).decode("utf-8"))
 
 
