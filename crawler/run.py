@@ -93,6 +93,8 @@ def run_crawl(profile_name_or_url: str, *, database_url: str, warc_dir: str | Pa
     ``politeness`` is a ``PolitenessConfig``; the profile's ``[politeness]`` replaces the values not in
     ``explicit_politeness`` (see ``politeness_values``). ``settings`` override everything.
     """
+    if profile_name_or_url.endswith(".toml"):  # a profile file: the worker runs in another directory
+        profile_name_or_url = str(Path(profile_name_or_url).resolve())
     try:
         profile = resolve_profile(profile_name_or_url, base_url)
     except ProfileError as exc:

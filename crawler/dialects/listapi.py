@@ -144,12 +144,14 @@ class ListApi:
         return answer
 
     def pages_known(self, answer: ApiAnswer) -> int | None:
-        """The list's page count from an answer (stated, or records total / page size)."""
+        """The list's page count from its first answer: stated, or the record total over the records that page
+        holds (sites differ in page size: gd.gov.cn sends 100, district sites fewer), else over ``page_size``."""
         if answer.page_count:
             return answer.page_count
-        if answer.total is not None and self.page_size > 0:
-            return max(1, -(-answer.total // self.page_size))
-        return None
+        if answer.total is None:
+            return None
+        per = len(answer.entries) or self.page_size
+        return max(1, -(-answer.total // per)) if per > 0 else None
 
 
 def _fill(template: str, values: dict[str, str], *, quote_values: bool) -> str:

@@ -32,6 +32,7 @@ from crawler.items import CaptureAlias, CaptureItem, ListObservationsItem, NotMo
 from crawler.middlewares import WafBlocked
 from crawler.profiles import SiteProfile, resolve_profile
 from crawler.state import CrawlState
+from crawler.survey import ColumnFinding, Survey, UnitFinding
 from crawler.urls import canonical_url, is_wap_twin
 
 logger = logging.getLogger(__name__)
@@ -59,6 +60,9 @@ class PortalSpider(scrapy.Spider):
         self.allowed_domains = list(self.profile.allowed_domains)
         self.archive: CrawlState | None = None
         self.clock = CrawlClock()
+        # Survey mode (`disclosure profile draft`): hubs, units and first list pages only, choices noted.
+        self.survey: Survey | None = None
+        self.survey_path: str | None = None
 
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any):
@@ -66,10 +70,17 @@ class PortalSpider(scrapy.Spider):
         db = open_database(crawler.settings.get("DISCLOSURE_DATABASE_URL"))
         spider.clock = CrawlClock.from_setting(crawler.settings.get("DISCLOSURE_CLOCK"))
         spider.archive = CrawlState(db, spider.profile, spider.clock)
+        spider.survey_path = crawler.settings.get("DISCLOSURE_SURVEY")
+        if spider.survey_path:
+            spider.survey = Survey(start_url=spider.profile.start_urls[0])
         override = crawler.settings.get("DISCLOSURE_REVALIDATE_AFTER_DAYS")
         if override is not None:
             spider.archive.revalidate_after_days = int(override)
         return spider
+
+    def closed(self, reason: str) -> None:
+        if self.survey is not None and self.survey_path:
+            self.survey.save(self.survey_path)
 
     # ------------------------------------------------------------------ requests
     def _request(self, url: str, callback, *, role: str, priority: int = 0, conditional: bool = False,
@@ -196,26 +207,40 @@ class PortalSpider(scrapy.Spider):
                 req = self._request(canon, self.parse_unit_list, role="unit_index", hub_depth=depth + 1)
             elif self.profile.is_detail(canon) or self.profile.is_attachment(canon) or self._known_detail(canon):
                 # Documents linked from hub pages (latest news, old links): after the lists, without hints.
+                if self.survey is not None:
+                    continue
                 decision = self.archive.decide_detail(canon)
                 if not decision.fetch:
                     continue
                 req = self._request(canon, self.parse_document, role="document", priority=-5,
                                     conditional=decision.conditional, parent_url=response.url)
             elif canon in units and text:
+                if self.survey is not None:
+                    self.survey.units.setdefault(canon, UnitFinding(text, canon, response.url))
+                    self.survey.unit_lists.setdefault(response.url, "unit list page" if unit_list else
+                                                      "a page linking several units by name")
                 yield UnitItem(name=text, column_url=canon, listed_at=listed_at)
                 req = self._request(canon, self.parse_hub, role="other", unit_hint=text, unit_page=True,
                                     parent_url=response.url, hub_depth=depth + 1, fragment=urlsplit(url).fragment)
             elif (kind := self.profile.column_kind(canon, text)) is not None:
+                if self.survey is not None:
+                    self.survey.columns.setdefault(canon, ColumnFinding(kind, canon, text, response.url))
                 req = self._request(canon, self.parse_list, role="list", column_kind=kind, unit_hint=unit_hint,
                                     parent_url=response.url, page_no="0", fragment=urlsplit(url).fragment)
             elif deeper and self.profile.is_unit_list_link(text):
+                self._note_hub(canon, f"link text {text!r} on {response.url}")
                 req = self._request(canon, self.parse_unit_list, role="unit_index", hub_depth=depth + 1)
             elif deeper and not unit_hint and self.profile.is_hub_link(canon, text):
+                self._note_hub(canon, f"link {text!r} on {response.url}")
                 req = self._request(canon, self.parse_hub, role="other", hub_depth=depth + 1)
             else:
                 continue
             if req is not None:
                 yield req
+
+    def _note_hub(self, url: str, why: str) -> None:
+        if self.survey is not None:
+            self.survey.hubs.setdefault(url, why)
 
     def _known_detail(self, url: str) -> bool:
         """An old link already known to redirect to a document (its fetch state says so): not a column."""
@@ -245,16 +270,48 @@ class PortalSpider(scrapy.Spider):
         jpage = jpage or (not apis and hanweb.is_jpage(text) and hanweb.column_form(text, response.url) is not None)
         snippets = script_selectors(text)
         entries = self._list_entries([sel, *snippets], response.url)
-        if not (explicit or apis or jpage or len(entries) >= MIN_LIST_ROWS):
+        is_list = explicit or bool(apis) or jpage or len(entries) >= MIN_LIST_ROWS
+        if self.survey is not None:
+            self._note_list(response, text, sel, entries, apis, jpage, is_list)
+        if not is_list:
             return
         self.crawler.stats.inc_value("disclosure/lists_read")
         yield from self._entries(response, entries)
         for api in apis:
             yield from self._api_start(response, api, text)
+        if self.survey is not None:
+            return  # a survey reads first pages only
         if jpage:
             yield from self._hanweb_start(response, text, len(snippets))
         elif not apis:
             yield from self._next_pages(response, text, sel, entries, page_kind)
+
+    def _note_list(self, response: Response, text: str, sel: Selector, entries: list[ListEntry],
+                   apis: list[ListApi], jpage: bool, is_list: bool) -> None:
+        """Survey mode: what made this page a list and which rule accepted its entries."""
+        assert self.survey is not None
+        url = response.meta.get("archive_url") or response.url
+        if response.meta.get("unit_page") and url in self.survey.units:
+            self.survey.units[url].page_is_list = is_list
+        if not is_list:
+            return
+        finding = self.survey.list_finding(url)
+        self._note_entries(finding, entries)
+        finding.apis = [a.name for a in apis]
+        finding.jpage = jpage
+        finding.create_page_html = trs.page_count(text) is not None
+        found = paging.template_from_links(response.url, links(sel, response.url))
+        finding.paging = found[0].template if found else ""
+
+    def _note_entries(self, finding, entries: list[ListEntry]) -> None:
+        finding.entries += len(entries)
+        for e in entries:
+            canon = canonical_url(e.url)
+            pattern = next((p for p in self.profile.detail_patterns if re.search(p, canon)), None)
+            if pattern is not None:
+                finding.by_pattern[pattern] = finding.by_pattern.get(pattern, 0) + 1
+            elif not self.profile.is_attachment(canon):
+                finding.by_dated_rows += 1
 
     def _list_entries(self, selectors: list[Selector], base_url: str) -> list[ListEntry]:
         """Entries of all ``selectors`` (the page, its script snippets), each URL once."""
@@ -440,6 +497,9 @@ class PortalSpider(scrapy.Spider):
             entries.setdefault(e.url, e)
         found = list(entries.values())
         yield from self._entries(response, found)
+        if self.survey is not None:
+            self._note_entries(self.survey.list_finding(meta["list_page"]), found)
+            return
         page, first = int(meta["api_page"]), api.first_page
         count = api.pages_known(answer)
         if page == first and count:
@@ -505,6 +565,8 @@ class PortalSpider(scrapy.Spider):
         decisions = self.archive.decide_listed(list_url, rows) if rows else {}
         if rows:
             yield ListObservationsItem(list_url=list_url, observed_at=self.clock.now(), entries=rows)
+        if self.survey is not None:
+            return
         for url, _title, date in rows:
             decision = decisions[url]
             if not decision.fetch:
