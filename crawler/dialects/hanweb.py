@@ -10,7 +10,8 @@ from parsel import Selector
 from crawler.encoding import decode_page
 
 _COL_URL = re.compile(r"/col/col(\d+)/")
-_AJAX_PARAM = re.compile(r"ajaxParam\s*:\s*\{([^}]*)\}", re.DOTALL)
+# The jpage form: ``ajaxParam: {…}`` in the jpage call, or ``var param_{unitid}={…}`` beside the datastore.
+_AJAX_PARAM = re.compile(r"(?:ajaxParam\s*:|var\s+param_\w+\s*=)\s*\{([^}]*)\}", re.DOTALL)
 _PARAM = re.compile(r"(\w+)\s*:\s*(?:'([^']*)'|\"([^\"]*)\"|([\w.\-]+))")
 _PER_PAGE = re.compile(r"perPage\s*:\s*(\d+)")
 _TOTAL = re.compile(rb"<totalrecord>\s*(\d+)\s*</totalrecord>", re.IGNORECASE)
