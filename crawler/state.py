@@ -127,12 +127,13 @@ class CrawlState:
         return prev is not None and (prev.listed_title != title or prev.listed_date != date)
 
     def _unfinished(self, s, fs: FetchState) -> bool:
-        """Last captured by a crawl that never finished, and no crawl of this portal finished since."""
+        """Last captured by a crawl that never finished or failed, and no crawl of this portal ended ok since."""
         if fs.last_capture_id is None:
             return False
         run = s.execute(select(CrawlRun).join(Capture, Capture.crawl_run_id == CrawlRun.id)
                         .where(Capture.id == fs.last_capture_id)).scalar()
-        if run is None or run.id == self.run_id or run.status not in ("running", "interrupted"):
+        # A failed run (the portal went away, storage failed) may have captured pages without their files.
+        if run is None or run.id == self.run_id or run.status not in ("running", "interrupted", "failed"):
             return False
         later_ok = s.execute(select(CrawlRun.id).where(
             CrawlRun.profile == self.profile, CrawlRun.status == "ok", CrawlRun.started_at > run.started_at

@@ -617,16 +617,18 @@ class PortalSpider(scrapy.Spider):
         stats = self.crawler.stats
         if failure.check(WafBlocked):
             return  # counted by WafMiddleware
+        name = type(failure.value).__name__
         if failure.check(HttpError):
             kind = f"http_{failure.value.response.status}"
-        elif failure.check(TimeoutError, TCPTimedOutError):
+        elif failure.check(TimeoutError, TCPTimedOutError) or name == "DownloadTimeoutError":
             kind = "timeout"
-        elif failure.check(DNSLookupError):
+        elif failure.check(DNSLookupError) or name == "CannotResolveHostError":
             kind = "dns"
-        elif failure.check(ConnectionRefusedError):
-            kind = "connection"
+        elif failure.check(ConnectionRefusedError) or name in ("DownloadConnectionRefusedError",
+                                                                "DownloadFailedError", "ResponseDataLossError"):
+            kind = "connection"  # Scrapy >= 2.14 names them by its own exceptions
         else:
-            kind = type(failure.value).__name__
+            kind = name
         stats.inc_value(f"disclosure/errors/{kind}")
         logger.warning("request failed (%s): %s", kind, failure.request.url)
 
