@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -171,7 +172,8 @@ def _path(url: str) -> str:
 
 
 def survey_portal(url: str, workdir: Path, **crawl_options) -> tuple[Survey, CrawlSummary]:
-    """Run a survey crawl of ``url`` with the zero-configuration profile, its captures kept under ``workdir``
+    """Run a survey crawl of ``url`` (a portal URL: zero configuration; or a profile name or file), its
+    captures kept under ``workdir``
     (apart from the user's archive: the drafted profile will crawl under its own name)."""
     from archive.db import open_database, sqlite_url
     from crawler.run import run_crawl
@@ -190,3 +192,40 @@ def survey_portal(url: str, workdir: Path, **crawl_options) -> tuple[Survey, Cra
 
 class DraftError(Exception):
     """The survey crawl could not run or found nothing to draft from."""
+
+
+@dataclass
+class ProfileCheck:
+    """A profile's survey held against the zero-configuration survey of the same portal."""
+
+    units: int
+    lists: int
+    entries: int
+    missing_units: list[str]  # units the zero-configuration survey found and the profile did not
+    units_without_list: list[str]  # units the profile found but read no list of
+    fewer_entries: list[str]  # units whose first list pages show fewer entries than zero configuration saw
+    lists_without_entries: list[str]
+
+    @property
+    def ok(self) -> bool:
+        return not (self.missing_units or self.units_without_list or self.fewer_entries or self.lists_without_entries)
+
+
+def _entries_by_unit(survey: Survey) -> Counter:
+    counts: Counter = Counter()
+    for finding in survey.lists.values():
+        counts[finding.unit or ""] += finding.entries
+    return counts
+
+
+def compare_surveys(profile: Survey, zero: Survey) -> ProfileCheck:
+    """What a profile misses that the zero-configuration crawler finds (units, lists, first-page entries)."""
+    names = {u.name for u in profile.units.values()}
+    zero_names = {u.name for u in zero.units.values()}
+    by_unit, zero_by_unit = _entries_by_unit(profile), _entries_by_unit(zero)
+    return ProfileCheck(
+        units=len(names), lists=len(profile.lists), entries=sum(f.entries for f in profile.lists.values()),
+        missing_units=sorted(zero_names - names),
+        units_without_list=sorted(n for n in names if by_unit[n] == 0),
+        fewer_entries=sorted(n for n in names & zero_names if by_unit[n] < zero_by_unit[n]),
+        lists_without_entries=sorted(f.url for f in profile.lists.values() if f.entries == 0 and not f.apis))

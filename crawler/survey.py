@@ -37,6 +37,7 @@ class ListFinding:
     """One list page read: entries by the rule that accepted them, list APIs and drivers that served it."""
 
     url: str
+    unit: str | None = None  # the unit whose list it is, when known
     entries: int = 0
     by_pattern: dict[str, int] = field(default_factory=dict)  # detail pattern -> entries it matched
     by_dated_rows: int = 0  # entries accepted only for the date in their row

@@ -279,11 +279,9 @@ class PortalSpider(scrapy.Spider):
         yield from self._entries(response, entries)
         for api in apis:
             yield from self._api_start(response, api, text)
-        if self.survey is not None:
-            return  # a survey reads first pages only
         if jpage:
             yield from self._hanweb_start(response, text, len(snippets))
-        elif not apis:
+        elif not apis and self.survey is None:  # a survey reads first pages only
             yield from self._next_pages(response, text, sel, entries, page_kind)
 
     def _note_list(self, response: Response, text: str, sel: Selector, entries: list[ListEntry],
@@ -296,6 +294,7 @@ class PortalSpider(scrapy.Spider):
         if not is_list:
             return
         finding = self.survey.list_finding(url)
+        finding.unit = response.meta.get("unit_hint")
         self._note_entries(finding, entries)
         finding.apis = [a.name for a in apis]
         finding.jpage = jpage
@@ -545,6 +544,9 @@ class PortalSpider(scrapy.Spider):
         base = response.meta["column_url"]
         entries = self._list_entries(snippets, base)
         yield from self._entries(response, entries)
+        if self.survey is not None:
+            self._note_entries(self.survey.list_finding(base), entries)
+            return
         start, per = response.meta["hanweb_start"], response.meta["hanweb_per"]
         nxt = start + per * 3
         if total is not None and nxt <= total and nxt // per < self.profile.max_list_pages and entries:
