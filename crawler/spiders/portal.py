@@ -17,6 +17,8 @@ from urllib.parse import urlsplit
 
 import scrapy
 from parsel import Selector
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider
 from scrapy.http import FormRequest, Request, Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TCPTimedOutError, TimeoutError
@@ -63,6 +65,8 @@ class PortalSpider(scrapy.Spider):
         # Survey mode (`disclosure profile draft`): hubs, units and first list pages only, choices noted.
         self.survey: Survey | None = None
         self.survey_path: str | None = None
+        self._hub_documents: dict[str, str] = {}  # documents linked from hubs -> the hub (fetched when idle)
+        self._listed: set[str] = set()  # URLs requested as list entries
 
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any):
@@ -70,6 +74,7 @@ class PortalSpider(scrapy.Spider):
         db = open_database(crawler.settings.get("DISCLOSURE_DATABASE_URL"))
         spider.clock = CrawlClock.from_setting(crawler.settings.get("DISCLOSURE_CLOCK"))
         spider.archive = CrawlState(db, spider.profile, spider.clock)
+        crawler.signals.connect(spider._idle, signal=signals.spider_idle)
         spider.survey_path = crawler.settings.get("DISCLOSURE_SURVEY")
         if spider.survey_path:
             spider.survey = Survey(start_url=spider.profile.start_urls[0])
@@ -77,6 +82,24 @@ class PortalSpider(scrapy.Spider):
         if override is not None:
             spider.archive.revalidate_after_days = int(override)
         return spider
+
+    def _idle(self) -> None:
+        """Every list read: fetch the documents hubs linked that no list did (without hints), then go on."""
+        pending = {u: hub for u, hub in self._hub_documents.items() if u not in self._listed}
+        self._hub_documents.clear()
+        scheduled = 0
+        for url, hub in pending.items():
+            decision = self.archive.decide_detail(url)
+            if not decision.fetch:
+                continue
+            req = self._request(url, self.parse_document, role="document", conditional=decision.conditional,
+                                parent_url=hub)
+            if req is not None:
+                self.crawler.engine.crawl(req)
+                scheduled += 1
+        if scheduled:
+            self.crawler.stats.inc_value("disclosure/hub_documents", scheduled)
+            raise DontCloseSpider
 
     def closed(self, reason: str) -> None:
         if self.survey is not None and self.survey_path:
@@ -206,14 +229,11 @@ class PortalSpider(scrapy.Spider):
             if canon in unit_lists:
                 req = self._request(canon, self.parse_unit_list, role="unit_index", hub_depth=depth + 1)
             elif self.profile.is_detail(canon) or self.profile.is_attachment(canon) or self._known_detail(canon):
-                # Documents linked from hub pages (latest news, old links): after the lists, without hints.
-                if self.survey is not None:
-                    continue
-                decision = self.archive.decide_detail(canon)
-                if not decision.fetch:
-                    continue
-                req = self._request(canon, self.parse_document, role="document", priority=-5,
-                                    conditional=decision.conditional, parent_url=response.url)
+                # Documents linked from hub pages (latest news, old links) wait until every list is read: most
+                # are list entries too, and fetched from their list they carry their unit and column.
+                if self.survey is None:
+                    self._hub_documents.setdefault(canon, response.url)
+                continue
             elif canon in units and text:
                 if self.survey is not None:
                     self.survey.units.setdefault(canon, UnitFinding(text, canon, response.url))
@@ -574,6 +594,7 @@ class PortalSpider(scrapy.Spider):
             if not decision.fetch:
                 stats.inc_value("disclosure/skipped/fresh")
                 continue
+            self._listed.add(url)
             attachment = self.profile.is_attachment(url) and not self.profile.is_detail(url)
             req = self._request(url, self.parse_attachment if attachment else self.parse_document,
                                 role="attachment" if attachment else "document", conditional=decision.conditional,
