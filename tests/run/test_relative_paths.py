@@ -10,6 +10,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from crawler.profiles import PROFILES_DIR
 from disclosure.config import load_config
 
 from .helpers import REPO, run_cli
@@ -36,6 +37,16 @@ def test_relative_data_dir_from_another_directory(tmp_path: Path, replica) -> No
     assert ingest.code == 0, ingest.stderr
     parsed = int(ingest.stdout.split(" parsed", 1)[0].replace(",", ""))
     assert parsed > 0 and " 0 failed" in ingest.stdout, ingest.stdout
+
+
+def test_relative_profile_file(tmp_path: Path, replica) -> None:
+    """A profile file named relative to the command's directory is found by the worker too."""
+    (tmp_path / "disclosure.toml").write_text(QUICK, encoding="utf-8")
+    shutil.copy(PROFILES_DIR / "replica.toml", tmp_path / "mine.toml")
+    crawl = run_cli(["--data-dir", "d", "crawl", "mine.toml", "--base-url", replica.base_url, "--max-pages", "5"],
+                    cwd=tmp_path)
+    assert crawl.code == 0, (crawl.stdout, crawl.stderr)
+    assert list((tmp_path / "d" / "warc").glob("*.warc.gz"))
 
 
 def test_ingest_fails_when_nothing_can_be_read(tmp_path: Path, replica) -> None:
