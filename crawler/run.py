@@ -108,8 +108,7 @@ def run_crawl(profile_name_or_url: str, *, database_url: str, warc_dir: str | Pa
         overrides["CLOSESPIDER_PAGECOUNT"] = max_pages
     overrides["DISCLOSURE_PROGRESS"] = sys.stdout.isatty() if progress is None else progress
     # The worker starts in another directory: every path it gets must be absolute (see _absolute_args).
-    profile_name_or_url, warc_dir, jobs_dir, database_url = _absolute_args(
-        profile_name_or_url, warc_dir, jobs_dir, database_url)
+    warc_dir, jobs_dir, database_url = _absolute_args(warc_dir, jobs_dir, database_url)
     Path(jobs_dir).mkdir(parents=True, exist_ok=True)
     fd, summary_path = tempfile.mkstemp(prefix=f"crawl-{profile.name}-", suffix=".json", dir=jobs_dir)
     os.close(fd)
@@ -147,18 +146,15 @@ def run_crawl(profile_name_or_url: str, *, database_url: str, warc_dir: str | Pa
                         message=f"crawl worker ended with exit code {code} without a summary")
 
 
-def _absolute_args(profile: str, warc_dir: str | Path, jobs_dir: str | Path,
-                   database_url: str) -> tuple[str, Path, Path, str]:
-    """The worker's arguments with relative paths resolved from this process's working directory.
+def _absolute_args(warc_dir: str | Path, jobs_dir: str | Path, database_url: str) -> tuple[Path, Path, str]:
+    """The worker's paths resolved from this process's working directory.
 
-    A relative WARC or jobs directory (or SQLite file, or profile file) would otherwise be read from the
-    worker's own working directory, splitting one archive across two places.
+    A relative WARC or jobs directory (or SQLite file) would otherwise be read from the worker's own working
+    directory, splitting one archive across two places (the profile file is resolved above).
     """
     from archive.db import absolute_database_url
 
-    if profile.endswith(".toml") and "://" not in profile:
-        profile = str(Path(profile).expanduser().resolve())
-    return profile, Path(warc_dir).resolve(), Path(jobs_dir).resolve(), absolute_database_url(database_url)
+    return Path(warc_dir).resolve(), Path(jobs_dir).resolve(), absolute_database_url(database_url)
 
 
 # ---------------------------------------------------------------------- the worker process
