@@ -278,9 +278,10 @@ def _assemble(src: _Source, url: str | None, column_kind: str | None, unit_hint:
         lines = []
     # What the document states first, then the list it was found in, and a guess from the text only last
     # (the ingest puts the list's own evidence before such a guess: docs/parsing.md).
-    candidates = [*stated, (source_org, source_how), (unit_hint, "unit_hint"),
-                  (md.frequent_org(lines) if lines else None, "text_guess")]
+    candidates = [*stated, (source_org, source_how), (unit_hint, "unit_hint")]
     doc.publisher, doc.publisher_source = next(((p, how) for p, how in candidates if p), (None, None))
+    if doc.publisher is None and lines and (guess := md.frequent_org(lines)):
+        doc.publisher, doc.publisher_source = guess, "text_guess"
 
     if doc.format is None and any(f.table in ("A", "B", "C") for f in figures):
         # no label decides (table B alone, （六） as one row): the year breaks the tie
