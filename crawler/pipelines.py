@@ -203,7 +203,8 @@ class ArchivePipeline:
             capture_id = fs.last_capture_id if fs else None
             s.add_all([ListObservation(crawl_run_id=self._state.run_id, list_capture_id=capture_id,
                                        list_url=item.list_url, observed_at=item.observed_at, document_url=url,
-                                       listed_title=title, listed_date=date) for url, title, date in item.entries])
+                                       listed_title=title, listed_date=date, listed_publisher=publisher)
+                       for url, title, date, publisher in map(_entry, item.entries)])
 
     def _unit(self, item: UnitItem) -> None:
         assert self.db is not None
@@ -219,6 +220,12 @@ class ArchivePipeline:
             unit.last_listed_at = item.listed_at
             if spec is not None:
                 unit.created_year, unit.abolished_year = spec.created_year, spec.abolished_year
+
+
+def _entry(entry: tuple) -> tuple[str, str | None, str | None, str | None]:
+    """A list entry as (url, title, date, publisher): 3-tuples name no publisher."""
+    url, title, date, *rest = entry
+    return url, title, date, (rest[0] or None) if rest else None
 
 
 def _header(headers: list[tuple[str, str]], name: str) -> str | None:

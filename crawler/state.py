@@ -140,11 +140,12 @@ class CrawlState:
         ).limit(1)).first()
         return later_ok is None
 
-    def decide_listed(self, list_url: str, entries: list[tuple[str, str | None, str | None]],
+    def decide_listed(self, list_url: str, entries: list[tuple[str, str | None, str | None]]
+                      | list[tuple[str, str | None, str | None, str | None]],
                       now: dt.datetime | None = None) -> dict[str, FetchDecision]:
-        """Decisions for every (url, title, date) entry of one list page, in three queries in all."""
+        """Decisions for every (url, title, date[, publisher]) entry of one list page, in three queries in all."""
         now = now or self.clock.now()
-        urls = list(dict.fromkeys(u for u, _t, _d in entries))
+        urls = list(dict.fromkeys(u for u, *_rest in entries))
         out: dict[str, FetchDecision] = {}
         with self.db.session() as s:
             states = {fs.url: fs for fs in s.execute(select(FetchState).where(FetchState.url.in_(urls))).scalars()}
@@ -154,7 +155,7 @@ class CrawlState:
             if self.run_id is not None:
                 q = q.where(ListObservation.crawl_run_id != self.run_id)
             previous = {row.document_url: (row.listed_title, row.listed_date) for row in s.execute(q)}
-            for url, title, date in entries:
+            for url, title, date, *_publisher in entries:
                 fs = states.get(url)
                 if fs is None:
                     out[url] = decide(None, listing_changed=False, unfinished=False, now=now,
