@@ -372,7 +372,7 @@ class StaticList(Family):
         if n > count:
             return _not_found(path)
         shown = entries[(n - 1) * self.per_page: n * self.per_page]
-        return _html(P.static_list(site.preset.site_name, f"{unit.name}{COLUMN_TITLES[column]}", shown, n, count,
+        return _html(P.static_list(site.preset.site_name, unit.name, COLUMN_TITLES[column], shown, n, count,
                                    self.entry_path(unit)))
 
     def list_paths_of(self, site: Site, unit: Unit, column: str, as_of: str) -> list[str]:

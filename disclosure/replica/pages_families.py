@@ -215,7 +215,7 @@ def anhui_document(site_name: str, m: PageMeta, body_html: str, attachments: lis
 
 
 # ---- family 12: a legacy CMS with list-N.html pages -------------------------------------------------------
-def static_list(site_name: str, title: str, entries: list[ListEntry], page: int, count: int,
+def static_list(site_name: str, unit_name: str, column: str, entries: list[ListEntry], page: int, count: int,
                 unit_href: str) -> str:
     """A legacy list page: plain rows, numbered links and 下一页 only (no page count anywhere)."""
     def href(n: int) -> str:
@@ -229,9 +229,10 @@ def static_list(site_name: str, title: str, entries: list[ListEntry], page: int,
     rows = "\n".join(f'<tr><td><a href="{esc(e.href)}" target="_blank">{esc(e.title)}</a></td>'
                      f'<td class="date">{e.date}</td></tr>' for e in entries)
     pager_html = f'<div class="pagelist">{" ".join(pager)}</div>\n' if count > 1 else ""
-    return (_head(f"{title}-{site_name}") + "<body>\n"
-            f'<div class="crumbs">{_crumbs([("/", "首页"), ("/zfxxgk/index.html", "政府信息公开"), (unit_href, title)])}'
-            "</div>\n"
+    crumbs = _crumbs([("/", "首页"), ("/zfxxgk/index.html", "政府信息公开"), (unit_href, unit_name)])
+    return (_head(f"{column}-{unit_name}-{site_name}") + "<body>\n"
+            f'<div class="crumbs">{crumbs} &gt; {esc(column)}</div>\n'
+            f'<h2 class="column-title">{esc(column)}</h2>\n'
             f'<table class="newslist">\n{rows}\n</table>\n' + pager_html + "</body>\n</html>\n")
 
 
