@@ -176,11 +176,8 @@ class Gkmlpt(Family):
             return Response(400, body.encode(), JSON, [("Cache-Control", "no-cache")])
         if what == "tree":
             names = self.category_names()
-            tree = [{"id": cid, "name": names[key], "parent": 0, "children": []}
-                    for key, cid in unit.layout["cats"].items()]
-            import json
-
-            return Response(200, json.dumps(tree, ensure_ascii=False).encode(), JSON, [("Cache-Control", "no-cache")])
+            body = P.gkmlpt_tree([(cid, names[key]) for key, cid in unit.layout["cats"].items()])
+            return Response(200, body.encode("utf-8"), JSON, [("Cache-Control", "no-cache")])
         key = {0: "all", unit.layout["cats"]["ndbg"]: "ndbg", unit.layout["cats"]["tzgg"]: "tzgg"}.get(arg)
         docs = site.visible((unit.code, key), as_of) if key else []
         page = max(1, _int(query, "page", 1))
@@ -193,12 +190,11 @@ class Gkmlpt(Family):
         found = doc.version_at(as_of)
         path = self.doc_path(doc, unit)
         claimed = dt.datetime.fromisoformat(doc.claimed_at).replace(tzinfo=dt.timezone(dt.timedelta(hours=8)))
+        number = getattr(site.content(doc), "doc_number", None) if doc.kind == "notice" else None
         return {"id": gkmlpt_post_id(doc), "title": site.title(doc, found[1].edit_no if found else 0),
                 "url": path if doc.id == site.planted.get("root_relative_url") else f"http://{host}{path}",
                 "create_time": int(claimed.timestamp()), "created_at": claimed.strftime("%Y-%m-%d %H:%M:%S"),
-                "publisher": unit.name, "identifier": doc.index_number or "",
-                "document_number": getattr(site.content(doc), "doc_number", None) or "" if doc.kind == "notice"
-                else ""}
+                "publisher": unit.name, "identifier": doc.index_number or "", "document_number": number or ""}
 
     def list_paths(self, site, unit, as_of):
         count = _pages(len(site.visible((unit.code, "all"), as_of)), self.per_page)

@@ -119,7 +119,14 @@ def gkmlpt_document(site_name: str, m: PageMeta, category: str, body_html: str,
 
 
 def gkmlpt_json(total: int, articles: list[dict]) -> str:
+    """A page of ``api/all/{category}``."""
     return json.dumps({"total": total, "articles": articles}, ensure_ascii=False)
+
+
+def gkmlpt_tree(categories: list[tuple[int, str]]) -> str:
+    """The catalogue tree of ``api/tree``: one flat level of (id, name) categories."""
+    return json.dumps([{"id": cid, "name": name, "parent": 0, "children": []} for cid, name in categories],
+                      ensure_ascii=False)
 
 
 # ---- family 2: Hanweb jpage, first page in the script datastore -------------------------------------------

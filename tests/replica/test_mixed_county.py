@@ -48,6 +48,7 @@ def test_units_families_and_presets(mixed_site, mixed_manifest, replica_site):
 
 def test_every_manifest_url_answers_with_its_content_type(mixed_replica, mixed_manifest):
     m = mixed_manifest
+    images = 0
     with httpx.Client(timeout=20) as client:
         for url in m.list_urls:
             r = client.get(url)
@@ -68,12 +69,38 @@ def test_every_manifest_url_answers_with_its_content_type(mixed_replica, mixed_m
             assert doc.versions[-1].title in r.text
             if doc.delivery == "html":
                 assert doc.versions[-1].body_phrase in r.text
+            for img in re.findall(r'<img src="([^"]+\.png)"', r.text):  # image-only tables, next to the page
+                image = client.get(doc.urls[0].rsplit("/", 1)[0] + "/" + img)
+                assert image.status_code == 200 and image.headers["content-type"] == "image/png"
+                images += 1
             for att in doc.attachments:
                 if m.unit(doc.unit).dialect in NEW:  # root-relative links (TRS links ./W0….pdf)
                     assert att.url.replace("&", "&amp;")[len(m.base_url):] in r.text
                 a = client.get(att.url)
                 assert a.status_code == 200 and a.headers["content-type"] == ATTACHMENT_TYPES[att.file_kind]
                 assert hashlib.sha256(a.content).hexdigest() == att.sha256
+    assert images > 0
+
+
+def test_versions_conditional_get_and_dataproxy_by_post(mixed_replica, mixed_manifest):
+    m = mixed_manifest
+    doc = next(d for d in m.documents if len(d.versions) == 2 and d.delivery == "html"
+               and m.unit(d.unit).dialect in NEW)
+    v1, v2 = doc.versions
+    before = (dt.datetime.fromisoformat(v2.appears_at) - dt.timedelta(minutes=1)).strftime("%Y-%m-%dT%H:%M")
+    with httpx.Client(timeout=10) as client:
+        mixed_replica.set_as_of(before)
+        r1 = client.get(doc.urls[0])
+        assert v1.body_phrase in r1.text and v2.body_phrase not in r1.text
+        mixed_replica.set_as_of(None)
+        r2 = client.get(doc.urls[0])
+        assert v2.body_phrase in r2.text and r1.headers["ETag"] != r2.headers["ETag"]
+        assert client.get(doc.urls[0], headers={"If-None-Match": r2.headers["ETag"]}).status_code == 304
+        assert client.get(doc.urls[0], headers={"If-Modified-Since": r2.headers["Last-Modified"]}).status_code == 304
+        proxy = next(u for u in m.list_urls if "dataproxy.jsp" in u and "perpage=10" in u)
+        url, query = proxy.split("?", 1)
+        by_post = client.post(url, data=dict(p.split("=") for p in query.split("&")))
+        assert by_post.status_code == 200 and by_post.text == client.get(proxy).text
 
 
 def test_lists_hold_every_document_exactly_once(mixed_replica, mixed_manifest):
