@@ -1,6 +1,7 @@
 """The replica portal: URL layout, routing and time travel over the compact document plan.
 
-``build_site(seed, scale)`` plans units and documents (cheap); :meth:`Site.handle` renders one response on
+``build_site(seed, scale, county)`` plans units and documents (cheap; ``county="mixed"`` is 白河县, whose units
+speak the families of ``families.py``); :meth:`Site.handle` renders one response on
 request for a given "as of" date-time; :meth:`Site.manifest` states the ground truth. Nothing here opens a
 socket: ``server.py`` wraps :meth:`Site.handle` in an HTTP server.
 """
