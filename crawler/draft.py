@@ -53,9 +53,9 @@ def generalise(urls: list[str]) -> list[str]:
         parts = urlsplit(url)
         segs = parts.path.split("/")
         keys = tuple(sorted(k.split("=")[0] for k in parts.query.split("&") if k))
-        # Same depth, same first folder, same numeric/hex positions, same query keys: one shape.
-        shape = (len(segs), segs[1] if len(segs) > 2 else "",
-                 tuple(_segment_pattern(s) if s.isdigit() or _HEX.match(s) else "" for s in segs), keys)
+        # Same depth, same segments after the first folder (as patterns), same query keys: one shape. The first
+        # folder may vary (gkmlpt units are /{dept}/gkmlpt/index on one host).
+        shape = (len(segs), tuple(_segment_pattern(s) for s in segs[2:]) if len(segs) > 2 else (), keys)
         shapes.setdefault(shape, []).append(segs)
         queries[shape] = "".join(rf"[?&]{re.escape(k)}=" for k in keys[:1])
     out = []
@@ -155,11 +155,15 @@ def draft_profile(survey: Survey, auto: SiteProfile, name: str) -> str:
     lines.append(f"deny_patterns = {_toml(auto.deny_patterns)}    # the zero-configuration defaults")
     lines.append(f"attachment_extensions = {_toml(auto.attachment_extensions)}")
 
-    # Columns: per kind, the link texts seen and the URL patterns of the columns found.
-    for kind in sorted({c.kind for c in survey.columns.values()}):
+    # Columns: per kind, the link texts seen and the URL patterns of the columns found; a pattern that two
+    # kinds share (Hanweb's /col/col{id}/) tells no kind apart, so the link text decides there.
+    kinds = sorted({c.kind for c in survey.columns.values()})
+    by_kind = {k: generalise([c.url for c in survey.columns.values() if c.kind == k]) for k in kinds}
+    shared = {p for k in kinds for p in by_kind[k] if sum(p in by_kind[o] for o in kinds) > 1}
+    for kind in kinds:
         found = [c for c in survey.columns.values() if c.kind == kind]
         texts = [t for t, _ in Counter(c.text for c in found if c.text).most_common()]
-        patterns = generalise([c.url for c in found])
+        patterns = [p for p in by_kind[kind] if p not in shared]
         lines += ["", "[[columns]]", f"kind = {_toml(kind)}", f"link_text = {_toml(texts)}",
                   f"url_patterns = {_toml(patterns)}",
                   f"#   {len(found)} columns found by link text or slug, e.g. {found[0].text!r} at {found[0].url}"]

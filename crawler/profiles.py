@@ -25,6 +25,8 @@ PAGINGS = ("createPageHTML", "dataproxy", "next_link", "query_param", "none")
 POLITENESS_KEYS = frozenset({"concurrent_requests_per_host", "concurrent_requests_per_ip", "download_delay",
                              "autothrottle", "autothrottle_target_concurrency", "download_timeout", "retry_times",
                              "max_download_size", "obey_robots"})
+# Column names (政府信息公开年报, 2019年度报告（旧链接）) are short; document titles are longer.
+MAX_COLUMN_TEXT = 14
 DEFAULT_ATTACHMENT_EXTENSIONS = ("pdf", "doc", "docx", "wps", "xls", "xlsx", "et", "ofd", "zip", "rar", "txt")
 
 
@@ -41,8 +43,10 @@ class ColumnRule:
     url_patterns: list[str] = field(default_factory=list)  # regexes on the absolute URL
 
     def matches(self, url: str, text: str) -> bool:
-        """True when the link (absolute URL, visible text) points at a column of this kind."""
-        return any(k in text for k in self.link_text) or any(re.search(p, url) for p in self.url_patterns)
+        """True when the link (absolute URL, visible text) points at a column of this kind. A link text is a
+        column's name only when short: "…2021年度报告" as a document title is not a column."""
+        short = len(text) <= MAX_COLUMN_TEXT
+        return (short and any(k in text for k in self.link_text)) or any(re.search(p, url) for p in self.url_patterns)
 
 
 @dataclass

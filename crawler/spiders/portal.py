@@ -579,7 +579,8 @@ class PortalSpider(scrapy.Spider):
     def _entries(self, response: Response, entries: list[ListEntry]):
         list_url = response.meta.get("archive_url", canonical_url(response.url))
         stats = self.crawler.stats
-        rows = [(canonical_url(e.url), e.title or None, e.date) for e in entries]
+        # The publisher a list API names per entry is list evidence (list_observations.listed_publisher).
+        rows = [(canonical_url(e.url), e.title or None, e.date, e.publisher) for e in entries]
         publishers = {canonical_url(e.url): e.publisher for e in entries if e.publisher}
         stats.inc_value("disclosure/list_entries", len(rows))
         stats.inc_value("disclosure/wap_twins", sum(1 for e in entries if is_wap_twin(e.url)))
@@ -589,7 +590,7 @@ class PortalSpider(scrapy.Spider):
             yield ListObservationsItem(list_url=list_url, observed_at=self.clock.now(), entries=rows)
         if self.survey is not None:
             return
-        for url, _title, date in rows:
+        for url, _title, date, _publisher in rows:
             decision = decisions[url]
             if not decision.fetch:
                 stats.inc_value("disclosure/skipped/fresh")
