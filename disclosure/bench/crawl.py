@@ -11,7 +11,9 @@ import json
 import sqlite3
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 import click
 
@@ -24,12 +26,84 @@ def _peak_rss_mb(root: Path, run_id: int | None) -> float:
     return stats.get("disclosure/peak_rss_bytes", 0) / 2**20
 
 
+# Path segments and query values too common to tell units apart.
+_GENERIC = {"", "index.html", "list.html", "index", "zfxxgk", "gzzfxxgk", "col", "columns", "public", "column",
+            "gkmlpt", "bm", "ndbg", "tzgg", "zfxxgknb", "xxgknb", "zwgk", "list", "4", "1", "type", "action"}
+
+
+def _tokens(url: str) -> set[str]:
+    parts = urlsplit(url)
+    out = {unquote(s) for s in parts.path.split("/")} | {v for _k, v in parse_qsl(parts.query)}
+    out |= {t[3:] for t in out if t.startswith("col") and t[3:].isdigit()}
+    return out - _GENERIC
+
+
+def requests_per_family(manifest, log, base_url: str) -> dict[str, tuple[int, int]]:
+    """Per family: (documents, requests) of one crawl. Documents and files count for their document's family;
+    list, column and API requests for the unit whose page identifiers (folder, uuid, SID slug, organId, column
+    id) they carry; home, platform and robots requests count as "shared"."""
+    family = {u.code: u.dialect for u in manifest.units}
+    by_path = {}
+    for d in manifest.documents:
+        for url in [*d.urls, *(a.url for a in d.attachments)]:
+            by_path[unquote(url.removeprefix(base_url))] = family[d.unit]
+    unit_tokens = [(u.dialect, _tokens(u.platform_url) | _tokens(u.annual_report_column_url)
+                    | _tokens(u.notice_column_url)) for u in manifest.units]
+    requests: Counter = Counter()
+    for entry in log:
+        fam = by_path.get(unquote(entry.path))
+        if fam is None:
+            tokens = _tokens(base_url + entry.path)
+            fam = next((f for f, ts in unit_tokens if tokens & ts), "shared")
+        requests[fam] += 1
+    docs = Counter(family[d.unit] for d in manifest.documents)
+    return {f: (docs.get(f, 0), requests.get(f, 0)) for f in sorted(set(docs) | set(requests))}
+
+
+def families_report(county: str, zero_config: bool) -> list[str]:
+    """Crawl a replica county once (its profile, or by URL alone) and report requests per document per family."""
+    from archive.db import sqlite_url
+    from crawler.run import run_crawl
+    from disclosure.config import PolitenessConfig
+    from disclosure.replica.server import ReplicaServer
+    from disclosure.replica.site import build_site
+
+    fast = PolitenessConfig(download_delay=0.0, autothrottle=False, concurrent_requests_per_host=16,
+                            concurrent_requests_per_ip=16)
+    profile = {"default": "replica", "mixed": "baihe"}[county]
+    root = Path(tempfile.mkdtemp(prefix="bench-families-"))
+    with ReplicaServer(build_site(seed=1, scale=1, county=county)) as server:
+        manifest = server.manifest()
+        server.reset_log()
+        started = time.perf_counter()
+        summary = run_crawl(server.base_url + "/" if zero_config else profile,
+                            database_url=sqlite_url(root / "archive.sqlite3"), warc_dir=root / "warc",
+                            jobs_dir=root / "jobs", politeness=fast, progress=False,
+                            base_url=None if zero_config else server.base_url)
+        took = time.perf_counter() - started
+        table = requests_per_family(manifest, server.request_log, server.base_url)
+    how = "no profile" if zero_config else f"profile {profile}"
+    lines = [f"{county} county, {how}: {summary.status}, {summary.requests} requests, {took:.1f} s",
+             f"  {'family':<18} {'documents':>9} {'requests':>9} {'requests/document':>18}"]
+    for fam, (docs, reqs) in table.items():
+        ratio = f"{reqs / docs:.2f}" if docs else "-"
+        lines.append(f"  {fam:<18} {docs:>9} {reqs:>9} {ratio:>18}")
+    return lines
+
+
 @click.command("crawl")
 @click.option("--scale", default=1, show_default=True, type=int, help="Replica scale (10 ≈ ten counties' worth).")
+@click.option("--families", is_flag=True, help="Instead: requests per document found, per portal family, on both "
+              "replica counties, with their profiles and with no profile.")
 @click.option("--clients", default=4, show_default=True, type=int, help="HTTP clients for the serving rate.")
 @click.option("--keep", type=click.Path(file_okay=False), default=None, help="Keep the archive in this directory.")
-def command(scale: int, clients: int, keep: str | None) -> None:
+def command(scale: int, families: bool, clients: int, keep: str | None) -> None:
     """Crawl rate, bandwidth, peak memory and re-crawl requests against the replica."""
+    if families:
+        for county in ("default", "mixed"):
+            for zero in (False, True):
+                click.echo("\n".join(families_report(county, zero)))
+        return
     from archive.db import sqlite_url
     from crawler.run import run_crawl
     from disclosure.bench.replica_portal import _fetch_all
