@@ -98,3 +98,34 @@ def test_gkmlpt_publishers_are_list_evidence(mixed_archive):
         rows = s.execute(select(ListObservation.list_url, ListObservation.listed_publisher)
                          .where(ListObservation.list_url.like("%/gkmlpt/api/%"))).all()
     assert rows and {p for _u, p in rows} <= gkmlpt and {p for _u, p in rows} == gkmlpt
+
+
+def test_drafted_profile_reaches_every_family(mixed_site, tmp_path):
+    """``disclosure profile draft URL`` on 白河县 writes a profile that crawls all of it; ``profile check`` on the
+    shipped profile passes."""
+    from disclosure.replica.server import ReplicaServer
+    from tests.crawler.test_zero_config import _config
+    from tests.run.helpers import run_cli
+
+    cfg = _config(tmp_path)
+    draft = tmp_path / "drafted.toml"
+    with ReplicaServer(mixed_site) as server:
+        made = run_cli(["--config", str(cfg), "profile", "draft", server.base_url + "/", "--out", str(draft)],
+                       cwd=tmp_path)
+        assert made.code == 0, made.stderr
+        text = draft.read_text(encoding="utf-8")
+        assert "families = ['anhui', 'gkmlpt', 'hanweb', 'hebei', 'static', 'trs']" in text
+        url = sqlite_url(tmp_path / "drafted.sqlite3")
+        summary = run_crawl(str(draft), database_url=url, warc_dir=tmp_path / "warc", jobs_dir=tmp_path / "jobs",
+                            politeness=FAST, progress=False)
+        manifest = server.manifest()
+        check = run_cli(["--config", str(cfg), "profile", "check", "baihe", "--base-url", server.base_url],
+                        cwd=tmp_path)
+    assert summary.status == "ok", summary.render()
+    db = open_database(url)
+    with db.session() as s:
+        captured = set(s.execute(select(Capture.url)).scalars())
+    db.dispose()
+    wanted = [u for d in manifest.documents for u in [*d.urls, *(a.url for a in d.attachments)]]
+    assert [u for u in wanted if canonical_url(u) not in captured] == []
+    assert check.code == 0 and "profile check: ok" in check.stdout, check.stdout + check.stderr
