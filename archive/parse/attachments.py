@@ -61,7 +61,7 @@ def text_blocks(text: str) -> list[Block]:
     return blocks
 
 
-def _table_rows(table: list[list[str | None]]) -> list[Row]:
+def table_rows(table: list[list[str | None]]) -> list[Row]:
     """pdfplumber rows → rows; ``None`` marks a position covered by a merged cell (a span copy), not a blank."""
     rows = []
     for r, cells in enumerate(table):
@@ -103,7 +103,7 @@ def read_pdf(data: bytes) -> Extracted:
                 texts.append(page.extract_text() or "")
                 if i < MAX_TABLE_PAGES:
                     for table in page.extract_tables():
-                        out.tables.append(_table_rows(table))
+                        out.tables.append(table_rows(table))
                 out.images += len(page.images)
                 if sum(map(len, texts)) > MAX_TEXT_CHARS:
                     out.warnings.append("text truncated")

@@ -37,6 +37,7 @@ from archive.parse.errors import ParseError
 from archive.parse.figures import Row, extract_figures, local_figures, rows_from_grid
 from archive.parse.flattened import text_to_rows
 from archive.parse.model import ParsedDocument, ParsedLink
+from archive.parse.ofd import read_ofd
 from archive.parse.sections import Block, find_sections
 from archive.parse.soup import gc_paused, make_soup
 from archive.parse.stated import stated_figures
@@ -48,7 +49,7 @@ MAX_HTML_BYTES = 16 * 1024 * 1024
 _HTML_HINT = re.compile(rb"<\s*(?:!doctype\s+html|html|head|body|meta|div|p|table|title)\b", re.I)
 _EXT_KIND = {"htm": "html", "html": "html", "shtml": "html", "jhtml": "html", "jsp": "html", "php": "html",
              "asp": "html", "aspx": "html", "txt": "txt", "pdf": "pdf", "docx": "docx", "doc": "doc", "wps": "doc",
-             "xls": "xls", "et": "xls", "xlsx": "xlsx", "rtf": "rtf"}
+             "xls": "xls", "et": "xls", "xlsx": "xlsx", "rtf": "rtf", "ofd": "ofd"}
 
 
 def _ext(filename: str | None, url: str | None) -> str | None:
@@ -72,7 +73,7 @@ def _is_text(head: bytes) -> bool:
 
 def sniff_kind(data: bytes, content_type: str | None = None, filename: str | None = None,
                url: str | None = None) -> str:
-    """html | txt | pdf | docx | xlsx | doc | xls | rtf — or raise :class:`ParseError` for other binaries."""
+    """html | txt | pdf | docx | xlsx | ofd | doc | xls | rtf — or raise :class:`ParseError` for other binaries."""
     head = data[:8192]
     if head.lstrip()[:5] == b"%PDF-" or b"%PDF-" in head[:1024]:
         return "pdf"
@@ -87,9 +88,9 @@ def sniff_kind(data: bytes, content_type: str | None = None, filename: str | Non
             return "docx"
         if "xl/workbook.xml" in names:
             return "xlsx"
-        if "OFD.xml" in names or any(n.lower().endswith("ofd.xml") for n in names):
-            raise ParseError("OFD documents are not supported")
-        raise ParseError("unsupported zip container (not DOCX/XLSX)")
+        if "OFD.xml" in names or "/OFD.xml" in names:
+            return "ofd"
+        raise ParseError("unsupported zip container (not DOCX/XLSX/OFD)")
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         import olefile
 
@@ -329,7 +330,7 @@ def parse_document(data: bytes, url: str | None = None, content_type: str | None
         src = _text_source(data, content_type)
     else:
         reader = {"pdf": read_pdf, "docx": read_docx, "xlsx": read_xlsx, "xls": read_xls, "doc": read_doc,
-                  "rtf": read_rtf}[kind]
+                  "rtf": read_rtf, "ofd": read_ofd}[kind]
         try:
             src = _file_source(reader(data))
         except ParseError:

@@ -15,7 +15,10 @@ from xml.sax.saxutils import escape
 
 from disclosure.replica.content import ReportContent
 from disclosure.replica.content_model import Block, Cell, Table
+from disclosure.replica.render_files_ofd import render_ofd
 from disclosure.replica.render_files_ole import render_doc_text, render_xls_rows
+
+__all__ = ["place", "render_doc", "render_docx", "render_ofd", "render_pdf", "render_xls", "split_table"]
 
 _FONT = "STSong-Light"
 

@@ -10,7 +10,7 @@ from disclosure.replica.content import (
     generate_report,
 )
 from disclosure.replica.content_model import Block
-from disclosure.replica.render_files import render_doc, render_docx, render_pdf, render_xls
+from disclosure.replica.render_files import render_doc, render_docx, render_ofd, render_pdf, render_xls
 
 
 def notice_as_report(c: NoticeContent) -> ReportContent:
@@ -21,4 +21,4 @@ def notice_as_report(c: NoticeContent) -> ReportContent:
 
 
 __all__ = ["NoticeContent", "notice_as_report", "ReportContent", "ReportSpec", "generate_notice",
-           "generate_report", "render_doc", "render_docx", "render_pdf", "render_xls"]
+           "generate_report", "render_doc", "render_docx", "render_ofd", "render_pdf", "render_xls"]
