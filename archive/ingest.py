@@ -157,6 +157,12 @@ def _default_parser() -> ParseFn:
     return parse_document
 
 
+def _no_text_reason(parsed: ParsedDocument) -> str:
+    """The capture's failure reason for a file without a text layer (a scan): what the parser said."""
+    said = next((w for w in parsed.warnings if "no text layer" in w), "no text layer (a scan?)")
+    return f"{said} (retried by `disclosure reparse --failed` once OCR is available)"
+
+
 def _parse_errors() -> tuple[type[BaseException], ...]:
     try:
         from archive.parse import ParseError
@@ -256,6 +262,8 @@ class _Ingestor:
             session.close()
         if status == "parsed":
             local.parsed += 1
+        elif status == "failed":  # read, but with nothing in it to read (a scan): recorded, kept for a retry
+            local.failed.append(CaptureProblem(capture_id, url, reason or ""))
         else:
             local.skipped.append(CaptureProblem(capture_id, url, reason or ""))
         report.merge(local)
@@ -299,6 +307,8 @@ class _Ingestor:
                 return "parsed", None
         raw = self._read(capture)
         parsed = self._parse(raw, capture)
+        if getattr(parsed, "no_text_layer", False):
+            return "failed", _no_text_reason(parsed)
         if not parsed.body_text.strip() and not parsed.title and not parsed.sections:
             return "skipped", "empty page: no title and no text"
         self._store_page(session, capture, parsed, report)
@@ -646,6 +656,9 @@ class _Ingestor:
             report.attachments.unchanged += 1
         if body and version is not None:
             self._fill_from_attachment(session, doc, version, capture, parsed, report)
+        if getattr(parsed, "no_text_layer", False):
+            # the file is listed with the document (and archived), but nothing was read from it
+            return "failed", _no_text_reason(parsed)
         return "parsed", None
 
     def _link_label(self, session: Session, capture: Capture) -> str | None:

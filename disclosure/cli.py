@@ -25,6 +25,7 @@ EXIT_PORTAL_FAILED = 3
 EXIT_BLOCKED = 4
 EXIT_LOCKED = 5
 EXIT_CONFIG = 6
+EXIT_NO_TEXT = 7  # `disclosure parse`: the file has no text layer (a scan) and OCR is not available
 
 
 @dataclass

@@ -32,6 +32,7 @@ MAX_ZIP_RATIO = 200
 MAX_ZIP_MEMBERS = 5000
 MAX_SHEET_ROWS = 5000
 MAX_SHEET_COLS = 100
+MIN_PAGE_TEXT = 10  # a page with fewer characters of text (a page number, a stamp) has no real text layer
 
 
 @dataclass
@@ -44,6 +45,7 @@ class Extracted:
     text: str = ""
     warnings: list[str] = field(default_factory=list)
     images: int = 0
+    no_text_layer: bool = False  # a fixed-layout file whose pages carry no text (scans): OCR would be needed
 
 
 def _looks_like_table_line(line: str) -> bool:
@@ -95,6 +97,7 @@ def read_pdf(data: bytes) -> Extracted:
         raise ParseError("PDF has no pages")
     out = Extracted("pdf")
     texts: list[str] = []
+    page_images: list[int] = []
     try:
         import pdfplumber
 
@@ -104,7 +107,8 @@ def read_pdf(data: bytes) -> Extracted:
                 if i < MAX_TABLE_PAGES:
                     for table in page.extract_tables():
                         out.tables.append(table_rows(table))
-                out.images += len(page.images)
+                page_images.append(len(page.images))
+                out.images += page_images[-1]
                 if sum(map(len, texts)) > MAX_TEXT_CHARS:
                     out.warnings.append("text truncated")
                     break
@@ -120,10 +124,23 @@ def read_pdf(data: bytes) -> Extracted:
     if n_pages > MAX_PAGES:
         out.warnings.append(f"only the first {MAX_PAGES} of {n_pages} pages read")
     out.text = "\n".join(texts)[:MAX_TEXT_CHARS]
-    if not out.text.strip():
-        out.warnings.append("PDF has no text layer (a scan?): nothing read, no OCR")
+    note_text_layer(out, "PDF", texts, page_images)
     out.blocks = text_blocks(out.text)
     return out
+
+
+def note_text_layer(out: Extracted, what: str, texts: list[str], page_images: list[int]) -> None:
+    """Warn about pages without a text layer; flag the file when no page has one (a scan: OCR needed)."""
+    chars = [len("".join(t.split())) for t in texts]
+    if all(n < MIN_PAGE_TEXT for n in chars):
+        out.no_text_layer = True
+        out.warnings.append(f"{what} has no text layer ({len(texts)} page(s){' of images' if any(page_images) else ''}"
+                            ", a scan?): nothing read; OCR is not available")
+        return
+    bare = [i + 1 for i, (n, imgs) in enumerate(zip(chars, page_images, strict=False)) if n < MIN_PAGE_TEXT and imgs]
+    if bare:
+        pages = ", ".join(map(str, bare[:20])) + (" …" if len(bare) > 20 else "")
+        out.warnings.append(f"page(s) {pages} have no text layer (images only): not read; OCR is not available")
 
 
 # ---------------------------------------------------------------- ZIP-based (DOCX, XLSX)

@@ -37,12 +37,13 @@ def edge(x0: float, top: float, x1: float, bottom: float) -> dict | None:
 
 @dataclass
 class PageLayout:
-    """One page: its size in points, glyphs in reading order, ruling lines."""
+    """One page: its size in points, glyphs in reading order, ruling lines, the number of images."""
 
     width: float
     height: float
     chars: list[dict] = field(default_factory=list)
     edges: list[dict] = field(default_factory=list)
+    images: int = 0
 
     @property
     def bbox(self) -> tuple[float, float, float, float]:

@@ -75,9 +75,11 @@ class ParsedDocument:
     content_hash: str = ""  # sha256 of the normalised body text: the version identity
     links: list[ParsedLink] = field(default_factory=list)
     tables_as_images: bool = False
-    source_kind: str = "html"  # html | pdf | docx | doc | xls | xlsx | txt
+    source_kind: str = "html"  # html | pdf | ofd | docx | doc | xls | xlsx | txt
     meta: dict[str, str] = field(default_factory=dict)  # raw metadata fields found (meta tags, 目录 block)
     warnings: list[str] = field(default_factory=list)
+    # a PDF/OFD whose pages carry no text (a scan): nothing could be read, OCR would be needed
+    no_text_layer: bool = False
 
     def figure(self, key: str) -> ParsedFigure | None:
         """The figure stored under ``key``, if any."""
@@ -98,4 +100,5 @@ class ParsedDocument:
             "sections": [{"number": s.number, "heading": s.heading, "text": s.text} for s in self.sections],
             "figures": [{"key": f.key, "value": f.value, "raw": f.raw, "unit": f.unit} for f in self.figures],
             "checks": [{"rule": c.rule, "ok": c.ok, "detail": c.detail} for c in self.checks],
+            "warnings": list(self.warnings),
         }

@@ -23,6 +23,7 @@ from archive.parse.attachments import (
     MAX_TEXT_CHARS,
     Extracted,
     check_zip,
+    note_text_layer,
     table_rows,
     text_blocks,
 )
@@ -202,7 +203,7 @@ def _read_page(pkg: _Package, path: str, physical: tuple[float, float, float, fl
     objects = 0
     for el in root.iter():  # lxml's iter() walks without recursion; depth is bounded by libxml2 anyway
         name = _local(el.tag)
-        if name not in ("TextObject", "PathObject"):
+        if name not in ("TextObject", "PathObject", "ImageObject"):
             continue
         objects += 1
         if objects > MAX_OBJECTS:
@@ -211,6 +212,8 @@ def _read_page(pkg: _Package, path: str, physical: tuple[float, float, float, fl
             _text_object(el, page, doctop, budget)
         elif name == "PathObject":
             _path_object(el, page)
+        elif name == "ImageObject":
+            page.images += 1
     return page
 
 
@@ -231,12 +234,15 @@ def read_ofd(data: bytes) -> Extracted:
         raise ParseError("OFD has no pages")
     out = Extracted("ofd")
     texts: list[str] = []
+    images: list[int] = []
     budget = [MAX_TEXT_CHARS]
     doctop = 0.0
     for i, loc in enumerate(pages[:MAX_PAGES]):
         page = _read_page(pkg, _resolve(base_dir, loc), physical, doctop, budget)
         doctop += page.height
         texts.append(page.extract_text())
+        images.append(page.images)
+        out.images += page.images
         if i < MAX_TABLE_PAGES:
             out.tables += [table_rows(t) for t in page.extract_tables()]
         if budget[0] <= 0:
@@ -245,7 +251,6 @@ def read_ofd(data: bytes) -> Extracted:
     if len(pages) > MAX_PAGES:
         out.warnings.append(f"only the first {MAX_PAGES} of {len(pages)} pages read")
     out.text = "\n".join(texts)[:MAX_TEXT_CHARS]
-    if not out.text.strip():
-        out.warnings.append("OFD has no text (pages of images?): nothing read, no OCR")
+    note_text_layer(out, "OFD", texts, images)
     out.blocks = text_blocks(out.text)
     return out

@@ -46,6 +46,10 @@ from archive.parse.textutil import parse_date, squash
 log = logging.getLogger(__name__)
 
 MAX_HTML_BYTES = 16 * 1024 * 1024
+# BeautifulSoup needs about 1 KB and 10 µs per element: a page of more elements than this (a 12 MB table of a
+# million cells) would take minutes and gigabytes, so it is refused; real pages have a few thousand.
+MAX_HTML_ELEMENTS = 300_000
+_START_TAG = re.compile(r"<[A-Za-z]")
 _HTML_HINT = re.compile(rb"<\s*(?:!doctype\s+html|html|head|body|meta|div|p|table|title)\b", re.I)
 _EXT_KIND = {"htm": "html", "html": "html", "shtml": "html", "jhtml": "html", "jsp": "html", "php": "html",
              "asp": "html", "aspx": "html", "txt": "txt", "pdf": "pdf", "docx": "docx", "doc": "doc", "wps": "doc",
@@ -135,6 +139,7 @@ class _Source:
     body_text: str | None = None
     warnings: list[str] = field(default_factory=list)
     content_hash: str | None = None  # of body_text, when the reader computed it already
+    no_text_layer: bool = False
 
 
 HEAD_LINES = 200  # page lines searched for the 目录 block, the visible date line and a text title
@@ -162,6 +167,9 @@ def _html_source(data: bytes, url: str | None, content_type: str | None) -> _Sou
     if len(data) > MAX_HTML_BYTES:
         raise ParseError(f"HTML page too large ({len(data)} bytes)")
     decoded = decode_bytes(data, content_type)
+    if len(decoded.text) // 4 > MAX_HTML_ELEMENTS and (
+            elements := sum(1 for _ in _START_TAG.finditer(decoded.text))) > MAX_HTML_ELEMENTS:
+        raise ParseError(f"HTML page too complex ({elements} elements; limit {MAX_HTML_ELEMENTS})")
     try:
         soup = make_soup(decoded.text)
     except Exception as exc:  # lxml copes with almost anything; this is the rare hard failure
@@ -207,7 +215,8 @@ def _text_source(data: bytes, content_type: str | None) -> _Source:
 
 def _file_source(ex: Extracted) -> _Source:
     lines = ex.text.splitlines()
-    return _Source(ex.source_kind, ex.blocks, ex.tables, ex.text, lines, images=ex.images, warnings=ex.warnings)
+    return _Source(ex.source_kind, ex.blocks, ex.tables, ex.text, lines, images=ex.images, warnings=ex.warnings,
+                   no_text_layer=ex.no_text_layer)
 
 
 def _choose_title(src: _Source, fields: dict[str, str]) -> str | None:
@@ -224,7 +233,8 @@ def _choose_title(src: _Source, fields: dict[str, str]) -> str | None:
 
 
 def _assemble(src: _Source, url: str | None, column_kind: str | None, unit_hint: str | None) -> ParsedDocument:
-    doc = ParsedDocument(source_kind=src.source_kind, links=src.links, warnings=list(src.warnings))
+    doc = ParsedDocument(source_kind=src.source_kind, links=src.links, warnings=list(src.warnings),
+                         no_text_layer=src.no_text_layer)
     head_lines = src.page_lines[:HEAD_LINES]
     fields: dict[str, str] = dict(src.meta)
     catalog = md.catalog_fields(head_lines)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from disclosure.cli import EXIT_FAILED
+from disclosure.cli import EXIT_FAILED, EXIT_NO_TEXT
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
 
@@ -48,7 +48,10 @@ def _summary(doc) -> list[str]:
               help="Kind of the column the document was listed in, used when the document says nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Print the parse result as JSON (docs/parse-json.md).")
 def command(file: Path, url: str | None, content_type: str | None, column_kind: str | None, as_json: bool) -> None:
-    """Parse one saved page or file (HTML, text, PDF, DOCX, DOC/WPS, XLS/XLSX); no database needed."""
+    """Parse one saved page or file (HTML, text, PDF, OFD, DOCX, DOC/WPS, XLS/XLSX); no database needed.
+
+    Exit 7 (with the result and a warning) when a PDF or OFD has no text layer: a scan, which needs OCR.
+    """
     from archive.parse import ParseError, parse_document
 
     try:
@@ -68,7 +71,17 @@ def command(file: Path, url: str | None, content_type: str | None, column_kind: 
     except ParseError as exc:
         click.echo(f"error: cannot parse {file}: {exc.reason}", err=True)
         sys.exit(EXIT_FAILED)
+    except (MemoryError, RecursionError) as exc:  # the readers' caps should prevent this; never a traceback
+        click.echo(f"error: cannot parse {file}: too complex to read ({exc.__class__.__name__})", err=True)
+        sys.exit(EXIT_FAILED)
+    except Exception as exc:  # a parser bug: still one line, not a traceback (the ingest records the same)
+        click.echo(f"error: cannot parse {file}: parser error: {exc.__class__.__name__}: {exc}"[:500], err=True)
+        sys.exit(EXIT_FAILED)
     if as_json:
         click.echo(json.dumps(doc.to_json_dict(), ensure_ascii=False, indent=2))
     else:
         click.echo("\n".join(_summary(doc)))
+    if doc.no_text_layer:
+        warning = next((w for w in doc.warnings if "no text layer" in w), "no text layer")
+        click.echo(f"warning: {file}: {warning}", err=True)
+        sys.exit(EXIT_NO_TEXT)
