@@ -14,7 +14,7 @@ from disclosure.cli import main
 
 SAMPLE = Path("/work/shared/domain/samples/09_lushi_mzj_2021_ha.txt")
 TOP_LEVEL = ["kind", "title", "publisher", "year", "published_at", "index_number", "doc_number", "format", "sections",
-             "figures", "checks"]
+             "figures", "checks", "warnings"]
 
 
 def test_json_output(tmp_path):
