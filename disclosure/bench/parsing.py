@@ -1,15 +1,17 @@
-"""``disclosure bench parsing``: documents/s of ``parse_document`` on HTML and PDF reports, against bare lxml.
+"""``disclosure bench parsing``: documents/s of ``parse_document`` on HTML, PDF and OFD reports, against bare lxml.
 
 Reports come from the replica's content generator (mixed formats, heading variants, table looks), wrapped in
 a TRS-style page for HTML and rendered with reportlab (STSong-Light CID font) for PDF. The same run also
 compares the two PDF libraries on those PDFs: text extraction time and how many ground-truth figures the
 flattened-text reader recovers from each library's text, and pdfplumber's table extraction (docs/parsing.md).
+The same PDF reports rendered as OFD (``render_ofd``) give the OFD row: seconds per page, figures recovered.
 """
 
 from __future__ import annotations
 
 import io
 import time
+import zipfile
 from collections.abc import Callable
 
 import click
@@ -111,3 +113,32 @@ def command(n_html: int, n_pdf: int) -> None:
         ok, n = found[name]
         click.echo(f"  {name:<18} {1000 * secs / max(len(pdfs), 1):7.1f} ms/doc; figures recovered {ok}/{n} "
                    f"({100 * ok / max(n, 1):.1f}%)")
+    _ofd_row(pdf_reports, pdfs)
+
+
+def _pages(data: bytes, kind: str) -> int:
+    if kind == "ofd":
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            return sum(1 for n in zf.namelist() if n.endswith("Content.xml"))
+    from pypdf import PdfReader
+
+    return len(PdfReader(io.BytesIO(data)).pages)
+
+
+def _ofd_row(reports: list, pdfs: list[bytes]) -> None:
+    """The PDF reports as OFD: parse_document's seconds per page and figures recovered, beside the PDF's."""
+    from disclosure.replica.render_files import render_ofd
+
+    ofds = [render_ofd(c) for c in reports]
+    for kind, files in (("pdf", pdfs), ("ofd", ofds)):
+        pages = sum(_pages(data, kind) for data in files)
+        ok = n = 0
+        start = time.perf_counter()
+        docs = [parse_document(data, filename=f"report.{kind}") for data in files]
+        secs = time.perf_counter() - start
+        for c, doc in zip(reports, docs, strict=True):
+            got = {f.key: f.value for f in doc.figures}
+            ok += sum(1 for k, v in c.figures.items() if got.get(k, "x") == v)
+            n += len(c.figures)
+        click.echo(f"{kind.upper():<5} {len(files)} reports, {pages} pages: parse_document "
+                   f"{secs / max(pages, 1):.3f} s/page; figures recovered {ok}/{n} ({100 * ok / max(n, 1):.1f}%)")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from pathlib import Path
 
@@ -11,6 +12,8 @@ import click
 from disclosure.cli import EXIT_FAILED, EXIT_NO_TEXT
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
+# what the readers' libraries log about damaged files is in the result's warnings or the error line already
+_QUIET_LOGGERS = ("pypdf", "pdfminer", "pdfplumber", "openpyxl", "olefile", "archive.parse")
 
 
 def _summary(doc) -> list[str]:
@@ -54,6 +57,9 @@ def command(file: Path, url: str | None, content_type: str | None, column_kind: 
     """
     from archive.parse import ParseError, parse_document
 
+    if logging.getLogger().getEffectiveLevel() >= logging.WARNING:  # not -v: one line on stderr, no log noise
+        for name in _QUIET_LOGGERS:
+            logging.getLogger(name).setLevel(logging.ERROR)
     try:
         size = file.stat().st_size
         if size > MAX_FILE_BYTES:

@@ -148,7 +148,7 @@ def test_docx_zip_bomb_and_broken_zip():
     ofd = io.BytesIO()
     with zipfile.ZipFile(ofd, "w") as zf:
         zf.writestr("OFD.xml", "<ofd:OFD/>")
-    with pytest.raises(ParseError, match="OFD without a DocRoot"):  # OFD is read (tests/parse/test_ofd.py)
+    with pytest.raises(ParseError, match="broken OFD XML"):  # OFD is read (tests/parse/test_ofd.py)
         parse_document(ofd.getvalue(), filename="a.ofd")
 
 
