@@ -16,6 +16,7 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
+import zlib
 
 from archive.parse.attachments import (
     MAX_PAGES,
@@ -92,7 +93,7 @@ class _Package:
             raise ParseError(f"OFD part too large: {path} ({info.file_size} bytes)")
         try:
             raw = self.zf.read(name)
-        except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as exc:
+        except (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError, NotImplementedError) as exc:
             raise ParseError(f"corrupt OFD zip: {path}: {exc}") from exc
         try:
             root = etree.fromstring(raw, _parser())

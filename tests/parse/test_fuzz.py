@@ -29,7 +29,12 @@ def test_mutated_inputs_never_crash():
     rng = random.Random(20240406)
     html = page("<p>一、总体情况</p><p>全年共收到依申请公开6件。</p><p>三、收到和处理政府信息公开申请情况</p>"
                 + table_b({"new": ["5", "1", "0", "0", "0", "0", "6"]})).encode("gb18030")
-    samples = [(html, "a.html", 120), (make_pdf(REPORT_PAGES), "a.pdf", 25), (make_docx(B_ROWS), "a.docx", 40)]
+    from disclosure.bench.parsing import _reports
+    from disclosure.replica.render_files import render_ofd
+
+    ofd = render_ofd(_reports(1)[0])
+    samples = [(html, "a.html", 120), (make_pdf(REPORT_PAGES), "a.pdf", 25), (make_docx(B_ROWS), "a.docx", 40),
+               (ofd, "a.ofd", 40)]
     outcomes = {"parsed": 0, "ParseError": 0}
     for data, name, n in samples:
         for mutated in _mutations(data, rng, n):
@@ -42,4 +47,4 @@ def test_mutated_inputs_never_crash():
                 assert doc.content_hash and isinstance(doc.figures, list)
                 outcomes["parsed"] += 1
     assert outcomes["parsed"] >= 120  # damaged HTML always parses
-    assert sum(outcomes.values()) == 185
+    assert sum(outcomes.values()) == 225
