@@ -167,7 +167,7 @@ def _html_source(data: bytes, url: str | None, content_type: str | None) -> _Sou
     if len(data) > MAX_HTML_BYTES:
         raise ParseError(f"HTML page too large ({len(data)} bytes)")
     decoded = decode_bytes(data, content_type)
-    if len(decoded.text) // 4 > MAX_HTML_ELEMENTS and (
+    if len(decoded.text) // 3 > MAX_HTML_ELEMENTS and (  # "<a>": an element takes 3 characters at least
             elements := sum(1 for _ in _START_TAG.finditer(decoded.text))) > MAX_HTML_ELEMENTS:
         raise ParseError(f"HTML page too complex ({elements} elements; limit {MAX_HTML_ELEMENTS})")
     try:
