@@ -155,8 +155,12 @@ class ArchivePipeline:
         with self.db.session() as s:
             fs = s.get(FetchState, item.list_url)
             capture_id = fs.last_capture_id if fs else None
+            # The observation belongs to the fetch it was read from: stamp it with that fetch's time, not
+            # the moment the spider parsed the page (a few ms later), so no capture of the fetch that showed
+            # a link can count as "before" it.
+            observed_at = fs.last_fetched_at if fs is not None and fs.last_fetched_at else item.observed_at
             s.add_all([ListObservation(crawl_run_id=self._state.run_id, list_capture_id=capture_id,
-                                       list_url=item.list_url, observed_at=item.observed_at, document_url=url,
+                                       list_url=item.list_url, observed_at=observed_at, document_url=url,
                                        listed_title=title, listed_date=date) for url, title, date in item.entries])
 
     def _unit(self, item: UnitItem) -> None:
