@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from archive.db import Database
 from archive.models import Capture, FetchState, ListObservation, Unit
 from archive.rawstore import RawResponse, RawStore, sha256_hex
+from archive.unitmatch import generate_aliases
 from crawler.items import (
     CaptureAlias,
     CaptureItem,
@@ -171,8 +172,10 @@ class ArchivePipeline:
             spec = self._state.unit_spec(item.name)
             if unit is None:
                 unit = Unit(portal_id=portal_id, name=item.name, kind=spec.kind if spec else _guess_kind(item.name),
-                            aliases=[], first_listed_at=item.listed_at)
+                            aliases=generate_aliases(item.name), first_listed_at=item.listed_at)
                 s.add(unit)
+            elif not unit.aliases:  # units stored before aliases were generated here
+                unit.aliases = generate_aliases(item.name)
             unit.column_url = item.column_url
             unit.last_listed_at = item.listed_at
             if spec is not None:
