@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
-PROFILES_DIR = Path(__file__).parent / "profiles"
+from archive.resources import resource_dir
+
+PROFILES_DIR = resource_dir("crawler", "profiles")  # a real folder, also inside a Scrapyd egg
 DIALECTS = ("trs", "hanweb", "generic")
 PAGINGS = ("createPageHTML", "dataproxy", "next_link", "query_param", "none")
 # The configuration's [politeness] keys (disclosure.config.PolitenessConfig) a profile may override.

@@ -80,6 +80,12 @@ def politeness_settings(values: Any | None) -> dict[str, Any]:
     return out
 
 
+def apply_profile_politeness(settings: Any, profile: SiteProfile) -> None:
+    """Give a crawl started by plain ``scrapy crawl`` (or Scrapyd) the profile's ``[politeness]``, as
+    ``disclosure crawl`` does. At the spider's priority: ``-s`` values and ``run_crawl``'s settings win."""
+    settings.setdict(politeness_settings(politeness_values(None, profile)), priority="spider")
+
+
 def lock_path(jobs_dir: Path, profile: str) -> Path:
     return Path(jobs_dir) / f"{profile}.lock"
 

@@ -26,6 +26,7 @@ from crawler.encoding import decode_page
 from crawler.items import CaptureAlias, CaptureItem, ListObservationsItem, NotModifiedItem, UnitItem
 from crawler.middlewares import WafBlocked
 from crawler.profiles import SiteProfile, resolve_profile
+from crawler.run import apply_profile_politeness
 from crawler.state import CrawlState
 from crawler.urls import canonical_url, is_wap_twin
 
@@ -52,6 +53,7 @@ class PortalSpider(scrapy.Spider):
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any):
         spider = super().from_crawler(crawler, *args, **kwargs)
+        apply_profile_politeness(crawler.settings, spider.profile)  # plain `scrapy crawl` as `disclosure crawl`
         db = open_database(crawler.settings.get("DISCLOSURE_DATABASE_URL"))
         spider.clock = CrawlClock.from_setting(crawler.settings.get("DISCLOSURE_CLOCK"))
         spider.archive = CrawlState(db, spider.profile, spider.clock)
