@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import warnings
 from collections.abc import Collection, Mapping
 from dataclasses import asdict
 from pathlib import Path
@@ -177,6 +178,7 @@ def _worker(args: argparse.Namespace) -> int:
     from scrapy.crawler import CrawlerProcess
     from scrapy.settings import Settings
 
+    from crawler import quietlog
     from crawler import settings as default_settings
     from crawler.spiders.portal import PortalSpider
 
@@ -203,7 +205,10 @@ def _worker(args: argparse.Namespace) -> int:
         settings.setdict(json.loads(args.settings_json or "{}"), priority="cmdline")
         settings.setdict({"DISCLOSURE_DATABASE_URL": args.database_url, "DISCLOSURE_WARC_DIR": args.warc_dir,
                           "DISCLOSURE_SUMMARY_PATH": args.summary, "JOBDIR": str(jobdir)}, priority="cmdline")
+        # Kept on purpose (crawler/settings.py): the per-IP cap of shared provincial servers.
+        warnings.filterwarnings("ignore", message="The CONCURRENT_REQUESTS_PER_IP setting is deprecated")
         process = CrawlerProcess(settings)
+        quietlog.install()  # an unreachable portal: one line per failure, no traceback
         process.crawl(PortalSpider, profile=profile)
         process.start()
         if not os.path.exists(args.summary):
