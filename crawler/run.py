@@ -83,7 +83,10 @@ def politeness_settings(values: Any | None) -> dict[str, Any]:
 
 def apply_profile_politeness(settings: Any, profile: SiteProfile) -> None:
     """Give a crawl started by plain ``scrapy crawl`` (or Scrapyd) the profile's ``[politeness]``, as
-    ``disclosure crawl`` does. At the spider's priority: ``-s`` values and ``run_crawl``'s settings win."""
+    ``disclosure crawl`` does. At the spider's priority: ``-s`` values and ``run_crawl``'s settings win.
+    Settings already frozen (a crawler built and configured by its caller, as in tests) are left alone."""
+    if settings.frozen:
+        return
     settings.setdict(politeness_settings(politeness_values(None, profile)), priority="spider")
 
 
