@@ -16,7 +16,9 @@ from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.orm import Session, sessionmaker
 
-MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+from archive.resources import resource_dir
+
+MIGRATIONS_DIR = resource_dir("archive", "migrations")  # a real folder, also inside a Scrapyd egg
 
 
 def sqlite_url(path: str | Path) -> str:

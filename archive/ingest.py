@@ -362,6 +362,9 @@ class _Ingestor:
     def _matcher(self, session: Session, portal_id: int) -> UnitMatcher:
         if portal_id not in self._matchers:
             units = list(session.scalars(select(Unit).where(Unit.portal_id == portal_id)))
+            for unit in units:
+                if not unit.aliases:  # a unit the crawler stored without its short names (crawled by an earlier version)
+                    unit.aliases = generate_aliases(unit.name)
             self._matchers[portal_id] = UnitMatcher(UnitName(u.id, u.name, list(u.aliases or [])) for u in units)
             self._unit_names.update((u.id, u.name) for u in units)
         return self._matchers[portal_id]

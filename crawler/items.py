@@ -1,9 +1,19 @@
-"""What the spider hands to the pipelines: typed dataclasses (Scrapy accepts dataclass items)."""
+"""What the spider hands to the pipelines: typed dataclasses (Scrapy accepts dataclass items).
+
+Every item can go through Scrapy's feed exports (``scrapy crawl portal -O items.jsonl``): a response body
+is exported as its size and sha256 (field metadata ``serializer``), the bytes themselves are in the WARC files.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, field
+
+
+def body_digest(body: bytes) -> dict[str, object]:
+    """What a feed export writes for a response body: its size and sha256 (the WARC record holds the bytes)."""
+    return {"size": len(body), "sha256": hashlib.sha256(body).hexdigest()}
 
 
 @dataclass
@@ -13,7 +23,7 @@ class CaptureItem:
     url: str
     status: int
     headers: list[tuple[str, str]] = field(repr=False)
-    body: bytes = field(repr=False)
+    body: bytes = field(repr=False, metadata={"serializer": body_digest})
     fetched_at: dt.datetime = field(repr=False)
     content_type: str | None = None
     role: str = "other"  # unit_index | list | document | attachment | other

@@ -17,6 +17,7 @@ from sqlalchemy.exc import OperationalError
 from archive.db import Database
 from archive.models import Capture, FetchState, ListObservation, Unit
 from archive.rawstore import RawResponse, RawStore, sha256_hex
+from archive.unitmatch import generate_aliases
 from crawler.items import (
     CaptureAlias,
     CaptureItem,
@@ -201,8 +202,12 @@ class ArchivePipeline:
         with self.db.session() as s:
             fs = s.get(FetchState, item.list_url)
             capture_id = fs.last_capture_id if fs else None
+            # The observation belongs to the fetch it was read from: stamp it with that fetch's time, not
+            # the moment the spider parsed the page (a few ms later), so no capture of the fetch that showed
+            # a link can count as "before" it.
+            observed_at = fs.last_fetched_at if fs is not None and fs.last_fetched_at else item.observed_at
             s.add_all([ListObservation(crawl_run_id=self._state.run_id, list_capture_id=capture_id,
-                                       list_url=item.list_url, observed_at=item.observed_at, document_url=url,
+                                       list_url=item.list_url, observed_at=observed_at, document_url=url,
                                        listed_title=title, listed_date=date, listed_publisher=publisher)
                        for url, title, date, publisher in map(_entry, item.entries)])
 
@@ -214,8 +219,10 @@ class ArchivePipeline:
             spec = self._state.unit_spec(item.name)
             if unit is None:
                 unit = Unit(portal_id=portal_id, name=item.name, kind=spec.kind if spec else _guess_kind(item.name),
-                            aliases=[], first_listed_at=item.listed_at)
+                            aliases=generate_aliases(item.name), first_listed_at=item.listed_at)
                 s.add(unit)
+            elif not unit.aliases:  # units stored before aliases were generated here
+                unit.aliases = generate_aliases(item.name)
             unit.column_url = item.column_url
             unit.last_listed_at = item.listed_at
             if spec is not None:

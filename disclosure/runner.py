@@ -21,6 +21,8 @@ from typing import Any
 from filelock import FileLock, Timeout
 
 from disclosure.config import Config
+from disclosure.dberrors import database_problem
+from disclosure.dberrors import redact_url as _redact
 from disclosure.logging_setup import EventLog, Progress
 
 # Exit codes (the same numbers as disclosure.cli; repeated here so the runner does not import the CLI).
@@ -440,9 +442,8 @@ def run_cycle(config: Config, options: RunOptions, log: EventLog) -> RunSummary:
 
             db = open_database(config.database_url)
         except Exception as exc:  # noqa: BLE001
-            code = EXIT_CONFIG if type(exc).__name__ in ("ArgumentError", "NoSuchModuleError") else EXIT_FAILED
-            return _finish(summary, log, code,
-                           f"cannot open the database {_redact(config.database_url)}: {type(exc).__name__}: {exc}")
+            problem = database_problem(exc, config.database_url)
+            return _finish(summary, log, EXIT_CONFIG if problem.configuration else EXIT_FAILED, problem.message)
         try:
             for entry in profiles:
                 profile, base_url = split_portal(entry, options.base_url)
@@ -466,16 +467,6 @@ def _finish(summary: RunSummary, log: EventLog, code: int, message: str) -> RunS
     log.event("run.end", level="info" if code == EXIT_OK else "error", exit_code=code, message=message,
               portals={p.profile: p.status for p in summary.portals})
     return summary
-
-
-def _redact(url: str) -> str:
-    """A database URL without its password (it goes into logs)."""
-    if "://" not in url or "@" not in url:
-        return url
-    scheme, rest = url.split("://", 1)
-    creds, host = rest.rsplit("@", 1)
-    user = creds.split(":", 1)[0]
-    return f"{scheme}://{user}:***@{host}" if ":" in creds else url
 
 
 # --------------------------------------------------------------------------------------------------

@@ -32,6 +32,7 @@ from crawler.encoding import decode_page
 from crawler.items import CaptureAlias, CaptureItem, ListObservationsItem, NotModifiedItem, UnitItem
 from crawler.middlewares import WafBlocked
 from crawler.profiles import SiteProfile, resolve_profile
+from crawler.run import apply_profile_politeness
 from crawler.spiders.list_paging import ListPagingMixin
 from crawler.spiders.survey_notes import SurveyNotesMixin
 from crawler.state import CrawlState
@@ -72,6 +73,7 @@ class PortalSpider(ListPagingMixin, SurveyNotesMixin, scrapy.Spider):
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any):
         spider = super().from_crawler(crawler, *args, **kwargs)
+        apply_profile_politeness(crawler.settings, spider.profile)  # plain `scrapy crawl` as `disclosure crawl`
         db = open_database(crawler.settings.get("DISCLOSURE_DATABASE_URL"))
         spider.clock = CrawlClock.from_setting(crawler.settings.get("DISCLOSURE_CLOCK"))
         spider.archive = CrawlState(db, spider.profile, spider.clock)
