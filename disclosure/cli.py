@@ -49,9 +49,13 @@ class AppContext:
     def database(self):
         """The archive database, migrated to the current schema on first use."""
         if self._db is None:
-            from archive.db import open_database
+            from archive.db import SchemaError, open_database
 
-            self._db = open_database(self.config.database_url)
+            try:
+                self._db = open_database(self.config.database_url)
+            except SchemaError as exc:
+                click.echo(f"database error: {exc}", err=True)
+                sys.exit(EXIT_FAILED)
         return self._db
 
 
