@@ -154,6 +154,11 @@ class _Index:
                 (warc_file, end),
             )
 
+    def forget(self, warc_file: str, offset: int) -> None:
+        """Drop the payload entries held by a record (damaged: never to be referred to again)."""
+        with self.conn:
+            self.conn.execute("DELETE FROM payloads WHERE warc_file = ? AND offset = ?", (warc_file, offset))
+
     def files(self) -> list[tuple[str, int]]:
         return [tuple(r) for r in self.conn.execute("SELECT name, committed_end FROM files")]  # type: ignore[misc]
 
@@ -298,15 +303,32 @@ class RawStore:
         self.close()
 
     # ----------------------------------------------------------------- reading
-    def read(self, warc_file: str, offset: int) -> RawResponse:
-        """The response stored at (file, offset); for a revisit, the original payload's body."""
+    def read(self, warc_file: str, offset: int, *, sha256: str | None = None, size: int | None = None) -> RawResponse:
+        """The response stored at (file, offset); for a revisit, the original payload's body.
+
+        The body is checked against the record's own ``WARC-Payload-Digest`` and, when given, against the
+        ``sha256`` and ``size`` the capture recorded: a torn or truncated record raises RawStoreError
+        instead of reading back as a shorter body. A payload record that fails the check is dropped from
+        the payload index, so no later capture is written as a revisit of it.
+        """
         record = self._read_record(warc_file, offset)
+        payload_at = (warc_file, offset)
         if record.kind == "revisit":
-            location = self._payload_location(record)
-            original = self._read_record(*location)
+            payload_at = self._payload_location(record)
+            original = self._read_record(*payload_at)
             if original.kind != "response":
                 raise RawStoreError(f"revisit at {warc_file}:{offset} refers to a {original.kind} record")
             record.body = original.body
+            record.payload_error = original.payload_error
+        problem = record.payload_error
+        if problem is None and (sha256 is not None or size is not None):
+            actual = sha256_hex(record.body)
+            if (size is not None and len(record.body) != size) or (sha256 is not None and actual != sha256):
+                problem = (f"{len(record.body)} bytes with sha256 {actual[:16]}…, the capture recorded "
+                           f"{size} bytes with sha256 {(sha256 or '?')[:16]}…")
+        if problem is not None:
+            self._open_index().forget(*payload_at)
+            raise RawStoreError(f"damaged payload at {payload_at[0]}:{payload_at[1]}: {problem}")
         return record.to_response()
 
     def _payload_location(self, record: _Record) -> tuple[str, int]:
@@ -337,8 +359,23 @@ class RawStore:
                 raise RawStoreError(f"unreadable WARC record at {warc_file}:{offset}: {exc}") from exc
             if rec.rec_type not in ("response", "revisit"):
                 raise RawStoreError(f"record at {warc_file}:{offset} is a {rec.rec_type} record")
-            body = rec.content_stream().read() if rec.rec_type == "response" else b""
-            return _Record(rec.rec_type, rec.rec_headers, rec.http_headers, body)
+            try:
+                body = rec.content_stream().read() if rec.rec_type == "response" else b""
+            except Exception as exc:  # a gzip member cut short, a torn chunk
+                raise RawStoreError(f"unreadable WARC record at {warc_file}:{offset}: {exc}") from exc
+            record = _Record(rec.rec_type, rec.rec_headers, rec.http_headers, body)
+            if rec.rec_type == "response":
+                record.payload_error = _digest_mismatch(rec.rec_headers.get_header("WARC-Payload-Digest"), body)
+            return record
+
+
+def _digest_mismatch(digest: str | None, body: bytes) -> str | None:
+    """Why ``body`` does not match a ``sha256:`` payload digest, or None (other algorithms: not checked)."""
+    if not digest or not digest.startswith("sha256:"):
+        return None
+    if _payload_digest(sha256_hex(body)) == digest:
+        return None
+    return f"{len(body)} bytes that do not match the record's WARC-Payload-Digest"
 
 
 @dataclass
@@ -347,6 +384,7 @@ class _Record:
     warc_headers: StatusAndHeaders
     http_headers: StatusAndHeaders | None
     body: bytes
+    payload_error: str | None = None
 
     @property
     def url(self) -> str:
