@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import select
 
 from archive.db import open_database, sqlite_url
-PARENT_MISSING = "parent document not archived"
+from archive.ingest import PARENT_MISSING
 from archive.models import Attachment, Capture, Document, FetchState
 from crawler.run import run_crawl
 from disclosure.config import PolitenessConfig
@@ -150,8 +150,7 @@ def test_run_reports_ingest_locked_while_another_ingest_runs(data_dir):
     from filelock import FileLock
 
     from disclosure.config import load_config
-    from disclosure.runner import PortalResult, step_ingest
-    ingest_lock = lambda c: FileLock(str(c.jobs_dir / "ingest.lock"))
+    from disclosure.runner import PortalResult, ingest_lock, step_ingest
 
     config = load_config(None, {"data_dir": data_dir})
     with FileLock(ingest_lock(config).lock_file):
