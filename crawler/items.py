@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from archive.rawstore import RawRequest
+
 
 @dataclass
 class CaptureItem:
@@ -22,6 +24,8 @@ class CaptureItem:
     parent_url: str | None = None
     listed_date: str | None = None
     reason: str = ""
+    # The request that fetched it (set by crawler.middlewares.RecordRequestMiddleware), for its WARC record.
+    request: RawRequest | None = field(default=None, repr=False)
 
 
 @dataclass
