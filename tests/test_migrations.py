@@ -91,39 +91,36 @@ def test_kill_9_during_the_first_migration_leaves_no_half_schema(tmp_path):
     assert status.returncode == 0, status.stderr
 
 
-def _half_schema(db_file: Path, reference: Path) -> None:
-    """What a first migration killed by the old code left: two of its tables, no version."""
+def _half_schema(tmp_path: Path, name: str) -> tuple[Path, Path]:
+    """A data directory whose database is what a first migration killed by the old code left (two of its
+    tables, no version), and a fully migrated reference database."""
+    reference = tmp_path / "ref.sqlite3"
+    if not reference.exists():
+        open_database(sqlite_url(reference)).dispose()
     with sqlite3.connect(reference) as ref:
         ddl = [r[0] for r in ref.execute("SELECT sql FROM sqlite_master WHERE type = 'table'"
                                         " AND name IN ('portals', 'crawl_runs')")]
-    with sqlite3.connect(db_file) as conn:
+    data = tmp_path / name
+    data.mkdir()
+    with sqlite3.connect(data / "archive.sqlite3") as conn:
         for statement in ddl:
             conn.execute(statement)
+    return data, reference
 
 
 def test_db_upgrade_repairs_what_a_killed_migration_left(tmp_path):
-    reference = tmp_path / "ref.sqlite3"
-    open_database(sqlite_url(reference)).dispose()
-    data = tmp_path / "data"
-    data.mkdir()
-    _half_schema(data / "archive.sqlite3", reference)
+    data, reference = _half_schema(tmp_path, "data")
     upgraded = _cli(data, "db", "upgrade")
     assert upgraded.returncode == 0, upgraded.stderr
     assert _tables(data / "archive.sqlite3") == _tables(reference)
     # Every command works again, including the automatic upgrade at start.
-    again = tmp_path / "again"
-    again.mkdir()
-    _half_schema(again / "archive.sqlite3", reference)
+    again, _reference = _half_schema(tmp_path, "again")
     status = _cli(again, "status")
     assert status.returncode == 0, status.stderr
 
 
 def test_a_versionless_database_holding_rows_is_never_dropped(tmp_path):
-    reference = tmp_path / "ref.sqlite3"
-    open_database(sqlite_url(reference)).dispose()
-    data = tmp_path / "data"
-    data.mkdir()
-    _half_schema(data / "archive.sqlite3", reference)
+    data, _reference = _half_schema(tmp_path, "data")
     with sqlite3.connect(data / "archive.sqlite3") as conn:
         conn.execute("INSERT INTO portals (profile, name, base_url, created_at) VALUES ('x', 'x', 'x', '2026-01-01')")
     for args in (("db", "upgrade"), ("status",)):
