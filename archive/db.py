@@ -32,6 +32,26 @@ def sqlite_url(path: str | Path) -> str:
     return f"sqlite:///{Path(path).resolve()}"
 
 
+def absolute_database_url(url: str) -> str:
+    """``url`` with a relative SQLite file made absolute (from the working directory); other URLs unchanged.
+
+    A relative ``sqlite:///archive.sqlite3`` names a different file in every process that starts
+    elsewhere (the crawl worker does): fixed once, when the configuration is read.
+    """
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError):
+        return url  # not a URL at all: opening it reports the problem
+    name = parsed.database
+    if (not parsed.drivername.startswith("sqlite") or not name or name == ":memory:"
+            or name.startswith("file:") or Path(name).is_absolute()):
+        return url
+    return parsed.set(database=str(Path(name).expanduser().resolve())).render_as_string(hide_password=False)
+
+
 def _ensure_sqlite_dir(url: str) -> None:
     """Create the folder of a SQLite file (a fresh data directory has none)."""
     if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):

@@ -65,6 +65,8 @@ STUB_PHRASES = ("详见附件", "见附件", "附件下载", "点击下载", "�
 MIN_HASH_IDENTITY_CHARS = 200
 # Sections a file must show to count as the report of a page not recognised as one.
 MIN_REPORT_SECTIONS = 3
+# Publisher sources (ParsedDocument.publisher_source) that are not the page's own statement.
+GUESSED_PUBLISHER_SOURCES = ("text_guess", "unit_hint")
 # The start of the failure reason of a capture whose raw record is damaged.
 RAW_UNREADABLE = "raw record unreadable"
 # The skip reason of an attachment whose page is not archived; such captures are retried by every ingest.
@@ -81,6 +83,9 @@ class CaptureProblem:
     capture_id: int
     url: str
     reason: str
+    # False when the capture could not be read at all (its WARC record missing or broken, or the database
+    # refusing the work): a fault of the setup rather than of the page, see IngestReport.nothing_readable.
+    readable: bool = True
 
 
 @dataclass
@@ -116,6 +121,11 @@ class IngestReport:
             getattr(self, name).add(getattr(other, name))
 
     @property
+    def nothing_readable(self) -> bool:
+        """True when captures were tried and not one could be read (WARC files elsewhere or gone, …)."""
+        return bool(self.failed) and not self.parsed and not any(p.readable for p in self.failed)
+
+    @property
     def damaged(self) -> list[CaptureProblem]:
         """Failures because the raw record itself is damaged (the URLs are fetched again by the next crawl)."""
         return [p for p in self.failed if p.reason.startswith(RAW_UNREADABLE)]
@@ -144,8 +154,9 @@ class CaptureFailed(Exception):
     """The capture cannot be turned into archive rows (the message is the recorded reason)."""
 
 
-class RawRecordDamaged(CaptureFailed):
-    """The capture's WARC record cannot be read back as it was stored (missing, torn, wrong digest)."""
+class RecordUnreadable(CaptureFailed):
+    """The capture's raw record cannot be read (WARC file missing, truncated, unreadable, not matching the
+    capture's length and sha256): its URL is fetched again by the next crawl."""
 
 
 class DatabaseUnwritable(Exception):
@@ -262,10 +273,11 @@ class _Ingestor:
                 session.rollback()
                 self._forget_caches()
                 self._mark(session, capture_id, "failed", str(exc))
-                if isinstance(exc, RawRecordDamaged):
+                if isinstance(exc, RecordUnreadable):
                     self._invalidate_fetch_state(session, capture_id)
                 session.commit()
-                report.failed.append(CaptureProblem(capture_id, url, str(exc)))
+                report.failed.append(CaptureProblem(capture_id, url, str(exc),
+                                                    readable=not isinstance(exc, RecordUnreadable)))
                 log.warning("capture %s %s failed: %s", capture_id, url, exc)
                 return True
             self._set_status(capture, status, reason)
@@ -284,7 +296,7 @@ class _Ingestor:
             except Exception:  # pragma: no cover - the database itself is gone
                 session.rollback()
                 log.exception("cannot record the failure of capture %s", capture_id)
-            report.failed.append(CaptureProblem(capture_id, "", reason))
+            report.failed.append(CaptureProblem(capture_id, "", reason, readable=False))
             return True
         finally:
             session.close()
@@ -353,7 +365,7 @@ class _Ingestor:
             return self.rawstore.read(capture.warc_file, capture.warc_offset, sha256=capture.sha256,
                                       size=capture.size)
         except (RawStoreError, OSError) as exc:
-            raise RawRecordDamaged(f"{RAW_UNREADABLE}: {exc}") from exc
+            raise RecordUnreadable(f"{RAW_UNREADABLE}: {exc}") from exc
 
     def _parse(self, raw: RawResponse, capture: Capture, filename: str | None = None) -> ParsedDocument:
         kwargs: dict[str, object] = {"url": capture.url,
@@ -411,18 +423,19 @@ class _Ingestor:
             self._unit_names.update((u.id, u.name) for u in units)
         return self._matchers[portal_id]
 
-    def _unit_id(self, session: Session, portal_id: int, publisher: str | None, hint: str | None,
-                 report: IngestReport) -> int | None:
+    def _unit_id(self, session: Session, portal_id: int, names: Sequence[str], report: IngestReport) -> int | None:
+        """The unit of the first of ``names`` (most trusted first) that is a known unit or looks like one
+        (then it is created); None when none does."""
         matcher = self._matcher(session, portal_id)
-        for name in (publisher, hint):
-            unit_id = matcher.match(name)
+        for candidate in names:
+            unit_id = matcher.match(candidate)
             if unit_id is not None:
                 return unit_id
-        name = next((n for n in (publisher, hint) if n and len(normalise_name(n)) >= 3
-                     and _UNIT_NAME.search(normalise_name(n))), None)
-        if name is None:
+            if len(normalise_name(candidate)) >= 3 and _UNIT_NAME.search(normalise_name(candidate)):
+                break
+        else:
             return None
-        name = normalise_name(name)
+        name = normalise_name(candidate)
         unit = Unit(portal_id=portal_id, name=name, kind=guess_unit_kind(name), aliases=generate_aliases(name))
         session.add(unit)
         session.flush()
@@ -431,6 +444,29 @@ class _Ingestor:
         report.units_created += 1
         log.info("new unit %s (%s)", name, unit.kind)
         return unit.id
+
+    def _publisher_names(self, session: Session, capture: Capture, parsed: ParsedDocument) -> list[str]:
+        """Who published the page, most trusted first (docs/parsing.md "Publisher: page, list, guess").
+
+        What the page states (its 发布机构, title, text) → what a list entry named (list APIs give a
+        publisher per entry) → the unit whose list the crawler found it in (``unit_hint``) → the parser's
+        guess from the text (the organisation it mentions most). A unit's list may carry other units'
+        documents (central columns, notices passed on), so a page's own statement beats the list.
+        """
+        source = getattr(parsed, "publisher_source", None)
+        stated = parsed.publisher if source not in GUESSED_PUBLISHER_SOURCES else None
+        guessed = parsed.publisher if source == "text_guess" else None
+        names = [stated, self._listed_publisher(session, capture), capture.unit_hint, guessed]
+        return list(dict.fromkeys(n.strip() for n in names if n and n.strip()))
+
+    @staticmethod
+    def _listed_publisher(session: Session, capture: Capture) -> str | None:
+        """The publisher the latest list entry linking this page named, if any."""
+        urls = {capture.url, found_url(capture.url), canonical_url(capture.url)}
+        return session.scalar(select(ListObservation.listed_publisher)
+                              .where(ListObservation.document_url.in_(urls),
+                                     ListObservation.listed_publisher.is_not(None))
+                              .order_by(ListObservation.observed_at.desc(), ListObservation.id.desc()).limit(1))
 
     def _listed_date(self, session: Session, capture: Capture) -> dt.datetime | None:
         listed = parse_listed_date(capture.listed_date)
@@ -503,8 +539,9 @@ class _Ingestor:
                     report: IngestReport) -> None:
         seen = capture.fetched_at
         portal_id = self._portal_id(session, capture)
-        publisher = parsed.publisher or None
-        unit_id = self._unit_id(session, portal_id, publisher, capture.unit_hint, report)
+        names = self._publisher_names(session, capture, parsed)
+        publisher = names[0] if names else None
+        unit_id = self._unit_id(session, portal_id, names, report)
         if unit_id is not None:
             publisher = self._unit_names.get(unit_id, publisher)  # one spelling per unit
         content_hash = _content_hash(parsed)
@@ -766,7 +803,7 @@ class _Ingestor:
             fill["publisher"] = parsed.publisher
         if doc.unit_id is None and parsed.publisher:
             portal_id = doc.portal_id or self._portal_id(session, capture)
-            fill["unit_id"] = self._unit_id(session, portal_id, parsed.publisher, None, report)
+            fill["unit_id"] = self._unit_id(session, portal_id, [parsed.publisher], report)
         for name, attr in (("index_number", "index_number"), ("doc_number", "doc_number")):
             if getattr(doc, attr) is None and getattr(parsed, name):
                 fill[attr] = getattr(parsed, name)

@@ -172,6 +172,8 @@ class ListObservation(Base):
     document_url: Mapped[str] = mapped_column(String(2000))
     listed_title: Mapped[str | None] = mapped_column(String(500))
     listed_date: Mapped[str | None] = mapped_column(String(40))
+    # The publisher the list entry names (JSON list APIs such as Guangdong's gkmlpt give one per entry).
+    listed_publisher: Mapped[str | None] = mapped_column(String(200))
 
 
 class Document(Base):

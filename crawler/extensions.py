@@ -30,15 +30,26 @@ def peak_rss_bytes() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
-def crawl_status(reason: str, responses: int, waf: int) -> str:
-    """ok | failed | blocked | interrupted from Scrapy's finish reason and what came back."""
+# Error kinds that mean a request got no answer after its retries (the portal went away, timed out, …).
+LOST_KINDS = ("timeout", "dns", "connection", "ResponseNeverReceived", "ConnectionLost", "ResponseFailed",
+              "ConnectionDone", "TCPTimedOutError")
+
+
+def lost_requests(errors: dict[str, int]) -> int:
+    """Requests that never got an answer, or only a server error, after their retries."""
+    return sum(n for kind, n in errors.items() if kind in LOST_KINDS or kind.startswith("http_5"))
+
+
+def crawl_status(reason: str, responses: int, waf: int, lost: int = 0) -> str:
+    """ok | failed | blocked | interrupted from Scrapy's finish reason and what came back. A crawl with requests
+    that got no answer is not ok: what they would have brought is missing (the next crawl fetches it)."""
     if reason == "shutdown":
         return "interrupted"
     if reason != "finished" and not reason.startswith("closespider"):
         return "failed"
     if responses == 0:
         return "blocked" if waf else "failed"
-    return "ok"
+    return "failed" if lost else "ok"
 
 
 class CrawlRunExtension:
@@ -84,7 +95,8 @@ class CrawlRunExtension:
         errors = {k.removeprefix(P + "errors/"): int(v) for k, v in stats.items() if k.startswith(P + "errors/")}
         responses = int(g(P + "responses", 0))
         return CrawlSummary(
-            profile=spider.profile.name, status=crawl_status(reason, responses, errors.get("waf", 0)),
+            profile=spider.profile.name,
+            status=crawl_status(reason, responses, errors.get("waf", 0), lost_requests(errors)),
             run_id=spider.archive.run_id, finish_reason=reason,
             requests=int(g("downloader/request_count", 0)), pages=responses,
             list_entries=int(g(P + "list_entries", 0)), new_documents=int(g(P + "new_documents", 0)),
@@ -102,6 +114,12 @@ class CrawlRunExtension:
         summary = self.summary(spider, reason)
         if summary.status == "blocked":
             summary.message = "every page answered with a WAF challenge (HTTP 412): the site blocks this crawler"
+        elif reason == "storage_failed":
+            summary.message = (f"the archive could not be written ({self.stats.get_value(P + 'storage_error')}): "
+                               "crawl stopped; what was stored before is kept")
+        elif summary.status == "failed" and (lost := lost_requests(summary.errors)):
+            summary.message = (f"{lost} requests got no answer (the portal was unreachable or failing): the pages "
+                               "captured by this crawl are fetched again by the next one")
         plain = {k: v for k, v in self.stats.get_stats().items()
                  if isinstance(v, int | float | str) and not isinstance(v, dt.datetime)}
         spider.archive.finish_run(summary.status, reason, {

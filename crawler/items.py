@@ -62,7 +62,8 @@ class ListObservationsItem:
 
     list_url: str
     observed_at: dt.datetime
-    entries: list[tuple[str, str | None, str | None]]  # (document url, listed title, listed date)
+    # (document url, listed title, listed date[, listed publisher]): list APIs name a publisher per entry
+    entries: list[tuple[str, str | None, str | None] | tuple[str, str | None, str | None, str | None]]
 
 
 @dataclass

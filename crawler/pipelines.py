@@ -1,14 +1,19 @@
 """The archive pipeline: every response into the WARC store plus a ``captures`` row, and the crawl's evidence.
 
 Per item one short transaction, so a crawl killed at any moment leaves a consistent archive (at worst a
-WARC record without its row, which the next crawl simply captures again).
+WARC record without its row, which the next crawl simply captures again, in full: a revisit only ever
+points at a record a capture owns).
 """
 
 from __future__ import annotations
 
+import errno
 import logging
 
+from scrapy.exceptions import DropItem
+from scrapy.utils.defer import deferred_from_coro
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 
 from archive.db import Database
 from archive.models import Capture, FetchState, ListObservation, Unit
@@ -25,6 +30,18 @@ from crawler.items import (
 logger = logging.getLogger(__name__)
 
 PENDING_ROLES = ("document", "attachment")
+# Errors after which no capture can be stored: the crawl stops at once instead of fetching into the void.
+STORAGE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EIO})
+
+
+def storage_failure(exc: BaseException) -> str | None:
+    """A short reason when ``exc`` means the archive cannot be written (disk full, read-only, I/O error)."""
+    if isinstance(exc, OSError) and exc.errno in STORAGE_ERRNOS:
+        return f"{exc.strerror or exc} ({exc.filename or 'archive'})"
+    if isinstance(exc, OperationalError) and any(s in str(exc.orig) for s in (
+            "disk is full", "disk I/O error", "readonly database", "unable to open database")):
+        return str(exc.orig)
+    return None
 
 
 class ArchivePipeline:
@@ -37,6 +54,7 @@ class ArchivePipeline:
         self.store = RawStore(settings.get("DISCLOSURE_WARC_DIR"),
                               max_file_size=settings.getint("DISCLOSURE_WARC_MAX_SIZE"))
         self.db: Database | None = None
+        self.fatal: str | None = None  # why storing stopped (disk full …): every later item is dropped
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -50,9 +68,38 @@ class ArchivePipeline:
         self.db = self._state.db
 
     def close_spider(self) -> None:
-        self.store.close()
+        try:
+            self.store.close()
+        except OSError as exc:  # the disk that stopped the crawl may refuse the last flush too
+            logger.error("closing the WARC file failed: %s", exc)
 
     def process_item(self, item):
+        if self.fatal:
+            raise DropItem(f"not stored: {self.fatal}")
+        try:
+            return self._process(item)
+        except (OSError, OperationalError) as exc:
+            reason = storage_failure(exc)
+            if reason is None:
+                raise
+            self._stop(reason)
+            raise DropItem(f"not stored: {reason}") from exc
+
+    def _stop(self, reason: str) -> None:
+        """Storage failed: record why and close the crawl now (what is stored stays; a torn WARC tail is cut
+        back by the next writer)."""
+        self.fatal = reason
+        logger.error("archive storage failed, stopping the crawl: %s", reason)
+        self.stats.set_value("disclosure/storage_error", reason)
+        self.stats.inc_value("disclosure/errors/storage")
+        engine = self.crawler.engine
+        closing = getattr(engine, "close_spider_async", None)
+        if closing is not None:
+            deferred_from_coro(closing(reason="storage_failed"))
+        else:  # Scrapy < 2.14
+            engine.close_spider(self.crawler.spider, "storage_failed")
+
+    def _process(self, item):
         if isinstance(item, CaptureItem):
             self._capture(item)
         elif isinstance(item, NotModifiedItem):
@@ -160,7 +207,8 @@ class ArchivePipeline:
             capture_id = fs.last_capture_id if fs else None
             s.add_all([ListObservation(crawl_run_id=self._state.run_id, list_capture_id=capture_id,
                                        list_url=item.list_url, observed_at=item.observed_at, document_url=url,
-                                       listed_title=title, listed_date=date) for url, title, date in item.entries])
+                                       listed_title=title, listed_date=date, listed_publisher=publisher)
+                       for url, title, date, publisher in map(_entry, item.entries)])
 
     def _unit(self, item: UnitItem) -> None:
         assert self.db is not None
@@ -176,6 +224,12 @@ class ArchivePipeline:
             unit.last_listed_at = item.listed_at
             if spec is not None:
                 unit.created_year, unit.abolished_year = spec.created_year, spec.abolished_year
+
+
+def _entry(entry: tuple) -> tuple[str, str | None, str | None, str | None]:
+    """A list entry as (url, title, date, publisher): 3-tuples name no publisher."""
+    url, title, date, *rest = entry
+    return url, title, date, (rest[0] or None) if rest else None
 
 
 def _header(headers: list[tuple[str, str]], name: str) -> str | None:

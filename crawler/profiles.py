@@ -14,13 +14,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
+from crawler.dialects.listapi import ListApi, ListApiError, parse_list_api
+
 PROFILES_DIR = Path(__file__).parent / "profiles"
+FAMILIES_DIR = PROFILES_DIR / "families"
 DIALECTS = ("trs", "hanweb", "generic")
+UNIT_PAGES = ("hub", "list", "auto")
 PAGINGS = ("createPageHTML", "dataproxy", "next_link", "query_param", "none")
 # The configuration's [politeness] keys (disclosure.config.PolitenessConfig) a profile may override.
 POLITENESS_KEYS = frozenset({"concurrent_requests_per_host", "concurrent_requests_per_ip", "download_delay",
                              "autothrottle", "autothrottle_target_concurrency", "download_timeout", "retry_times",
                              "max_download_size", "obey_robots"})
+# Column names (政府信息公开年报, 2019年度报告（旧链接）) are short; document titles are longer.
+MAX_COLUMN_TEXT = 14
 DEFAULT_ATTACHMENT_EXTENSIONS = ("pdf", "doc", "docx", "wps", "xls", "xlsx", "et", "ofd", "zip", "rar", "txt")
 
 
@@ -37,8 +43,10 @@ class ColumnRule:
     url_patterns: list[str] = field(default_factory=list)  # regexes on the absolute URL
 
     def matches(self, url: str, text: str) -> bool:
-        """True when the link (absolute URL, visible text) points at a column of this kind."""
-        return any(k in text for k in self.link_text) or any(re.search(p, url) for p in self.url_patterns)
+        """True when the link (absolute URL, visible text) points at a column of this kind. A link text is a
+        column's name only when short: "…2021年度报告" as a document title is not a column."""
+        short = len(text) <= MAX_COLUMN_TEXT
+        return (short and any(k in text for k in self.link_text)) or any(re.search(p, url) for p in self.url_patterns)
 
 
 @dataclass
@@ -86,6 +94,20 @@ class SiteProfile:
     revalidate_after_days: int = 30
     township_deadline: str = "03-31"  # MM-DD of year Y+1 (no national rule for townships)
     units: list[UnitSpec] = field(default_factory=list)
+    families: list[str] = field(default_factory=list)  # built-in family parts merged in (profiles/families/)
+    list_apis: list[ListApi] = field(default_factory=list)  # [[list_apis]]: lists sent by XHR (JSON, fragments)
+    # A unit's own page: "hub" (links to its columns), "list" (it is the list of its documents, paged), or
+    # "auto" (read as a list too when it shows dated document rows or a list API serves it).
+    unit_pages: str = "auto"
+    # Accept list links that are not detail/attachment URLs when their row shows a date ((link, date) rows).
+    dated_rows: bool = False
+    # Hubs found by link text or URL (the disclosure platform, unit directories), followed up to hub_depth
+    # links from a start page; links on them whose text reads like a unit name are units.
+    hub_link_text: list[str] = field(default_factory=list)
+    hub_url_patterns: list[str] = field(default_factory=list)
+    unit_list_link_text: list[str] = field(default_factory=list)
+    unit_link_text: str = ""  # regex on a link's text: a unit (县教育局, 青石镇 …) on a hub page
+    hub_depth: int = 3
     # [politeness] of the profile: used where the user's configuration keeps the default (our own
     # loopback replica needs no delay; a real portal's profile leaves this empty).
     politeness: dict[str, object] = field(default_factory=dict)
@@ -135,6 +157,23 @@ class SiteProfile:
     def is_unit_link(self, url: str) -> bool:
         return any(re.search(p, url) for p in self.unit_link_patterns)
 
+    def is_unit_text(self, text: str) -> bool:
+        """A link text that reads like a unit's name (only with ``unit_link_text``)."""
+        return bool(self.unit_link_text) and re.search(self.unit_link_text, text) is not None
+
+    def is_hub_link(self, url: str, text: str) -> bool:
+        """A link to a hub (platform, unit directory) by text or URL pattern."""
+        return any(text == k or (k in text and len(text) <= len(k) + 4) for k in self.hub_link_text) or any(
+            re.search(p, url) for p in self.hub_url_patterns)
+
+    def is_unit_list_link(self, text: str) -> bool:
+        """A link to a unit directory (部门信息公开, 乡镇信息公开 …) by its text."""
+        return any(k in text for k in self.unit_list_link_text)
+
+    def list_apis_for(self, url: str, page_text: str) -> list[ListApi]:
+        """The list APIs that serve the list on ``url`` (URL pattern and page fingerprint both match)."""
+        return [api for api in self.list_apis if api.applies_to(url, page_text)]
+
     def is_denied(self, url: str) -> bool:
         return any(re.search(p, url) for p in self.deny_patterns)
 
@@ -168,6 +207,8 @@ def parse_profile(data: dict, source: Path | None = None) -> SiteProfile:
     host = urlsplit(base_url).hostname
     if not host:
         raise ProfileError(f"profile {name}: base_url {base_url!r} has no host")
+    families = [str(f) for f in data.get("families", [])]
+    data = merge_families(data, families, name)
     overrides = [DialectOverride(**o) for o in data.get("dialect_overrides", [])]
     columns = [ColumnRule(**c) for c in data.get("columns", [])]
     units = [UnitSpec(**u) for u in data.get("units", [])]
@@ -193,6 +234,15 @@ def parse_profile(data: dict, source: Path | None = None) -> SiteProfile:
         revalidate_after_days=int(data.get("revalidate_after_days", 30)),
         township_deadline=str(data.get("township_deadline", "03-31")),
         units=units,
+        families=families,
+        list_apis=_list_apis(data, name),
+        unit_pages=str(data.get("unit_pages", "auto")),
+        dated_rows=bool(data.get("dated_rows", False)),
+        hub_link_text=list(data.get("hub_link_text", [])),
+        hub_url_patterns=list(data.get("hub_url_patterns", [])),
+        unit_list_link_text=list(data.get("unit_list_link_text", [])),
+        unit_link_text=str(data.get("unit_link_text", "")),
+        hub_depth=int(data.get("hub_depth", 3)),
         politeness=dict(data.get("politeness", {})),
         notes=str(data.get("notes", "")),
         source=source,
@@ -206,11 +256,61 @@ def parse_profile(data: dict, source: Path | None = None) -> SiteProfile:
     unknown = sorted(set(profile.politeness) - POLITENESS_KEYS)
     if unknown:
         raise ProfileError(f"profile {name}: unknown [politeness] keys {unknown} (one of {sorted(POLITENESS_KEYS)})")
+    if profile.unit_pages not in UNIT_PAGES:
+        raise ProfileError(f"profile {name}: unit_pages must be one of {', '.join(UNIT_PAGES)}")
     _check_regexes(name, [*profile.unit_link_patterns, *profile.detail_patterns, *profile.deny_patterns,
+                          *profile.hub_url_patterns, *([profile.unit_link_text] if profile.unit_link_text else []),
                           *(o.pattern for o in overrides), *(p for c in columns for p in c.url_patterns)])
-    if not profile.detail_patterns:
-        raise ProfileError(f"profile {name}: detail_patterns is empty: the spider would find no document")
+    if not profile.detail_patterns and not profile.dated_rows:
+        raise ProfileError(f"profile {name}: detail_patterns is empty and dated_rows is off: the spider would find "
+                           "no document")
     return profile
+
+
+def _list_apis(data: dict, name: str) -> list[ListApi]:
+    try:
+        return [parse_list_api(a, f"profile {name}: [[list_apis]] {a.get('name', i)!r}")
+                for i, a in enumerate(data.get("list_apis", []))]
+    except ListApiError as exc:
+        raise ProfileError(str(exc)) from exc
+
+
+# Keys a family part contributes; lists are concatenated (the profile's own entries first), scalars are
+# defaults the profile may set itself.
+_FAMILY_LIST_KEYS = ("detail_patterns", "deny_patterns", "list_apis", "dialect_overrides", "hub_url_patterns")
+_FAMILY_SCALAR_KEYS = ("dated_rows", "unit_pages")
+
+
+def family_part(name: str) -> dict:
+    """A built-in family part (``crawler/profiles/families/{name}.toml``) as parsed TOML."""
+    path = FAMILIES_DIR / f"{name}.toml"
+    if not path.is_file():
+        names = ", ".join(available_families())
+        raise ProfileError(f"unknown family {name!r} (built in: {names})")
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ProfileError(f"cannot read family {path}: {exc}") from exc
+
+
+def available_families() -> list[str]:
+    """Names of the built-in family parts."""
+    return sorted(p.stem for p in FAMILIES_DIR.glob("*.toml") if not p.stem.startswith("_"))
+
+
+def merge_families(data: dict, families: list[str], profile_name: str) -> dict:
+    """The profile's TOML with its families' parts merged in (the profile's own values first)."""
+    merged = dict(data)
+    for fam in families:
+        part = family_part(fam)
+        for key in _FAMILY_LIST_KEYS:
+            extra = [x for x in part.get(key, []) if x not in merged.get(key, [])]
+            if extra:
+                merged[key] = [*merged.get(key, []), *extra]
+        for key in _FAMILY_SCALAR_KEYS:
+            if key in part and key not in data:
+                merged[key] = part[key]
+    return merged
 
 
 def load_profile_file(path: str | Path) -> SiteProfile:
@@ -232,16 +332,20 @@ def available_profiles(directory: Path = PROFILES_DIR) -> list[SiteProfile]:
 
 
 def profile_for_url(url: str) -> SiteProfile:
-    """An ad-hoc profile for a bare portal URL: TRS defaults and the usual detail/column patterns."""
+    """The zero-configuration profile for a bare portal URL: every built-in family and the discovery rules of
+    ``profiles/families/_auto.toml``, on this host only, starting at the URL's path."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ProfileError(f"not a portal URL: {url!r}")
-    generic = load_profile_file(PROFILES_DIR / "gaotai.toml")
-    base = f"{parts.scheme}://{parts.netloc}"
-    start = parts.path or "/"
-    return _replace(generic, name=parts.hostname, title=parts.hostname, base_url=base,
-                    allowed_domains=[parts.hostname], start_paths=[start], units=[], source=None,
-                    notes="ad-hoc profile built from a URL with the TRS defaults of gaotai.toml")
+    try:
+        data = tomllib.loads((FAMILIES_DIR / "_auto.toml").read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ProfileError(f"cannot read the zero-configuration profile: {exc}") from exc
+    data.update(name=parts.hostname if not parts.port else f"{parts.hostname}-{parts.port}", title=parts.hostname,
+                base_url=f"{parts.scheme}://{parts.netloc}", allowed_domains=[parts.hostname],
+                start_paths=[parts.path or "/"],
+                notes="zero-configuration profile: built-in families and discovery rules (families/_auto.toml)")
+    return parse_profile(data)
 
 
 def resolve_profile(name_or_url: str, base_url: str | None = None) -> SiteProfile:

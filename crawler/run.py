@@ -93,6 +93,8 @@ def run_crawl(profile_name_or_url: str, *, database_url: str, warc_dir: str | Pa
     ``politeness`` is a ``PolitenessConfig``; the profile's ``[politeness]`` replaces the values not in
     ``explicit_politeness`` (see ``politeness_values``). ``settings`` override everything.
     """
+    if profile_name_or_url.endswith(".toml"):  # a profile file: the worker runs in another directory
+        profile_name_or_url = str(Path(profile_name_or_url).resolve())
     try:
         profile = resolve_profile(profile_name_or_url, base_url)
     except ProfileError as exc:
@@ -105,6 +107,8 @@ def run_crawl(profile_name_or_url: str, *, database_url: str, warc_dir: str | Pa
     if max_pages:
         overrides["CLOSESPIDER_PAGECOUNT"] = max_pages
     overrides["DISCLOSURE_PROGRESS"] = sys.stdout.isatty() if progress is None else progress
+    # The worker starts in another directory: every path it gets must be absolute (see _absolute_args).
+    warc_dir, jobs_dir, database_url = _absolute_args(warc_dir, jobs_dir, database_url)
     Path(jobs_dir).mkdir(parents=True, exist_ok=True)
     fd, summary_path = tempfile.mkstemp(prefix=f"crawl-{profile.name}-", suffix=".json", dir=jobs_dir)
     os.close(fd)
@@ -140,6 +144,17 @@ def run_crawl(profile_name_or_url: str, *, database_url: str, warc_dir: str | Pa
     return CrawlSummary(profile=profile.name, status="failed" if code > 0 else "interrupted",
                         duration_s=round(time.monotonic() - started, 2),
                         message=f"crawl worker ended with exit code {code} without a summary")
+
+
+def _absolute_args(warc_dir: str | Path, jobs_dir: str | Path, database_url: str) -> tuple[Path, Path, str]:
+    """The worker's paths resolved from this process's working directory.
+
+    A relative WARC or jobs directory (or SQLite file) would otherwise be read from the worker's own working
+    directory, splitting one archive across two places (the profile file is resolved above).
+    """
+    from archive.db import absolute_database_url
+
+    return Path(warc_dir).resolve(), Path(jobs_dir).resolve(), absolute_database_url(database_url)
 
 
 # ---------------------------------------------------------------------- the worker process

@@ -127,23 +127,25 @@ class CrawlState:
         return prev is not None and (prev.listed_title != title or prev.listed_date != date)
 
     def _unfinished(self, s, fs: FetchState) -> bool:
-        """Last captured by a crawl that never finished, and no crawl of this portal finished since."""
+        """Last captured by a crawl that never finished or failed, and no crawl of this portal ended ok since."""
         if fs.last_capture_id is None:
             return False
         run = s.execute(select(CrawlRun).join(Capture, Capture.crawl_run_id == CrawlRun.id)
                         .where(Capture.id == fs.last_capture_id)).scalar()
-        if run is None or run.id == self.run_id or run.status not in ("running", "interrupted"):
+        # A failed run (the portal went away, storage failed) may have captured pages without their files.
+        if run is None or run.id == self.run_id or run.status not in ("running", "interrupted", "failed"):
             return False
         later_ok = s.execute(select(CrawlRun.id).where(
             CrawlRun.profile == self.profile, CrawlRun.status == "ok", CrawlRun.started_at > run.started_at
         ).limit(1)).first()
         return later_ok is None
 
-    def decide_listed(self, list_url: str, entries: list[tuple[str, str | None, str | None]],
+    def decide_listed(self, list_url: str, entries: list[tuple[str, str | None, str | None]]
+                      | list[tuple[str, str | None, str | None, str | None]],
                       now: dt.datetime | None = None) -> dict[str, FetchDecision]:
-        """Decisions for every (url, title, date) entry of one list page, in three queries in all."""
+        """Decisions for every (url, title, date[, publisher]) entry of one list page, in three queries in all."""
         now = now or self.clock.now()
-        urls = list(dict.fromkeys(u for u, _t, _d in entries))
+        urls = list(dict.fromkeys(u for u, *_rest in entries))
         out: dict[str, FetchDecision] = {}
         with self.db.session() as s:
             states = {fs.url: fs for fs in s.execute(select(FetchState).where(FetchState.url.in_(urls))).scalars()}
@@ -153,7 +155,7 @@ class CrawlState:
             if self.run_id is not None:
                 q = q.where(ListObservation.crawl_run_id != self.run_id)
             previous = {row.document_url: (row.listed_title, row.listed_date) for row in s.execute(q)}
-            for url, title, date in entries:
+            for url, title, date, *_publisher in entries:
                 fs = states.get(url)
                 if fs is None:
                     out[url] = decide(None, listing_changed=False, unfinished=False, now=now,

@@ -4,6 +4,10 @@ Precedence, lowest first: built-in defaults, the TOML file (``--config`` or ``DI
 ``./disclosure.toml`` when present), environment variables (``DISCLOSURE_DATA_DIR``,
 ``DISCLOSURE_DATABASE_URL``, ``DISCLOSURE_SEARCH_ENGINE``), command-line options. ``disclosure config``
 prints what is in force and where each value came from.
+
+Every path in force is absolute (relative ones, wherever they were given, are taken from the working
+directory of the command, once, here): a crawl's worker process runs elsewhere, and the WARC files, the
+lock and the database of one archive must never end up in different directories.
 """
 
 from __future__ import annotations
@@ -171,9 +175,14 @@ def load_config(path: str | Path | None = None, overrides: dict[str, Any] | None
     if cfg.search_engine not in ("tantivy", "whoosh"):
         raise ConfigError(f"search engine must be 'tantivy' or 'whoosh', not {cfg.search_engine!r}")
     # Derived defaults: everything lives under the data directory unless said otherwise.
+    cfg.data_dir = cfg.data_dir.resolve()
     if not cfg.database_url:
-        cfg.database_url = f"sqlite:///{(cfg.data_dir / 'archive.sqlite3').resolve()}"
+        cfg.database_url = f"sqlite:///{cfg.data_dir / 'archive.sqlite3'}"
         cfg.sources["database_url"] = "derived from data_dir"
+    elif cfg.database_url.startswith("sqlite"):
+        from archive.db import absolute_database_url  # sqlalchemy only when a SQLite URL was given
+
+        cfg.database_url = absolute_database_url(cfg.database_url)
     if cfg.warc_dir == Path(""):
         cfg.warc_dir = cfg.data_dir / "warc"
         cfg.sources["warc_dir"] = "derived from data_dir"
@@ -183,4 +192,7 @@ def load_config(path: str | Path | None = None, overrides: dict[str, Any] | None
     if cfg.log_file == Path(""):
         cfg.log_file = cfg.data_dir / "logs" / "disclosure.log"
         cfg.sources["log_file"] = "derived from data_dir"
+    cfg.warc_dir, cfg.index_dir, cfg.log_file = (p.resolve() for p in (cfg.warc_dir, cfg.index_dir, cfg.log_file))
+    if cfg.config_file is not None:
+        cfg.config_file = cfg.config_file.resolve()
     return cfg

@@ -5,6 +5,8 @@
   as of "today" (every document published); fresh per test (request log, one-shot 500 page), stopped after.
   Move it in time with ``replica.set_as_of("2022-03-01")``.
 - ``replica_manifest``: the ground truth for that server (absolute URLs with its base URL).
+- ``mixed_site`` / ``mixed_replica`` / ``mixed_manifest``: the same for 白河县 (``build_site(county="mixed")``), the
+  county whose units speak the portal families of dialects.md.
 """
 
 from __future__ import annotations
@@ -36,3 +38,25 @@ def replica(replica_site: Site):
 def replica_manifest(replica: ReplicaServer) -> Manifest:
     """The manifest of the running ``replica`` server (all documents)."""
     return replica.manifest()
+
+
+@pytest.fixture(scope="session")
+def mixed_site() -> Site:
+    """白河县, the county of the portal families (seed 1), shared like ``replica_site``."""
+    return build_site(seed=1, scale=1, county="mixed")
+
+
+@pytest.fixture
+def mixed_replica(mixed_site: Site):
+    """A running server of 白河县 (as_of=None: everything published); stopped after the test."""
+    server = ReplicaServer(mixed_site).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def mixed_manifest(mixed_replica: ReplicaServer) -> Manifest:
+    """The manifest of the running ``mixed_replica`` server (all documents)."""
+    return mixed_replica.manifest()

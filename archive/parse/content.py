@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
-from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4 import BeautifulSoup, NavigableString, PageElement, Tag
 
 from archive.identity import canonical_url, is_mobile_twin
 from archive.parse.model import ParsedLink
@@ -302,6 +303,9 @@ def _walk(node: Tag, blocks: list[Block], grids: list[Grid] | None, buf: list[st
     ``bold_at`` is how far up from a text directly in ``node`` the nearest bold element is (1 = ``node``
     itself); text counts as bold when that is within :data:`_BOLD_REACH`. Passing it down replaces a walk up
     the parents for every string. The walk stops after ``limit`` blocks.
+
+    The walk keeps its own stack (one frame per open element: its children, its bold distance, whether it
+    ends a block), so a page nested 100,000 elements deep costs memory, never Python's recursion limit.
     """
     def flush() -> None:
         if not buf:
@@ -317,10 +321,15 @@ def _walk(node: Tag, blocks: list[Block], grids: list[Grid] | None, buf: list[st
         buf.clear()
         bold.clear()
 
-    text_bold = bold_at <= _BOLD_REACH
-    for child in node.children:
-        if len(blocks) > limit:
-            return
+    stack: list[tuple[Iterator[PageElement], int, bool]] = [(iter(node.children), bold_at, False)]
+    while stack:
+        children, at, ends_block = stack[-1]
+        child = next(children, None) if len(blocks) <= limit else None
+        if child is None:
+            stack.pop()
+            if ends_block:
+                flush()
+            continue
         cls = type(child)
         if cls is NavigableString or (cls is not Tag and isinstance(child, NavigableString)):
             if cls.__name__ in _SKIPPED_STRINGS:
@@ -328,7 +337,7 @@ def _walk(node: Tag, blocks: list[Block], grids: list[Grid] | None, buf: list[st
             s = str(child)
             if s.strip():
                 buf.append(s)
-                bold.append(text_bold)
+                bold.append(at <= _BOLD_REACH)
             elif buf:
                 buf.append(" ")
                 bold.append(None)
@@ -350,13 +359,10 @@ def _walk(node: Tag, blocks: list[Block], grids: list[Grid] | None, buf: list[st
         if name == "br":
             flush()
             continue
-        child_bold = 1 if name in _BOLD else bold_at + 1
-        if name in _BREAKS or (name.startswith("h") and len(name) == 2):
+        breaks = name in _BREAKS or (name.startswith("h") and len(name) == 2)
+        if breaks:
             flush()
-            _walk(child, blocks, grids, buf, bold, child_bold, limit)
-            flush()
-        else:
-            _walk(child, blocks, grids, buf, bold, child_bold, limit)
+        stack.append((iter(child.children), 1 if name in _BOLD else at + 1, breaks))
 
 
 _BOLD = {"strong", "b", "h1", "h2", "h3", "h4", "h5", "h6"}

@@ -29,16 +29,34 @@ META_NAMES = ["SiteName", "SiteDomain", "SiteIDCode", "ColumnName", "ColumnDescr
               "Image", "Url"]
 _META_CANON = {n.lower(): n for n in META_NAMES}
 
-CATALOG_LABELS = ["索引号", "主题分类", "信息分类", "组配分类", "体裁分类", "服务对象分类", "发布机构", "发文机关",
-                  "公开机构", "生成日期", "成文日期", "发文日期", "发布日期", "公开日期", "文号", "发文字号", "有效性",
-                  "生效时间", "废止时间", "生效日期", "废止日期", "关键词", "主题词", "名称", "标题", "信息名称",
+PUBLISHER_LABELS = ("发布机构", "发文机关", "公开机构", "发布单位", "发文单位")
+DATE_LABELS = ("发布日期", "发布时间", "公开日期", "生成日期", "发文日期", "成文日期", "生效时间", "废止时间", "生效日期",
+               "废止日期")
+CATALOG_LABELS = ["索引号", "主题分类", "信息分类", "组配分类", "体裁分类", "服务对象分类", *PUBLISHER_LABELS,
+                  *DATE_LABELS, "文号", "发文字号", "有效性", "关键词", "主题词", "名称", "标题", "信息名称",
                   "信息来源", "内容概述", "公开方式", "公开范围", "公开时限", "浏览次数", "时效"]
-_LABEL_ALT = "|".join(sorted(CATALOG_LABELS, key=len, reverse=True))
-_CATALOG = re.compile(rf"(?<![\u4e00-\u9fff])({_LABEL_ALT})\s*[:：]\s*")
+_CATALOG_SET = frozenset(CATALOG_LABELS)
+# Labels read even with no separator at all (<dt>发布机构</dt><dd>…</dd>, "索引号 003129766/…"): only those whose
+# values can be told apart (see _plausible), never short generic words such as 名称 or 标题.
+_BARE_LABELS = ["索引号", "主题分类", "信息分类", "组配分类", "体裁分类", *PUBLISHER_LABELS, *DATE_LABELS, "文号",
+                "发文字号"]
+
+
+def _spaced(labels: list[str]) -> str:
+    """An alternation of labels that may be written with spaces inside (索 引 号, 名  称), longest first."""
+    return "|".join(r"\s*".join(map(re.escape, x)) for x in sorted(labels, key=len, reverse=True))
+
+
+_LABEL_ALT = _spaced(CATALOG_LABELS)
+# A label and its separator: 索引号： / 索 引 号: / 【索引号】 / [索引号]：
+_CATALOG = re.compile(rf"(?<![\u4e00-\u9fff])(?:[【\[]\s*({_LABEL_ALT})\s*[】\]]\s*[:：]?|({_LABEL_ALT})\s*[:：])\s*")
+# A label with no separator, at the start of a line or after a space, followed by a space or the line's end.
+_SEPARATOR = re.compile(r"[:：】\]]")
+_BARE = re.compile(rf"(?:^|(?<=\s))({_spaced(_BARE_LABELS)})(?=\s|$)")
 _INDEX_NUMBER = re.compile(r"[0-9A-Za-z]{9,18}\s*/\s*\d{4}(?:\d{2})?\s*-\s*\d{1,8}")
 
-_VISIBLE_DATE = re.compile(r"(?<![\u4e00-\u9fff])(?:发布时间|发布日期|发表时间|发布于|时间|日期)\s*[:：]\s*((?:19|20)\d{2}[^\s来作浏点]{3,12}"
-                           r"(?:\s+\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?)")
+_VISIBLE_DATE = re.compile(r"(?<![\u4e00-\u9fff])(?:发\s*布\s*时\s*间|发\s*布\s*日\s*期|发表时间|发布于|时间|日期)\s*[:：]\s*"
+                           r"((?:19|20)\d{2}[^\s来作浏点]{3,12}(?:\s+\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?)")
 _SOURCE = re.compile(r"(?:来源|信息来源|文章来源)\s*[:：]\s*([^\s|]{2,40})")
 _AUTHOR = re.compile(r"(?:作者)\s*[:：]\s*([^\s|]{1,30})")
 
@@ -78,30 +96,66 @@ def meta_tags(pairs: list[tuple[str, str]]) -> dict[str, str]:
     return out
 
 
+def _label_spans(text: str) -> list[tuple[str, int, int, bool]]:
+    """``(label, start, end of label and separator, with a separator)`` for the labels on one line.
+
+    Labels with a separator (colon or brackets) are taken anywhere on the line; without any, only a run of
+    them starting the line (a ``<dt>``/``<td>`` holding just the label, "索引号 003129766/…").
+    """
+    if _SEPARATOR.search(text):  # most lines have none: skip the long alternation
+        spans = [(re.sub(r"\s+", "", m.group(1) or m.group(2)), m.start(), m.end(), True)
+                 for m in _CATALOG.finditer(text)]
+        if spans:
+            return spans
+    if not _BARE.match(text):
+        return []
+    bare = list(_BARE.finditer(text))
+    return [(re.sub(r"\s+", "", m.group(1)), m.start(), m.end(), False) for m in bare]
+
+
+def _plausible(label: str, value: str) -> bool:
+    """Whether ``value`` can be the value of ``label`` (for values not tied to their label by a separator)."""
+    if label in DATE_LABELS:
+        return parse_date(value) is not None
+    if label == "索引号":
+        return bool(re.search(r"\d", value)) and len(value) <= 60
+    if label in PUBLISHER_LABELS:
+        return (bool(re.search(r"[\u4e00-\u9fff]", value)) and len(value) <= 40 and parse_date(value) is None
+                and not re.search(r"[:：]", value))
+    if label in ("文号", "发文字号"):
+        return bool(re.search(r"\d\s*号", value)) and len(value) <= 40
+    return len(value) <= 80
+
+
 def catalog_fields(lines: list[str]) -> dict[str, str]:
     """The 目录 header block: ``label → value`` (first occurrence of each label; empty values dropped).
 
     Several fields may share a line ("索引号: 003129766/201901-00336 组配分类: 规范性文件发布"); a label alone on
-    its line takes the next line as its value (the block is often a table: label cell, value cell).
+    its line takes the next line as its value (the block is often a table: label cell, value cell; or
+    ``<dt>``/``<dd>``, or a label ``<div>`` and a value ``<div>``). Labels may carry spaces (发 布 机 构),
+    brackets (【索引号】), a full- or half-width colon or none; a value not joined to its label by a separator
+    must look like a value of that label (a date for 发布日期, a name for 发布机构 …), so a row of column
+    headings above a row of values never pairs the wrong cells.
     """
     out: dict[str, str] = {}
     for i, line in enumerate(lines):
         text = squash(line)
-        matches = list(_CATALOG.finditer(text))
-        if not matches:
-            continue
-        for j, m in enumerate(matches):
-            end = matches[j + 1].start() if j + 1 < len(matches) else len(text)
-            value = text[m.end():end].strip()
-            if not value and j + 1 == len(matches) and i + 1 < len(lines):
+        spans = _label_spans(text) if text else []
+        for j, (label, _start, end, joined) in enumerate(spans):
+            stop = spans[j + 1][1] if j + 1 < len(spans) else len(text)
+            value = text[end:stop].strip()
+            next_line = False
+            if not value and j + 1 == len(spans) and i + 1 < len(lines):
                 nxt = squash(lines[i + 1])
-                if nxt and not _CATALOG.search(nxt) and len(nxt) <= 80:
-                    value = nxt
-            label = m.group(1)
-            if value and label not in out:
-                out[label] = value
+                if nxt and not _label_spans(nxt) and len(nxt) <= 80:
+                    value, next_line = nxt, True
+            if not value or label in out:
+                continue
+            if (next_line or not joined) and not _plausible(label, value):
+                continue
+            out[label] = value
     # a value that is itself the next label is no value
-    return {k: v for k, v in out.items() if v not in CATALOG_LABELS}
+    return {k: v for k, v in out.items() if re.sub(r"\s+", "", v) not in _CATALOG_SET}
 
 
 def visible_line(lines: list[str]) -> dict[str, str]:
@@ -187,7 +241,8 @@ def period_year(text: str) -> int | None:
 
 
 def text_publisher_year(lines: list[str]) -> tuple[str | None, int | None]:
-    """Publisher (and a year, when a report title is quoted) from the body text."""
+    """Publisher (and a year, when a report title is quoted) as the body text states it: a quoted report
+    title, a first line naming an organisation, "请与…联系" (guesses are :func:`frequent_org`'s)."""
     text = "\n".join(lines)
     for quoted in re.findall(r"《([^《》]{6,60})》", text):
         org, year = title_publisher_year(quoted)
@@ -199,12 +254,33 @@ def text_publisher_year(lines: list[str]) -> tuple[str | None, int | None]:
     m = re.search(r"(?:请与|联系单位[:：]?)\s*([\u4e00-\u9fff]{2,30}?)(?:办公室|政务公开办)?(?:联系|，|。)", text)
     if m and (org := _clean_org(m.group(1))):
         return org, None
+    return None, None
+
+
+def frequent_org(lines: list[str]) -> str | None:
+    """The county-qualified organisation name the text mentions most: a guess, not a statement."""
     counts: dict[str, int] = {}
-    for found in _ORG.findall(text):
+    for found in _ORG.findall("\n".join(lines)):
         counts[found] = counts.get(found, 0) + 1
     if counts:
-        best = max(counts.items(), key=lambda kv: (kv[1], not kv[0].endswith("人民政府"), -len(kv[0])))
-        return best[0], None
+        return max(counts.items(), key=lambda kv: (kv[1], not kv[0].endswith("人民政府"), -len(kv[0])))[0]
+    return None
+
+
+def stated_publisher(fields: dict[str, str]) -> str | None:
+    """The 目录 block's 发布机构 / 发文机关 / 公开机构 / 发布单位 / 发文单位."""
+    return next((fields[label] for label in PUBLISHER_LABELS if fields.get(label)), None)
+
+
+def source_publisher(fields: dict[str, str]) -> tuple[str | None, str | None]:
+    """The organisation a page names as its source: ``ContentSource`` meta, else the visible 来源 / 信息来源.
+
+    Only an organisation's name counts ("本站", "新华网" do not); returns the name and where it was read.
+    """
+    for key, source in (("ContentSource", "meta_tag"), ("来源", "visible_line"), ("信息来源", "catalog_block")):
+        # 本站 / 本网 / 本局 name no one in particular
+        if fields.get(key) and not fields[key].startswith("本") and (org := _clean_org(fields[key])):
+            return org, source
     return None, None
 
 
@@ -221,8 +297,8 @@ def text_title(lines: list[str]) -> str | None:
 
 
 def catalog_date(fields: dict[str, str]) -> dt.datetime | dt.date | None:
-    """The 目录 block's publication date (发布日期, else 生成日期, 发文日期, 成文日期)."""
-    for label in ("发布日期", "公开日期", "生成日期", "发文日期", "成文日期"):
+    """The 目录 block's publication date (发布日期/发布时间, else 公开日期, 生成日期, 发文日期, 成文日期)."""
+    for label in ("发布日期", "发布时间", "公开日期", "生成日期", "发文日期", "成文日期"):
         if label in fields and (d := parse_date(fields[label])):
             return d
     return None

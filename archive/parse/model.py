@@ -59,6 +59,9 @@ class ParsedDocument:
     kind: str | None = None  # annual_report | notice | document
     title: str | None = None
     publisher: str | None = None
+    # title | text | catalog_block | title_issuer | meta_tag | visible_line (the document states it) |
+    # unit_hint (the caller's) | text_guess (the name the text mentions most) | None
+    publisher_source: str | None = None
     year: int | None = None  # report year (annual reports)
     published_at: dt.datetime | dt.date | None = None
     published_at_source: str | None = None  # meta_tag | catalog_block | visible_line | url | None

@@ -265,17 +265,23 @@ def _assemble(src: _Source, url: str | None, column_kind: str | None, unit_hint:
     doc.kind = md.detect_kind(doc.title, body_text, column_kind, url, structural)
 
     title_org, title_year = md.title_publisher_year(doc.title)
+    source_org, source_how = md.source_publisher(fields)
     if doc.kind == "annual_report":
-        text_org, text_year = md.text_publisher_year(src.page_lines if src.source_kind != "html"
-                                                     else body_text.splitlines())
-        doc.publisher = title_org or text_org or fields.get("发布机构") or fields.get("发文机关") or unit_hint
+        lines = src.page_lines if src.source_kind != "html" else body_text.splitlines()
+        text_org, text_year = md.text_publisher_year(lines)
+        stated = [(title_org, "title"), (text_org, "text"), (md.stated_publisher(fields), "catalog_block")]
         doc.year = title_year or md.period_year(body_text) or text_year or md.url_year_hint(url)
     else:
-        doc.publisher = (fields.get("发布机构") or fields.get("发文机关") or fields.get("公开机构") or title_org
-                         or unit_hint)
-        if doc.publisher is None and doc.title:
-            m = re.match(r"^(.{2,30}?(?:人民政府办公室|人民政府|局|委员会|办公室))关于", doc.title)
-            doc.publisher = m.group(1) if m else None
+        issuer = re.match(r"^(.{2,30}?(?:人民政府办公室|人民政府|局|委员会|办公室))关于", doc.title or "")
+        stated = [(md.stated_publisher(fields), "catalog_block"), (title_org, "title"),
+                  (issuer.group(1) if issuer else None, "title_issuer")]
+        lines = []
+    # What the document states first, then the list it was found in, and a guess from the text only last
+    # (the ingest puts the list's own evidence before such a guess: docs/parsing.md).
+    candidates = [*stated, (source_org, source_how), (unit_hint, "unit_hint")]
+    doc.publisher, doc.publisher_source = next(((p, how) for p, how in candidates if p), (None, None))
+    if doc.publisher is None and lines and (guess := md.frequent_org(lines)):
+        doc.publisher, doc.publisher_source = guess, "text_guess"
 
     if doc.format is None and any(f.table in ("A", "B", "C") for f in figures):
         # no label decides (table B alone, （六） as one row): the year breaks the tie

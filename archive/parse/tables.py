@@ -75,17 +75,16 @@ def cell_text(cell: Tag) -> str:
 def _own_rows(table: Tag) -> list[Tag]:
     """The table's ``<tr>`` elements in document order, not those of tables nested inside it."""
     rows: list[Tag] = []
-
-    def visit(node: Tag) -> None:
-        for child in node.children:
-            if len(rows) >= MAX_ROWS:
-                return
-            if isinstance(child, Tag) and child.name != "table":
-                if child.name == "tr":
-                    rows.append(child)
-                visit(child)  # a <tr> inside a <tr> (broken markup) still belongs to this table
-
-    visit(table)
+    # an explicit stack, not recursion: markup nested thousands deep must not exhaust Python's stack
+    stack = [iter(table.children)]
+    while stack and len(rows) < MAX_ROWS:
+        child = next(stack[-1], None)
+        if child is None:
+            stack.pop()
+        elif isinstance(child, Tag) and child.name != "table":
+            if child.name == "tr":
+                rows.append(child)
+            stack.append(iter(child.children))  # a <tr> inside a <tr> (broken markup) still belongs here
     return rows
 
 

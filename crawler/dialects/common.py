@@ -19,6 +19,7 @@ class ListEntry:
     url: str
     title: str
     date: str | None
+    publisher: str | None = None  # named by the list itself (JSON list APIs), else None
 
 
 def iso_date(text: str) -> str | None:
@@ -36,8 +37,13 @@ def _clean(text: str) -> str:
     return " ".join(text.split())
 
 
-def entries_from_html(sel: Selector, base_url: str, is_entry: Callable[[str], bool]) -> list[ListEntry]:
-    """Links that ``is_entry`` accepts, each with its title (title attribute or text) and the date beside it."""
+def entries_from_html(sel: Selector, base_url: str, is_entry: Callable[[str], bool],
+                      dated: Callable[[str], bool] | None = None) -> list[ListEntry]:
+    """Links that ``is_entry`` accepts, each with its title (title attribute or text) and the date beside it.
+
+    ``dated`` accepts further links, but only those shown in a row with a date (the (link, date) rows that
+    make a page a list): how a crawler without URL patterns tells documents from navigation.
+    """
     out: list[ListEntry] = []
     seen: set[str] = set()
     for a in sel.css("a[href]"):
@@ -45,15 +51,29 @@ def entries_from_html(sel: Selector, base_url: str, is_entry: Callable[[str], bo
         if not href or href.startswith(("javascript:", "mailto:", "#")):
             continue
         url = urljoin(base_url, href)
-        if not is_entry(url) or url in seen:
+        if url in seen:
+            continue
+        known = is_entry(url)
+        if not known and (dated is None or not dated(url)):
+            continue
+        title = _clean(a.attrib.get("title") or "".join(a.css("::text").getall()))
+        date = iso_date(_row_text(a, title).replace(title, " "))
+        if not known and date is None:
             continue
         seen.add(url)
-        title = _clean(a.attrib.get("title") or "".join(a.css("::text").getall()))
-        # The date sits in the enclosing <li>/<tr>; fall back to the link's own text.
-        container = a.xpath("ancestor::*[self::li or self::tr][1]")
-        context = "".join(container.css("::text").getall()) if container else title
-        out.append(ListEntry(url=url, title=title, date=iso_date(context.replace(title, " "))))
+        out.append(ListEntry(url=url, title=title, date=date))
     return out
+
+
+def _row_text(a: Selector, title: str) -> str:
+    """The text of the row a link sits in: its <li>/<tr>, else its parent when that holds no other link."""
+    container = a.xpath("ancestor::*[self::li or self::tr or self::dd][1]")
+    if container:
+        return "".join(container.css("::text").getall())
+    parent = a.xpath("..")
+    if parent and len(parent.css("a")) == 1:
+        return "".join(parent.css("::text").getall())
+    return title
 
 
 def links(sel: Selector, base_url: str) -> list[tuple[str, str]]:

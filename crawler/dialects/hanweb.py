@@ -10,7 +10,8 @@ from parsel import Selector
 from crawler.encoding import decode_page
 
 _COL_URL = re.compile(r"/col/col(\d+)/")
-_AJAX_PARAM = re.compile(r"ajaxParam\s*:\s*\{([^}]*)\}", re.DOTALL)
+# The jpage form: ``ajaxParam: {…}`` in the jpage call, or ``var param_{unitid}={…}`` beside the datastore.
+_AJAX_PARAM = re.compile(r"(?:ajaxParam\s*:|var\s+param_\w+\s*=)\s*\{([^}]*)\}", re.DOTALL)
 _PARAM = re.compile(r"(\w+)\s*:\s*(?:'([^']*)'|\"([^\"]*)\"|([\w.\-]+))")
 _PER_PAGE = re.compile(r"perPage\s*:\s*(\d+)")
 _TOTAL = re.compile(rb"<totalrecord>\s*(\d+)\s*</totalrecord>", re.IGNORECASE)
@@ -30,6 +31,27 @@ def column_form(page_text: str, page_url: str) -> dict[str, str] | None:
             return None
         form["columnid"] = u.group(1)
     return form
+
+
+_TOTAL_IN_PAGE = re.compile(r"(?:totalRecord|totalrecord)\s*[:=>]\s*['\"]?(\d+)")
+_PROXY_URL = re.compile(r"proxyUrl\s*:\s*['\"]([^'\"]+dataproxy\.jsp)")
+
+
+def is_jpage(page_text: str) -> bool:
+    """Whether a page carries a Hanweb jpage list (its script config or datastore)."""
+    return "dataproxy.jsp" in page_text or ".jpage(" in page_text or "<datastore>" in page_text
+
+
+def total_records(page_text: str) -> int | None:
+    """The record count a jpage page states (``totalRecord: 61`` or ``<totalrecord>``), or None."""
+    m = _TOTAL_IN_PAGE.search(page_text)
+    return int(m.group(1)) if m else None
+
+
+def proxy_path(page_text: str, default: str) -> str:
+    """The dataproxy path the page's jpage config names (``proxyUrl``), else ``default``."""
+    m = _PROXY_URL.search(page_text)
+    return m.group(1) if m and m.group(1).startswith("/") else default
 
 
 def per_page(page_text: str, default: int = 15) -> int:

@@ -9,24 +9,32 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import posixpath
+import re
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
 import scrapy
 from parsel import Selector
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider
 from scrapy.http import FormRequest, Request, Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TCPTimedOutError, TimeoutError
 
 from archive.db import open_database
 from crawler.clock import CrawlClock
-from crawler.dialects import hanweb, trs
+from crawler.dialects import hanweb, paging, trs
 from crawler.dialects.common import ListEntry, entries_from_html, links
+from crawler.dialects.listapi import ListApi
+from crawler.dialects.scripts import script_selectors
 from crawler.encoding import decode_page
 from crawler.items import CaptureAlias, CaptureItem, ListObservationsItem, NotModifiedItem, UnitItem
 from crawler.middlewares import WafBlocked
 from crawler.profiles import SiteProfile, resolve_profile
 from crawler.state import CrawlState
+from crawler.survey import ColumnFinding, Survey, UnitFinding
 from crawler.urls import canonical_url, is_wap_twin
 
 logger = logging.getLogger(__name__)
@@ -34,6 +42,12 @@ logger = logging.getLogger(__name__)
 # Statuses handed to the callbacks (stored, counted) instead of being dropped by HttpErrorMiddleware.
 HANDLED_STATUSES = [304, 400, 401, 403, 404, 410, 500, 502, 503, 504]
 HTML_TYPES = ("text/html", "application/xhtml", "text/xml", "application/xml")
+# A unit page with at least this many document rows is read as the unit's list (unit_pages = "auto").
+MIN_LIST_ROWS = 3
+# The last path segment of a list or navigation page, never a document.
+_NAV_SEGMENT = re.compile(r"^(index|list|default|more|column|lm|node)([_-]\d+)?\.(s?html?|jsp|aspx?|php)$|^$",
+                          re.IGNORECASE)
+_DOC_SEGMENT = re.compile(r"\.(s?html?|jsp|aspx?|php)$", re.IGNORECASE)
 
 
 class PortalSpider(scrapy.Spider):
@@ -48,6 +62,11 @@ class PortalSpider(scrapy.Spider):
         self.allowed_domains = list(self.profile.allowed_domains)
         self.archive: CrawlState | None = None
         self.clock = CrawlClock()
+        # Survey mode (`disclosure profile draft`): hubs, units and first list pages only, choices noted.
+        self.survey: Survey | None = None
+        self.survey_path: str | None = None
+        self._hub_documents: dict[str, str] = {}  # documents linked from hubs -> the hub (fetched when idle)
+        self._listed: set[str] = set()  # URLs requested as list entries
 
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any):
@@ -55,15 +74,44 @@ class PortalSpider(scrapy.Spider):
         db = open_database(crawler.settings.get("DISCLOSURE_DATABASE_URL"))
         spider.clock = CrawlClock.from_setting(crawler.settings.get("DISCLOSURE_CLOCK"))
         spider.archive = CrawlState(db, spider.profile, spider.clock)
+        crawler.signals.connect(spider._idle, signal=signals.spider_idle)
+        spider.survey_path = crawler.settings.get("DISCLOSURE_SURVEY")
+        if spider.survey_path:
+            spider.survey = Survey(start_url=spider.profile.start_urls[0])
         override = crawler.settings.get("DISCLOSURE_REVALIDATE_AFTER_DAYS")
         if override is not None:
             spider.archive.revalidate_after_days = int(override)
         return spider
 
+    def _idle(self) -> None:
+        """Every list read: fetch the documents hubs linked that no list did (without hints), then go on."""
+        pending = {u: hub for u, hub in self._hub_documents.items() if u not in self._listed}
+        self._hub_documents.clear()
+        scheduled = 0
+        for url, hub in pending.items():
+            decision = self.archive.decide_detail(url)
+            if not decision.fetch:
+                continue
+            req = self._request(url, self.parse_document, role="document", conditional=decision.conditional,
+                                parent_url=hub)
+            if req is not None:
+                self.crawler.engine.crawl(req)
+                scheduled += 1
+        if scheduled:
+            self.crawler.stats.inc_value("disclosure/hub_documents", scheduled)
+            raise DontCloseSpider
+
+    def closed(self, reason: str) -> None:
+        if self.survey is not None and self.survey_path:
+            self.survey.save(self.survey_path)
+
     # ------------------------------------------------------------------ requests
     def _request(self, url: str, callback, *, role: str, priority: int = 0, conditional: bool = False,
-                 formdata: dict[str, str] | None = None, **hints: str | None) -> Request | None:
-        canon = canonical_url(url)
+                 formdata: dict[str, str] | None = None, body: str | None = None, content_type: str = "",
+                 exact: bool = False, referer: str | None = None, **hints: Any) -> Request | None:
+        """A request for ``url`` unless it is off the portal or denied. ``exact`` keeps the URL as built (list
+        API URLs: their ``sid`` is a site id, not a session id); ``body`` makes it a POST."""
+        canon = url if exact else canonical_url(url)
         if not self.profile.is_allowed_host(canon):
             self.crawler.stats.inc_value("disclosure/skipped/offsite")
             return None
@@ -74,11 +122,17 @@ class PortalSpider(scrapy.Spider):
         if formdata is not None:
             return FormRequest(canon, formdata=formdata, callback=callback, errback=self.on_error, meta=meta,
                                priority=priority)
-        return Request(canon, callback=callback, errback=self.on_error, meta=meta, priority=priority)
+        headers = {"Referer": referer} if referer else {}
+        if body is not None:
+            headers["Content-Type"] = content_type or "application/x-www-form-urlencoded; charset=UTF-8"
+            return Request(canon, method="POST", body=body.encode("utf-8"), headers=headers, callback=callback,
+                           errback=self.on_error, meta=meta, priority=priority)
+        return Request(canon, callback=callback, errback=self.on_error, meta=meta, priority=priority,
+                       headers=headers or None)
 
     async def start(self):
         for url in self.profile.start_urls:
-            req = self._request(url, self.parse_hub, role="other")
+            req = self._request(url, self.parse_hub, role="other", hub_depth=0)
             if req is not None:
                 yield req
         for url in self.profile.unit_list_urls:
@@ -103,7 +157,9 @@ class PortalSpider(scrapy.Spider):
         if meta.get("original_content_encoding"):
             headers.append(("Content-Encoding", meta["original_content_encoding"]))
         ctype = response.headers.get(b"Content-Type")
-        final_url = canonical_url(response.url)
+        # A list API URL is archived as built (exact): canonicalising it would drop its ``sid`` parameter.
+        final_url = meta.get("archive_url") if not meta.get("redirect_urls") and meta.get("archive_url") \
+            else canonical_url(response.url)
         if role == "list" and self.profile.is_detail(final_url):
             role = "document"  # an old column link that redirects to a document
         yield CaptureItem(
@@ -119,10 +175,12 @@ class PortalSpider(scrapy.Spider):
             yield CaptureAlias(url=requested, target=final_url)
         meta["usable"] = 200 <= response.status < 300
 
-    def _selector(self, response: Response) -> Selector:
+    def _text(self, response: Response) -> str:
         ctype = response.headers.get(b"Content-Type")
-        text, _ = decode_page(response.body, ctype.decode("latin-1") if ctype else None)
-        return Selector(text=text)
+        return decode_page(response.body, ctype.decode("latin-1") if ctype else None)[0]
+
+    def _selector(self, response: Response) -> Selector:
+        return Selector(text=self._text(response))
 
     def _is_html(self, response: Response) -> bool:
         ctype = (response.headers.get(b"Content-Type") or b"text/html").decode("latin-1").lower()
@@ -130,49 +188,79 @@ class PortalSpider(scrapy.Spider):
 
     # ------------------------------------------------------------------ hubs and units
     def parse_hub(self, response: Response):
-        """Home and unit platform pages: follow the unit list, columns, and any documents linked."""
+        """Home, platform and unit pages: follow the unit lists, units, columns and documents linked; a unit's
+        own page that is itself its list (unit_pages) is read as a list too."""
         yield from self._capture(response)
         if not response.meta["usable"] or not self._is_html(response):
             return
-        yield from self._follow_hub_links(response, self._selector(response))
+        text = self._text(response)
+        sel = Selector(text=text)
+        yield from self._follow_hub_links(response, sel)
+        if response.meta.get("unit_page") and self.profile.unit_pages != "hub":
+            yield from self._read_list(response, text, sel, explicit=self.profile.unit_pages == "list")
 
     def parse_unit_list(self, response: Response):
         """The platform's unit list: one unit per unit link, plus the columns it links (central report column)."""
         yield from self._capture(response)
         if not response.meta["usable"]:
             return
-        sel = self._selector(response)
-        listed_at = self.clock.now()
-        for url, text in links(sel, response.url):
-            canon = canonical_url(url)
-            if self.profile.is_unit_link(canon) and text:
-                yield UnitItem(name=text, column_url=canon, listed_at=listed_at)
-                req = self._request(canon, self.parse_hub, role="other", unit_hint=text, parent_url=response.url)
-                if req is not None:
-                    yield req
-        yield from self._follow_hub_links(response, sel)
+        yield from self._follow_hub_links(response, self._selector(response), unit_list=True)
 
-    def _follow_hub_links(self, response: Response, sel: Selector):
-        unit_hint = response.meta.get("unit_hint")
+    def _unit_links(self, page_links: list[tuple[str, str]], unit_list: bool) -> set[str]:
+        """The links of a page that are units: by the profile's URL patterns on a unit list, or by a unit-like
+        link text where a page lists several (a unit directory)."""
+        by_pattern = {canonical_url(u) for u, t in page_links if t and unit_list and self.profile.is_unit_link(
+            canonical_url(u))}
+        by_text = {canonical_url(u) for u, t in page_links if self.profile.is_unit_text(t)
+                   and self.profile.is_allowed_host(canonical_url(u)) and not self._is_entry(u)}
+        return by_pattern | (by_text if unit_list or len(by_text) >= MIN_LIST_ROWS else set())
+
+    def _follow_hub_links(self, response: Response, sel: Selector, unit_list: bool = False):
+        meta = response.meta
+        unit_hint = meta.get("unit_hint")
+        depth = int(meta.get("hub_depth") or 0)
+        deeper = depth < self.profile.hub_depth
         unit_lists = {canonical_url(u) for u in self.profile.unit_list_urls}
-        for url, text in links(sel, response.url):
+        page_links = links(sel, response.url)
+        units = self._unit_links(page_links, unit_list)
+        listed_at = self.clock.now()
+        for url, text in page_links:
             canon = canonical_url(url)
             if canon in unit_lists:
-                req = self._request(canon, self.parse_unit_list, role="unit_index")
+                req = self._request(canon, self.parse_unit_list, role="unit_index", hub_depth=depth + 1)
             elif self.profile.is_detail(canon) or self.profile.is_attachment(canon) or self._known_detail(canon):
-                # Documents linked from hub pages (latest news, old links): after the lists, without hints.
-                decision = self.archive.decide_detail(canon)
-                if not decision.fetch:
-                    continue
-                req = self._request(canon, self.parse_document, role="document", priority=-5,
-                                    conditional=decision.conditional, parent_url=response.url)
+                # Documents linked from hub pages (latest news, old links) wait until every list is read: most
+                # are list entries too, and fetched from their list they carry their unit and column.
+                if self.survey is None:
+                    self._hub_documents.setdefault(canon, response.url)
+                continue
+            elif canon in units and text:
+                if self.survey is not None:
+                    self.survey.units.setdefault(canon, UnitFinding(text, canon, response.url))
+                    self.survey.unit_lists.setdefault(response.url, "unit list page" if unit_list else
+                                                      "a page linking several units by name")
+                yield UnitItem(name=text, column_url=canon, listed_at=listed_at)
+                req = self._request(canon, self.parse_hub, role="other", unit_hint=text, unit_page=True,
+                                    parent_url=response.url, hub_depth=depth + 1, fragment=urlsplit(url).fragment)
             elif (kind := self.profile.column_kind(canon, text)) is not None:
+                if self.survey is not None:
+                    self.survey.columns.setdefault(canon, ColumnFinding(kind, canon, text, response.url))
                 req = self._request(canon, self.parse_list, role="list", column_kind=kind, unit_hint=unit_hint,
-                                    parent_url=response.url, page_no="0")
+                                    parent_url=response.url, page_no="0", fragment=urlsplit(url).fragment)
+            elif deeper and self.profile.is_unit_list_link(text):
+                self._note_hub(canon, f"link text {text!r} on {response.url}")
+                req = self._request(canon, self.parse_unit_list, role="unit_index", hub_depth=depth + 1)
+            elif deeper and not unit_hint and self.profile.is_hub_link(canon, text):
+                self._note_hub(canon, f"link {text!r} on {response.url}")
+                req = self._request(canon, self.parse_hub, role="other", hub_depth=depth + 1)
             else:
                 continue
             if req is not None:
                 yield req
+
+    def _note_hub(self, url: str, why: str) -> None:
+        if self.survey is not None:
+            self.survey.hubs.setdefault(url, why)
 
     def _known_detail(self, url: str) -> bool:
         """An old link already known to redirect to a document (its fetch state says so): not a column."""
@@ -181,32 +269,92 @@ class PortalSpider(scrapy.Spider):
 
     # ------------------------------------------------------------------ lists
     def parse_list(self, response: Response):
-        """A column list page (TRS, generic) or a Hanweb column page (entries come from dataproxy.jsp)."""
+        """A column list page: entries from the DOM and from scripts, list APIs, Hanweb dataproxy, paging."""
         yield from self._capture(response)
         if not response.meta["usable"]:
+            yield from self._next_probe(response)  # a probed page template that does not exist
             return
         if self.profile.is_detail(canonical_url(response.url)):
             yield from self._document_followups(response)  # an old column link redirected to a document
             return
-        dialect, paging = self.profile.dialect_for(response.url)
-        text, _ = decode_page(response.body, (response.headers.get(b"Content-Type") or b"").decode("latin-1"))
-        sel = Selector(text=text)
-        if dialect == "hanweb" and paging == "dataproxy":
-            form = hanweb.column_form(text, response.url)
-            if form is None:
-                self.crawler.stats.inc_value("disclosure/errors/no_column_id")
-                return
-            yield from self._dataproxy_request(response, form, 1, hanweb.per_page(text, self.profile.hanweb_perpage))
-            return
-        entries = entries_from_html(sel, response.url, self._is_entry)
-        yield from self._entries(response, entries)
-        yield from self._next_pages(response, text, sel, entries, paging)
+        text = self._text(response)
+        yield from self._read_list(response, text, Selector(text=text), explicit=True)
 
-    def _next_pages(self, response: Response, text: str, sel: Selector, entries: list[ListEntry], paging: str):
+    def _read_list(self, response: Response, text: str, sel: Selector, *, explicit: bool):
+        """Read a page as a list. ``explicit``: the page is known to be a list (a column); otherwise (a unit's
+        own page) it is read as one only when a list API serves it or it shows enough document rows."""
+        apis = self.profile.list_apis_for(response.url, text) if response.meta.get("page_no") in (None, "0") \
+            else []
+        dialect, page_kind = self.profile.dialect_for(response.url)
+        jpage = dialect == "hanweb" and page_kind == "dataproxy" and (explicit or hanweb.is_jpage(text))
+        jpage = jpage or (not apis and hanweb.is_jpage(text) and hanweb.column_form(text, response.url) is not None)
+        snippets = script_selectors(text)
+        entries = self._list_entries([sel, *snippets], response.url)
+        is_list = explicit or bool(apis) or jpage or len(entries) >= MIN_LIST_ROWS
+        if self.survey is not None:
+            self._note_list(response, text, sel, entries, apis, jpage, is_list)
+        if not is_list:
+            return
+        self.crawler.stats.inc_value("disclosure/lists_read")
+        yield from self._entries(response, entries)
+        for api in apis:
+            yield from self._api_start(response, api, text)
+        if jpage:
+            yield from self._hanweb_start(response, text, len(snippets))
+        elif not apis and self.survey is None:  # a survey reads first pages only
+            yield from self._next_pages(response, text, sel, entries, page_kind)
+
+    def _note_list(self, response: Response, text: str, sel: Selector, entries: list[ListEntry],
+                   apis: list[ListApi], jpage: bool, is_list: bool) -> None:
+        """Survey mode: what made this page a list and which rule accepted its entries."""
+        assert self.survey is not None
+        url = response.meta.get("archive_url") or response.url
+        if response.meta.get("unit_page") and url in self.survey.units:
+            self.survey.units[url].page_is_list = is_list
+        if not is_list:
+            return
+        finding = self.survey.list_finding(url)
+        finding.unit = response.meta.get("unit_hint")
+        self._note_entries(finding, entries)
+        finding.apis = [a.name for a in apis]
+        finding.jpage = jpage
+        finding.create_page_html = trs.page_count(text) is not None
+        found = paging.template_from_links(response.url, links(sel, response.url))
+        finding.paging = found[0].template if found else ""
+
+    def _note_entries(self, finding, entries: list[ListEntry]) -> None:
+        finding.entries += len(entries)
+        for e in entries:
+            canon = canonical_url(e.url)
+            pattern = next((p for p in self.profile.detail_patterns if re.search(p, canon)), None)
+            if pattern is not None:
+                finding.by_pattern[pattern] = finding.by_pattern.get(pattern, 0) + 1
+            elif not self.profile.is_attachment(canon):
+                finding.by_dated_rows += 1
+
+    def _list_entries(self, selectors: list[Selector], base_url: str) -> list[ListEntry]:
+        """Entries of all ``selectors`` (the page, its script snippets), each URL once."""
+        out: dict[str, ListEntry] = {}
+        dated = self._dated_candidate if self.profile.dated_rows else None
+        for s in selectors:
+            for e in entries_from_html(s, base_url, self._is_entry, dated):
+                out.setdefault(e.url, e)
+        return list(out.values())
+
+    def _dated_candidate(self, url: str) -> bool:
+        """A link that may be a document when its row shows a date: same portal, not a list or navigation
+        page, a page-like path."""
+        canon = canonical_url(url)
+        if not self.profile.is_allowed_host(canon) or self.profile.is_denied(canon):
+            return False
+        name = posixpath.basename(urlsplit(canon).path)
+        return not _NAV_SEGMENT.match(name) and bool(_DOC_SEGMENT.search(name) or self.profile.is_attachment(canon))
+
+    def _next_pages(self, response: Response, text: str, sel: Selector, entries: list[ListEntry], kind: str):
         meta = response.meta
         page_no = int(meta.get("page_no") or 0)
         follow = {k: meta.get(k) for k in ("column_kind", "unit_hint")}
-        if paging == "createPageHTML" and (count := trs.page_count(text)) is not None:
+        if kind == "createPageHTML" and (count := trs.page_count(text)) is not None:
             if page_no == 0 and count[1] == 0:  # only the first page schedules the others
                 for n, url in enumerate(trs.page_urls(response.url, count[0], count[2], count[3],
                                                       self.profile.max_list_pages), start=1):
@@ -215,15 +363,116 @@ class PortalSpider(scrapy.Spider):
                     if req is not None:
                         yield req
             return
-        if paging in ("none", "dataproxy") or page_no + 1 >= self.profile.max_list_pages:
+        if kind in ("none", "dataproxy") or page_no + 1 >= self.profile.max_list_pages:
             return
-        # Generic paging without a count: follow 下一页 until a page repeats the previous one's entries.
+        if meta.get("page_template"):
+            yield from self._continue_template(response, entries)
+            return
+        if page_no == 0:
+            page_links = links(sel, response.url)
+            found = paging.template_from_links(response.url, page_links)
+            if found is not None:
+                template, last = found
+                yield from self._template_pages(response, template, paging.stated_page_count(text) or last,
+                                                entries)
+                return
+            if entries and paging.has_paging_hint(text):
+                yield from self._probe(response, 0, entries)
+                return
+        yield from self._follow_next_link(response, sel, entries, page_no)
+
+    def _template_pages(self, response: Response, template: paging.PageTemplate, count: int | None,
+                        entries: list[ListEntry], *, probe: bool = False):
+        """Pages 2..count of a list by its template; without a count, page 2 only (then one page at a time,
+        while pages bring new entries)."""
+        follow = {k: response.meta.get(k) for k in ("column_kind", "unit_hint")}
+        last = min(count, self.profile.max_list_pages) if count else 2
+        for n in range(2, last + 1):
+            req = self._request(template.url(n), self.parse_list, role="list", parent_url=response.url,
+                                page_no=str(n - 1), **follow)
+            if req is None:
+                continue
+            if not count:  # chained: each page decides whether there is another
+                req.meta.update(page_template=template, seen=[e.url for e in entries], list_root=response.url,
+                                probe_index=response.meta.get("probe_index") if probe else None,
+                                prefix=paging.common_prefix([e.url for e in entries]))
+            yield req
+
+    def _continue_template(self, response: Response, entries: list[ListEntry]):
+        """A chained page (count unknown): go on while it brings new entries (under the first page's path
+        prefix, for a probed template); a probed template that brings none is dropped for the next one."""
+        meta = response.meta
+        seen = set(meta.get("seen") or [])
+        prefix = meta.get("prefix") or ""
+        new = [e for e in entries if e.url not in seen]
+        probing = meta.get("probe_index") is not None
+        if probing and not (new and sum(e.url.startswith(prefix) for e in new) * 2 >= len(new)):
+            yield from self._next_probe(response)
+            return
+        if not new:
+            self.crawler.stats.inc_value("disclosure/paging_stopped_repeat")
+            return
+        if probing:
+            self.crawler.stats.inc_value("disclosure/paging_probe_accepted")
+        page_no = int(meta.get("page_no") or 1)
+        count = paging.stated_page_count(self._text(response)) if probing else None
+        template: paging.PageTemplate = meta["page_template"]
+        follow = {k: meta.get(k) for k in ("column_kind", "unit_hint")}
+        if count:  # a probed template accepted on a page that states the count: the rest at once
+            for n in range(page_no + 2, min(count, self.profile.max_list_pages) + 1):
+                req = self._request(template.url(n), self.parse_list, role="list", parent_url=meta["list_root"],
+                                    page_no=str(n - 1), **follow)
+                if req is not None:
+                    yield req
+            return
+        if page_no + 1 >= self.profile.max_list_pages:
+            return
+        req = self._request(template.url(page_no + 2), self.parse_list, role="list",
+                            parent_url=meta["list_root"], page_no=str(page_no + 1), **follow)
+        if req is not None:
+            req.meta.update(page_template=template, seen=[*seen, *(e.url for e in new)],
+                            list_root=meta["list_root"], prefix=prefix, probe_index=None)
+            yield req
+
+    def _probe(self, response: Response, index: int, entries: list[ListEntry]):
+        """Ask for page 2 by the ``index``-th candidate template (a script-built pager showed more pages)."""
+        candidates = paging.probe_templates(response.url)
+        if index >= len(candidates):
+            self.crawler.stats.inc_value("disclosure/paging_probe_failed")
+            return
+        self.crawler.stats.inc_value("disclosure/paging_probes")
+        response.meta["probe_index"] = index
+        yield from self._template_pages(response, candidates[index], None, entries, probe=True)
+
+    def _next_probe(self, response: Response):
+        """After a probed page 2 that does not exist or brings nothing new: the next candidate."""
+        meta = response.meta
+        if meta.get("probe_index") is None or not meta.get("list_root"):
+            return
+        candidates = paging.probe_templates(meta["list_root"])
+        index = int(meta["probe_index"]) + 1
+        if index >= len(candidates):
+            self.crawler.stats.inc_value("disclosure/paging_probe_failed")
+            return
+        self.crawler.stats.inc_value("disclosure/paging_probes")
+        follow = {k: meta.get(k) for k in ("column_kind", "unit_hint")}
+        req = self._request(candidates[index].url(2), self.parse_list, role="list", parent_url=meta["list_root"],
+                            page_no="1", **follow)
+        if req is not None:
+            req.meta.update(page_template=candidates[index], seen=meta.get("seen"), list_root=meta["list_root"],
+                            prefix=meta.get("prefix"), probe_index=index)
+            yield req
+
+    def _follow_next_link(self, response: Response, sel: Selector, entries: list[ListEntry], page_no: int):
+        """Paging without a template: follow 下一页 until a page repeats the previous one's entries."""
+        meta = response.meta
+        follow = {k: meta.get(k) for k in ("column_kind", "unit_hint")}
         signature = hashlib.sha1("\n".join(e.url for e in entries).encode()).hexdigest()
         if not entries or signature == meta.get("prev_signature"):
             self.crawler.stats.inc_value("disclosure/paging_stopped_repeat")
             return
         for url, label in links(sel, response.url):
-            if label in ("下一页", "下页", "next", ">") and canonical_url(url) != canonical_url(response.url):
+            if label in paging.NEXT_TEXTS and canonical_url(url) != canonical_url(response.url):
                 req = self._request(url, self.parse_list, role="list", parent_url=response.url,
                                     page_no=str(page_no + 1), **follow)
                 if req is not None:
@@ -231,14 +480,78 @@ class PortalSpider(scrapy.Spider):
                     yield req
                 return
 
+    # ------------------------------------------------------------------ list APIs
+    def _api_start(self, response: Response, api: ListApi, text: str):
+        """The first page of a list API serving this list page, its parameters read from the page."""
+        values = api.resolve_params(text, response.url, response.meta.get("fragment") or "")
+        if values is None:
+            self.crawler.stats.inc_value(f"disclosure/errors/list_api_params/{api.name}")
+            logger.warning("list API %s: a parameter is missing on %s", api.name, response.url)
+            return
+        self.crawler.stats.inc_value(f"disclosure/list_api/{api.name}")
+        yield from self._api_request(response, api, values, api.first_page, [])
+
+    def _api_request(self, response: Response, api: ListApi, values: dict[str, str], page: int, seen: list[str]):
+        url, body = api.request(values, page)
+        meta = response.meta
+        list_page = meta.get("list_page") or response.url
+        req = self._request(url, self.parse_api, role="list", exact=True, body=body, content_type=api.content_type,
+                            referer=list_page if api.referer else None, column_kind=meta.get("column_kind"),
+                            unit_hint=meta.get("unit_hint"), parent_url=list_page)
+        if req is not None:
+            req.meta.update(api=api.name, api_values=values, api_page=page, list_page=list_page, seen=seen)
+            yield req
+
+    def parse_api(self, response: Response):
+        """A list API answer (JSON, JSONP, HTML fragment, XML): its entries, then the pages after it."""
+        yield from self._capture(response)
+        if not response.meta["usable"]:
+            return
+        meta = response.meta
+        api = next(a for a in self.profile.list_apis if a.name == meta["api"])
+        encoding = getattr(response, "encoding", None) or "utf-8"
+        answer = api.read(response.body, encoding, meta["list_page"])
+        entries = {e.url: e for e in answer.entries}
+        for e in self._list_entries([Selector(text=s) for s in answer.html_snippets], meta["list_page"]):
+            entries.setdefault(e.url, e)
+        found = list(entries.values())
+        yield from self._entries(response, found)
+        if self.survey is not None:
+            self._note_entries(self.survey.list_finding(meta["list_page"]), found)
+            return
+        page, first = int(meta["api_page"]), api.first_page
+        count = api.pages_known(answer)
+        if page == first and count:
+            for n in range(first + 1, first + min(count, self.profile.max_list_pages)):
+                yield from self._api_request(response, api, meta["api_values"], n, [])
+        elif count is None:  # no count anywhere: one page at a time while pages bring new entries
+            seen = set(meta.get("seen") or [])
+            new = [u for u in entries if u not in seen]
+            if new and page - first + 1 < self.profile.max_list_pages:
+                yield from self._api_request(response, api, meta["api_values"], page + 1, [*seen, *new])
+
+    def _hanweb_start(self, response: Response, text: str, in_page: int):
+        """A Hanweb jpage column: the records after those its page carries in the script datastore, from
+        dataproxy.jsp (the form from the page's ajaxParam)."""
+        form = hanweb.column_form(text, response.url)
+        if form is None:
+            self.crawler.stats.inc_value("disclosure/errors/no_column_id")
+            return
+        total = hanweb.total_records(text)
+        if in_page and total is not None and in_page >= total:
+            return  # the datastore holds the whole list
+        response.meta["hanweb_proxy"] = hanweb.proxy_path(text, self.profile.hanweb_dataproxy_path)
+        yield from self._dataproxy_request(response, form, in_page + 1,
+                                           hanweb.per_page(text, self.profile.hanweb_perpage))
+
     def _dataproxy_request(self, response: Response, form: dict[str, str], start: int, per: int):
-        url = hanweb.dataproxy_url(self.profile.base_url, self.profile.hanweb_dataproxy_path, form["columnid"],
-                                   start, per)
+        path = response.meta.get("hanweb_proxy") or self.profile.hanweb_dataproxy_path
+        url = hanweb.dataproxy_url(self.profile.base_url, path, form["columnid"], start, per)
         req = self._request(url, self.parse_dataproxy, role="list", formdata=form,
                             column_kind=response.meta.get("column_kind"), unit_hint=response.meta.get("unit_hint"),
                             parent_url=response.meta.get("parent_url") or response.url)
         if req is not None:
-            req.meta.update(hanweb_form=form, hanweb_start=start, hanweb_per=per,
+            req.meta.update(hanweb_form=form, hanweb_start=start, hanweb_per=per, hanweb_proxy=path,
                             column_url=response.meta.get("column_url") or response.url)
             yield req
 
@@ -249,8 +562,11 @@ class PortalSpider(scrapy.Spider):
             return
         total, snippets = hanweb.parse_dataproxy(response.body)
         base = response.meta["column_url"]
-        entries = [e for snip in snippets for e in entries_from_html(snip, base, self._is_entry)]
+        entries = self._list_entries(snippets, base)
         yield from self._entries(response, entries)
+        if self.survey is not None:
+            self._note_entries(self.survey.list_finding(base), entries)
+            return
         start, per = response.meta["hanweb_start"], response.meta["hanweb_per"]
         nxt = start + per * 3
         if total is not None and nxt <= total and nxt // per < self.profile.max_list_pages and entries:
@@ -263,23 +579,29 @@ class PortalSpider(scrapy.Spider):
     def _entries(self, response: Response, entries: list[ListEntry]):
         list_url = response.meta.get("archive_url", canonical_url(response.url))
         stats = self.crawler.stats
-        rows = [(canonical_url(e.url), e.title or None, e.date) for e in entries]
+        # The publisher a list API names per entry is list evidence (list_observations.listed_publisher).
+        rows = [(canonical_url(e.url), e.title or None, e.date, e.publisher) for e in entries]
+        publishers = {canonical_url(e.url): e.publisher for e in entries if e.publisher}
         stats.inc_value("disclosure/list_entries", len(rows))
         stats.inc_value("disclosure/wap_twins", sum(1 for e in entries if is_wap_twin(e.url)))
         # Decide before the observations are stored: the comparison is with earlier crawls' observations.
         decisions = self.archive.decide_listed(list_url, rows) if rows else {}
         if rows:
             yield ListObservationsItem(list_url=list_url, observed_at=self.clock.now(), entries=rows)
-        for url, _title, date in rows:
+        if self.survey is not None:
+            return
+        for url, _title, date, _publisher in rows:
             decision = decisions[url]
             if not decision.fetch:
                 stats.inc_value("disclosure/skipped/fresh")
                 continue
+            self._listed.add(url)
             attachment = self.profile.is_attachment(url) and not self.profile.is_detail(url)
             req = self._request(url, self.parse_attachment if attachment else self.parse_document,
                                 role="attachment" if attachment else "document", conditional=decision.conditional,
                                 column_kind=response.meta.get("column_kind"),
-                                unit_hint=response.meta.get("unit_hint"), parent_url=list_url, listed_date=date)
+                                unit_hint=response.meta.get("unit_hint") or publishers.get(url), parent_url=list_url,
+                                listed_date=date)
             if req is not None:
                 yield req
 
@@ -319,16 +641,18 @@ class PortalSpider(scrapy.Spider):
         stats = self.crawler.stats
         if failure.check(WafBlocked):
             return  # counted by WafMiddleware
+        name = type(failure.value).__name__
         if failure.check(HttpError):
             kind = f"http_{failure.value.response.status}"
-        elif failure.check(TimeoutError, TCPTimedOutError):
+        elif failure.check(TimeoutError, TCPTimedOutError) or name == "DownloadTimeoutError":
             kind = "timeout"
-        elif failure.check(DNSLookupError):
+        elif failure.check(DNSLookupError) or name == "CannotResolveHostError":
             kind = "dns"
-        elif failure.check(ConnectionRefusedError):
-            kind = "connection"
+        elif failure.check(ConnectionRefusedError) or name in ("DownloadConnectionRefusedError",
+                                                                "DownloadFailedError", "ResponseDataLossError"):
+            kind = "connection"  # Scrapy >= 2.14 names them by its own exceptions
         else:
-            kind = type(failure.value).__name__
+            kind = name
         stats.inc_value(f"disclosure/errors/{kind}")
         logger.warning("request failed (%s): %s", kind, failure.request.url)
 

@@ -42,6 +42,12 @@ def run_ingest(app: AppContext, *, only_pending: bool, failed_only: bool = False
     click.echo(report.summary())
     for problem in report.failed:
         click.echo(f"failed: capture {problem.capture_id} {problem.url}: {problem.reason}", err=True)
+    if report.nothing_readable:
+        # WARC files elsewhere or gone, a database refusing writes: never a quiet success. (Pages that
+        # were read but failed to parse are recorded per capture; --strict makes those an error too.)
+        click.echo(f"ingest failed: all {len(report.failed):,} captures tried failed, nothing could be read "
+                   f"(first: {report.failed[0].reason})", err=True)
+        sys.exit(EXIT_FAILED)
     if report.damaged:
         click.echo(f"{len(report.damaged):,} captures have a damaged raw record (WARC); the next crawl fetches "
                    "them again", err=True)

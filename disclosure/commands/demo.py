@@ -60,17 +60,21 @@ def command(app: AppContext, seed: int, as_of: str | None, year: int, serve: boo
         cfg = app.config
     data_dir = cfg.data_dir
     # Politeness: the replica profile carries its own loopback settings (crawler/profiles/replica.toml).
-    click.echo(f"building the replica portal (seed {seed}) …")
-    site = build_site(seed=seed, scale=1)
-    server = ReplicaServer(site, as_of=as_of).start()
-    click.echo(f"replica portal serving at {server.base_url} (as of {server.as_of}); archive in {data_dir}")
+    click.echo(f"building the replica portals (seed {seed}) …")
+    server = ReplicaServer(build_site(seed=seed, scale=1), as_of=as_of).start()
+    # The second county speaks the other portal families of dialects.md (Hebei unit lists, gkmlpt JSON, Hanweb
+    # datastore, Anhui XHR fragments, static list-N pages), crawled with its profile `baihe`.
+    mixed = ReplicaServer(build_site(seed=seed, scale=1, county="mixed"), as_of=as_of).start()
+    click.echo(f"replica portals serving at {server.base_url} (青山县, TRS and Hanweb) and {mixed.base_url} "
+               f"(白河县, mixed families), as of {server.as_of}; archive in {data_dir}")
     log = EventLog(cfg.log_file)
     try:
-        summary = run_cycle(cfg, RunOptions(profiles=["replica"], base_url=server.base_url,
+        summary = run_cycle(cfg, RunOptions(profiles=[f"replica@{server.base_url}", f"baihe@{mixed.base_url}"],
                                             progress=Progress()), log)
     finally:
         log.close()
         server.stop()
+        mixed.stop()
 
     _section("run summary")
     click.echo(format_summary(summary))
@@ -82,6 +86,8 @@ def command(app: AppContext, seed: int, as_of: str | None, year: int, serve: boo
     _subcommand(app, data_dir, ["search", DEMO_QUERY, "--year", str(year), "--kind", "annual_report", "--limit", "5"])
     _section(f"timeliness of the {year} annual reports")
     _subcommand(app, data_dir, ["timeliness", "--year", str(year), "--portal", "replica"])
+    _section(f"timeliness of the {year} annual reports of 白河县 (mixed portal families)")
+    _subcommand(app, data_dir, ["timeliness", "--year", str(year), "--portal", "baihe"])
     _section("health")
     _subcommand(app, data_dir, ["status"])
     click.echo("")

@@ -16,15 +16,21 @@ import click
 @click.option("--as-of", "as_of", default=None, help="Serve the portal as it stood then (ISO date or date-time).")
 @click.option("--scale", default=1, show_default=True, type=click.IntRange(1, 100), help="Multiply the publishers.")
 @click.option("--seed", default=1, show_default=True, type=int, help="Generator seed.")
+@click.option("--county", default="default", show_default=True, type=click.Choice(["default", "mixed"]),
+              help="default: 青山县 (TRS and Hanweb); mixed: 白河县 (the portal families of dialects.md).")
 @click.option("--manifest", "manifest_path", type=click.Path(dir_okay=False), default=None,
               help="Write the ground-truth manifest JSON here before serving.")
-def command(host: str, port: int, as_of: str | None, scale: int, seed: int, manifest_path: str | None) -> None:
-    """Serve the replica portal (青山县) until Ctrl-C."""
+def command(host: str, port: int, as_of: str | None, scale: int, seed: int, county: str,
+            manifest_path: str | None) -> None:
+    """Serve the replica portal (青山县, or 白河县 with --county mixed) until Ctrl-C."""
     from disclosure.replica.server import ReplicaServer
     from disclosure.replica.site import build_site
 
     started = time.perf_counter()
-    site = build_site(seed=seed, scale=scale)
+    try:
+        site = build_site(seed=seed, scale=scale, county=county)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--scale") from exc
     try:
         server = ReplicaServer(site, host=host, port=port, as_of=as_of)
     except ValueError as exc:
@@ -35,7 +41,7 @@ def command(host: str, port: int, as_of: str | None, scale: int, seed: int, mani
         raise click.ClickException(f"cannot listen on {host}:{port}: {exc}") from exc
     kinds = Counter(d.kind for d in site.docs if d.first_appears_at <= server.as_of)
     click.echo(f"replica portal of {site.county}: {len(site.units)} units, {kinds['annual_report']} annual reports, "
-               f"{kinds['notice']} notices as of {server.as_of} (seed {seed}, scale {scale}, "
+               f"{kinds['notice']} notices as of {server.as_of} (seed {seed}, scale {scale}, county {county}, "
                f"planned in {time.perf_counter() - started:.2f} s)")
     if manifest_path:
         manifest = server.manifest(as_of)

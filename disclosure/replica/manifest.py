@@ -23,7 +23,9 @@ class ManifestUnit:
     name: str  # full name, e.g. "青山县教育局"
     aliases: list[str]  # short forms, e.g. ["县教育局", "教育局"]
     kind: str  # county_government | bureau | township
-    dialect: str  # trs | hanweb: which CMS serves this unit's columns
+    # the portal family serving this unit's pages: trs | hanweb (青山县); unitlist | gkmlpt | hanweb_datastore |
+    # anhui | static_list as well in 白河县 (docs/replica.md)
+    dialect: str
     platform_url: str  # the unit's page on the 政府信息公开 platform
     annual_report_column_url: str
     notice_column_url: str
@@ -105,7 +107,7 @@ class ManifestSpecialCase:
 
     kind: str  # redirect | not_found | error_once | slow | robots_disallowed | waf | trap_calendar |
     #            trap_session_id | trap_index_past_end | gbk_declared | gbk_misdeclared | external |
-    #            hostile_content
+    #            hostile_content; 白河县: root_relative_url | single_page_column | multi_page_unit
     url: str
     detail: str = ""
     target: str | None = None  # redirect target, or the document this case belongs to

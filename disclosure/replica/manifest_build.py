@@ -69,6 +69,10 @@ def _document(site: Site, doc: DocSpec, base: str, as_of: str) -> ManifestDocume
 
 
 def _special_cases(site: Site, base: str, as_of: str) -> list[ManifestSpecialCase]:
+    if not site.preset.traps:
+        from disclosure.replica.families import special_cases
+
+        return special_cases(site, base, as_of, _url)
     sp = site.specials
     doc_url = {i: _url(base, site.doc_path(site.doc_by_id[i])) for i in
                [sp.redirect_doc, sp.error_once_doc, sp.slow_doc, *sp.session_docs]}

@@ -34,6 +34,8 @@ class PageMeta:
     doc_number: str | None
     meta_tags: bool
     variant: int  # drives attribute order / name case of meta tags and date formats
+    site_name: str = SITE_NAME  # SiteName meta tag and title suffix (the county's portal)
+    site_id: str = SITE_ID_CODE
 
 
 def esc(text: str) -> str:
@@ -47,7 +49,7 @@ def _head(title: str, charset: str, extra: str = "") -> str:
 
 
 def _meta_tags(m: PageMeta, host: str) -> str:
-    pairs = [("SiteName", SITE_NAME), ("SiteDomain", host), ("SiteIDCode", SITE_ID_CODE),
+    pairs = [("SiteName", m.site_name), ("SiteDomain", host), ("SiteIDCode", m.site_id),
              ("ColumnName", m.column_name), ("ColumnType", m.column_type), ("ArticleTitle", m.title),
              ("PubDate", m.claimed_at.replace("T", " ")), ("ContentSource", m.publisher),
              ("Keywords", m.column_name)]
@@ -89,7 +91,7 @@ def trs_document(m: PageMeta, body_html: str, attachments: list[tuple[str, str]]
     extra = _meta_tags(m, host) if m.meta_tags else ""
     nav = " &gt; ".join(f'<a href="{esc(h)}">{esc(t)}</a>' for h, t in crumbs)
     wap = f'<div class="wap"><a href="{esc(wap_href)}">手机版</a></div>\n' if wap_href else ""
-    return (_head(f"{m.title}_{SITE_NAME}", charset, extra) + "<body>\n"
+    return (_head(f"{m.title}_{m.site_name}", charset, extra) + "<body>\n"
             f'<div class="crumbs">当前位置：{nav}</div>\n' + directory_block(m) +
             f'<div class="article">\n<h1 class="article-title">{esc(m.title)}</h1>\n'
             f'<div class="article-info">发布时间：{m.claimed_at.replace("T", " ")} 来源：{esc(m.source_label)}</div>\n'
@@ -121,12 +123,12 @@ def hanweb_document(m: PageMeta, body_html: str, attachments: list[tuple[str, st
 
 
 def trs_list(title: str, entries: list[ListEntry], page_count: int, current: int, charset: str,
-             crumbs: list[tuple[str, str]]) -> str:
+             crumbs: list[tuple[str, str]], site_name: str = SITE_NAME) -> str:
     """A TRS column list page; the page count appears only in the createPageHTML call."""
     nav = " &gt; ".join(f'<a href="{esc(h)}">{esc(t)}</a>' for h, t in crumbs)
     items = "\n".join(f'<li><a href="{esc(e.href)}" title="{esc(e.title)}" target="_blank">{esc(e.title)}</a>'
                       f"<span>{e.date}</span></li>" for e in entries)
-    return (_head(f"{title}_{SITE_NAME}", charset) + "<body>\n"
+    return (_head(f"{title}_{site_name}", charset) + "<body>\n"
             f'<div class="crumbs">当前位置：{nav}</div>\n<h2 class="column-title">{esc(title)}</h2>\n'
             f'<ul class="list">\n{items}\n</ul>\n'
             f'<div class="page"><script type="text/javascript">createPageHTML({page_count}, {current}, '
@@ -134,9 +136,9 @@ def trs_list(title: str, entries: list[ListEntry], page_count: int, current: int
             '<script type="text/javascript" src="/js/page.js"></script>\n</body>\n</html>\n')
 
 
-def hanweb_column(title: str, column_id: int, unit_id: str) -> str:
+def hanweb_column(title: str, column_id: int, unit_id: str, site_name: str = SITE_NAME) -> str:
     """A Hanweb column page: no list entries; a script fetches them from dataproxy.jsp."""
-    return (_head(f"{title}_{SITE_NAME}", "utf-8") + "<body>\n"
+    return (_head(f"{title}_{site_name}", "utf-8") + "<body>\n"
             f'<div class="bt-position">您的位置：<a href="/">首页</a> &gt; {esc(title)}</div>\n'
             f'<div id="{unit_id}" class="default_pgContainer"></div>\n'
             '<script type="text/javascript" src="/module/web/jpage/jpage.js"></script>\n'
@@ -144,17 +146,18 @@ def hanweb_column(title: str, column_id: int, unit_id: str) -> str:
             f"$(function(){{ $('#{unit_id}').jpage({{dataStore: null, perPage: 15, proxyUrl: "
             "'/module/web/jpage/dataproxy.jsp', groupSize: 3, "
             f"ajaxParam: {{col: 1, appid: 1, webid: 1, path: '/', columnid: {column_id}, sourceContentType: 1, "
-            f"unitid: '{unit_id}', webname: '{SITE_NAME}', permissiontype: 0}}}}); }});\n"
+            f"unitid: '{unit_id}', webname: '{site_name}', permissiontype: 0}}}}); }});\n"
             "</script>\n</body>\n</html>\n")
 
 
-def dataproxy_xml(entries: list[ListEntry], total: int, per_page: int, column_id: int, unit_id: str) -> str:
+def dataproxy_xml(entries: list[ListEntry], total: int, per_page: int, column_id: int, unit_id: str,
+                  site_name: str = SITE_NAME) -> str:
     """The XML a Hanweb dataproxy.jsp answers: CDATA <li> snippets plus the total record count."""
     records = "".join(f'<record><![CDATA[\n<li><a href="{esc(e.href)}" title="{esc(e.title)}" target="_blank">'
                       f"{esc(e.title)}</a><span>{e.date}</span></li>\n]]></record>" for e in entries)
     pages = max(1, -(-total // per_page))
     nextgroup = (f'<a href="/module/web/jpage/dataproxy.jsp?page=1&webid=1&path=/&columnid={column_id}'
-                 f'&unitid={unit_id}&webname={SITE_NAME}&permissiontype=0"></a>')
+                 f'&unitid={unit_id}&webname={site_name}&permissiontype=0"></a>')
     return (f'<?xml version="1.0" encoding="utf-8"?><datastore><nextgroup><![CDATA[{nextgroup}]]></nextgroup>'
             f"<recordset>{records}</recordset><totalrecord>{total}</totalrecord>"
             f"<totalpage>{pages}</totalpage></datastore>")

@@ -37,6 +37,13 @@ class _Handler(BaseHTTPRequestHandler):
         super().setup()
         # Headers and body go out in two writes; without TCP_NODELAY, Nagle plus delayed ACK adds ~40 ms each.
         self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.server.replica._track(self.connection, True)  # type: ignore[attr-defined]
+
+    def finish(self) -> None:
+        try:
+            super().finish()
+        finally:
+            self.server.replica._track(self.connection, False)  # type: ignore[attr-defined]
 
     def log_message(self, format: str, *args) -> None:  # noqa: A002 - signature fixed by the base class
         log.debug("%s " + format, self.address_string(), *args)
@@ -82,6 +89,7 @@ class ReplicaServer:
         self._failed_once: set[str] = set()
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
+        self._connections: set[socket.socket] = set()
 
     # ---- lifecycle --------------------------------------------------------------------------------------
     def start(self) -> ReplicaServer:
@@ -95,12 +103,24 @@ class ReplicaServer:
         self._thread.start()
         return self
 
+    def _track(self, conn: socket.socket, alive: bool) -> None:
+        with self._lock:
+            (self._connections.add if alive else self._connections.discard)(conn)
+
     def stop(self) -> None:
-        """Stop serving and close the socket."""
+        """Stop serving: close the listening socket and every open connection (keep-alive clients see the
+        server go away, as when a real server dies)."""
         if self._httpd is not None:
             self._httpd.shutdown()
             self._httpd.server_close()
             self._httpd = None
+        with self._lock:
+            open_connections = list(self._connections)
+        for conn in open_connections:
+            try:
+                conn.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
         if self._thread is not None:
             self._thread.join(timeout=5)
             self._thread = None

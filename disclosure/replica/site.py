@@ -1,6 +1,7 @@
 """The replica portal: URL layout, routing and time travel over the compact document plan.
 
-``build_site(seed, scale)`` plans units and documents (cheap); :meth:`Site.handle` renders one response on
+``build_site(seed, scale, county)`` plans units and documents (cheap; ``county="mixed"`` is 白河县, whose units
+speak the families of ``families.py``); :meth:`Site.handle` renders one response on
 request for a given "as of" date-time; :meth:`Site.manifest` states the ground truth. Nothing here opens a
 socket: ``server.py`` wraps :meth:`Site.handle` in an HTTP server.
 """
@@ -18,12 +19,13 @@ from dataclasses import dataclass, field
 from email.utils import format_datetime, parsedate_to_datetime
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
-from disclosure.replica import hostile, pages, sources, traps
+from disclosure.replica import families, hostile, pages, sources, traps
+from disclosure.replica.counties import DEFAULT, County, county_preset
+from disclosure.replica.county_mixed import adjust_plan, build_mixed_units
+from disclosure.replica.families import FAMILIES
 from disclosure.replica.pages import PER_PAGE, ListEntry, PageMeta
 from disclosure.replica.plan import NOW, AttachmentSpec, DocSpec, Plan, build_plan
 from disclosure.replica.units import (
-    AREA_CODE,
-    COUNTY,
     ENC_GBK_CONFLICT,
     ENC_GBK_DECLARED,
     ENC_GBK_META_UTF8,
@@ -114,19 +116,23 @@ class _Lru:
 class Site:
     """A generated county portal; thread-safe for concurrent :meth:`handle` calls."""
 
-    def __init__(self, seed: int, scale: int, units: list[Unit], plan: Plan) -> None:
+    def __init__(self, seed: int, scale: int, units: list[Unit], plan: Plan, preset: County = DEFAULT) -> None:
         self.seed, self.scale = seed, scale
-        self.county, self.area_code = COUNTY, AREA_CODE
+        self.preset = preset
+        self.county, self.area_code = preset.name, preset.area_code
         self.units = units
         self.unit_by_code = {u.code: u for u in units}
         self.docs = plan.docs
-        hostile.add_attachment(plan.docs)
+        if preset.traps:
+            hostile.add_attachment(plan.docs)
         self.doc_by_id = {d.id: d for d in plan.docs}
         self.missing_reports = plan.missing_reports
         self.routes: dict[str, Route] = {}
         self.columns: dict[tuple[str, str], list[DocSpec]] = {}
-        self.trs_dirs: dict[str, tuple[str, str]] = {CENTRAL_DIR: ("central", "ndbg")}
+        self.trs_dirs: dict[str, tuple[str, str]] = {CENTRAL_DIR: ("central", "ndbg")} if preset.central else {}
         self.hanweb_cols: dict[int, tuple[str, str]] = {}
+        # fixed paths of the other families (families.py): path -> (unit code, what, argument)
+        self.family_pages: dict[str, tuple[str, str, object]] = {}
         self.image_dirs: dict[str, list[DocSpec]] = {}
         # Report content is large (~150 kB with its blocks) but quick to remake; files are small but slow.
         self._content = _Lru(2048)
@@ -134,7 +140,8 @@ class Site:
         self._titles: dict[tuple[str, int], str] = {}
         self._sha: dict[tuple[str, int, int], str] = {}
         self._index()
-        self.specials = traps.plant(self)
+        self.specials = traps.plant(self) if preset.traps else traps.Specials()
+        self.planted: dict[str, str] = {} if preset.traps else families.plant(self)
 
     # ---- URL layout -------------------------------------------------------------------------------------
     @staticmethod
@@ -142,17 +149,23 @@ class Site:
         return f"/zfxxgk/gzzfxxgk/{unit.code}/"
 
     def platform_path(self, unit: Unit) -> str:
+        if unit.dialect in FAMILIES:
+            return FAMILIES[unit.dialect].entry_path(unit)
         if unit.dialect == "hanweb":
             return f"/col/col{unit.col_ids['platform']}/index.html"
         return self.unit_dir(unit) + "index.html"
 
     def column_path(self, unit: Unit, column: str) -> str:
+        if unit.dialect in FAMILIES:
+            return FAMILIES[unit.dialect].column_path(unit, column)
         if unit.dialect == "hanweb":
             return f"/col/col{unit.col_ids[column]}/index.html"
         return f"{self.unit_dir(unit)}{column}/index.html"
 
     def doc_path(self, doc: DocSpec) -> str:
         unit = self.unit_by_code[doc.unit]
+        if unit.dialect in FAMILIES:
+            return FAMILIES[unit.dialect].doc_path(doc, unit)
         y, m, d = doc.claimed_at[:4], doc.claimed_at[5:7], doc.claimed_at[8:10]
         if unit.dialect == "hanweb":
             return f"/art/{y}/{int(m)}/{int(d)}/art_{unit.col_ids[doc.column]}_{doc.docid}.html"
@@ -164,7 +177,11 @@ class Site:
 
     def attachment_path(self, doc: DocSpec, att: AttachmentSpec) -> str:
         """Unquoted path (plus query for Hanweb downloads) of an attachment."""
-        if self.unit_by_code[doc.unit].dialect == "hanweb":
+        unit = self.unit_by_code[doc.unit]
+        if unit.dialect in FAMILIES:
+            index = next(i for i, a in enumerate(doc.attachments) if a is att)
+            return FAMILIES[unit.dialect].attachment_path(doc, unit, index)
+        if unit.dialect == "hanweb":
             return f"{DOWNFILE}?classid=0&filename={att.name}"
         return posixpath.dirname(self.doc_path(doc)) + "/" + att.name
 
@@ -184,13 +201,17 @@ class Site:
                 self.columns[(unit.code, column)] = []
                 if unit.dialect == "hanweb":
                     self.hanweb_cols[unit.col_ids[column]] = (unit.code, column)
-                else:
+                elif unit.dialect == "trs":
                     self.trs_dirs[f"{self.unit_dir(unit)}{column}/"] = (unit.code, column)
             if unit.dialect == "hanweb":
                 self.hanweb_cols[unit.col_ids["platform"]] = (unit.code, "platform")
+            if unit.dialect in FAMILIES and FAMILIES[unit.dialect].mixed_list:
+                self.columns[(unit.code, "all")] = []
         self.columns[("central", "ndbg")] = []
         for doc in self.docs:
             self.columns[(doc.unit, doc.column)].append(doc)
+            if (doc.unit, "all") in self.columns:
+                self.columns[(doc.unit, "all")].append(doc)
             if doc.in_central:
                 self.columns[("central", "ndbg")].append(doc)
             urls, waps = self.doc_paths(doc)
@@ -205,11 +226,15 @@ class Site:
                 self.image_dirs.setdefault(posixpath.dirname(urls[0]) + "/", []).append(doc)
         for docs in self.columns.values():
             docs.sort(key=lambda d: (d.claimed_at, d.docid), reverse=True)
+        for unit in self.units:
+            if unit.dialect in FAMILIES:
+                for path, (what, arg) in FAMILIES[unit.dialect].pages(self, unit).items():
+                    self.family_pages[path] = (unit.code, what, arg)
 
     # ---- content ----------------------------------------------------------------------------------------
     def report_spec(self, doc: DocSpec, edit_no: int) -> sources.ReportSpec:
         unit = self.unit_by_code[doc.unit]
-        return sources.ReportSpec(county=COUNTY, unit_name=unit.name, unit_short=unit.aliases[0],
+        return sources.ReportSpec(county=self.county, unit_name=unit.name, unit_short=unit.aliases[0],
                                   year=doc.report_year, format=doc.format, seed=doc.seed,
                                   heading_variant=doc.heading_variant, missing_section=doc.missing_section,
                                   tables_as_images=doc.delivery == "html_image_tables",
@@ -220,8 +245,9 @@ class Site:
         def make():
             if doc.kind == "annual_report":
                 return sources.generate_report(self.report_spec(doc, edit_no))
-            make_notice = hostile.notice if doc.id == hostile.DOC_ID else sources.generate_notice
-            return make_notice(doc.seed, COUNTY, self.unit_by_code[doc.unit].name, doc.claimed_at[:10])
+            planted = doc.id == hostile.DOC_ID and self.preset.traps
+            make_notice = hostile.notice if planted else sources.generate_notice
+            return make_notice(doc.seed, self.county, self.unit_by_code[doc.unit].name, doc.claimed_at[:10])
         return self._content.get_or((doc.id, edit_no), make)
 
     def attachment_bytes(self, doc: DocSpec, index: int, edit_no: int) -> bytes:
@@ -233,7 +259,7 @@ class Site:
             if att.file_kind == "xls":
                 rng = random.Random(f"xls:{doc.seed}:{index}")
                 rows = [["序号", "单位名称", "联系人", "联系电话"]] + [
-                    [str(i), f"{COUNTY}{rng.choice(['教育局', '民政局', '财政局', '统计局'])}",
+                    [str(i), f"{self.county}{rng.choice(['教育局', '民政局', '财政局', '统计局'])}",
                      rng.choice(["张明", "李华", "王芳", "赵强"]), f"0936-{rng.randrange(1000000, 9999999)}"]
                     for i in range(1, rng.randrange(3, 9))]
                 return sources.render_xls(att.filename.rsplit(".", 1)[0], rows)
@@ -278,7 +304,7 @@ class Site:
             else:
                 href = f"http://{host}{path}" if unit.absolute_links else path
             out.append(ListEntry(href=href, title=title, date=doc.claimed_at[:10]))
-        return traps.add_broken_entries(self, key, as_of, out)
+        return traps.add_broken_entries(self, key, as_of, out) if self.preset.traps else out
 
     # ---- serving ----------------------------------------------------------------------------------------
     def handle(self, req: Request, as_of: str) -> Response:
@@ -303,6 +329,10 @@ class Site:
             if route.kind == "att":
                 return self._attachment(req, doc, int(route.variant), found)
             return self._document(req, doc, route.variant, found, host, path)
+        hit = self.family_pages.get(path)
+        if hit is not None:
+            unit = self.unit_by_code[hit[0]]
+            return FAMILIES[unit.dialect].serve(self, unit, hit[1], hit[2], path, query, as_of, host)
         if path == DATAPROXY:
             return self._dataproxy(req, query, as_of, host)
         page = self._list_or_column(path, as_of, host)
@@ -336,7 +366,7 @@ class Site:
         resp = self._conditional(req, etag, http_date(version.appears_at), body, ctype)
         # Hanweb's download script names the file; TRS static files (W0….pdf) come as they are, the
         # reader knows them only by the link text on the page.
-        if self.unit_by_code[doc.unit].dialect == "hanweb":
+        if self.unit_by_code[doc.unit].dialect in ("hanweb", "hanweb_datastore"):
             resp.headers.append(("Content-Disposition", f"attachment; filename*=UTF-8''{quote(att.filename)}"))
         return resp
 
@@ -347,7 +377,7 @@ class Site:
         return PageMeta(title=title, column_name=column_name, column_type=column_type, publisher=unit.name,
                         source_label=unit.name if doc.docid % 3 else unit.aliases[0], claimed_at=doc.claimed_at,
                         index_number=doc.index_number, doc_number=notice_no, meta_tags=doc.meta_tags,
-                        variant=doc.docid)
+                        variant=doc.docid, site_name=self.preset.site_name, site_id=self.preset.site_id_code)
 
     def body_and_links(self, doc: DocSpec, edit_no: int, from_dir: str) -> tuple[str, list[tuple[str, str]]]:
         """The page body HTML and its attachment links (href relative to ``from_dir`` for TRS)."""
@@ -374,7 +404,9 @@ class Site:
         here = posixpath.dirname(path) + "/"
         body, links = self.body_and_links(doc, version.edit_no, here)
         meta = self.page_meta(doc, self.title(doc, version.edit_no))
-        if variant in ("wap", "central_wap"):
+        if unit.dialect in FAMILIES:
+            html = FAMILIES[unit.dialect].document(self, doc, meta, body, links, host)
+        elif variant in ("wap", "central_wap"):
             html = pages.wap_document(meta, body, links, charset, "./" + posixpath.basename(path).replace(
                 "_wap.html", ".html"))
         elif unit.dialect == "hanweb" and variant == "page":
@@ -418,6 +450,10 @@ class Site:
                 return None
             if col in self.hanweb_cols:
                 return self._hanweb_column(col)
+        if not self.preset.traps:
+            page = families.navigation(self, path, as_of, host)
+            if page is not None:
+                return page
         return traps.navigation_page(self, path, as_of, host)
 
     def _trs_list(self, key: tuple[str, str], current: int, as_of: str, host: str) -> Response:
@@ -433,7 +469,7 @@ class Site:
             crumbs = [("/", "首页"), ("/zfxxgk/index.html", "政府信息公开"), ("../index.html", unit.name)]
         charset = "gbk" if mode == ENC_GBK_DECLARED else "utf-8"
         html = pages.trs_list(title, entries[current * PER_PAGE:(current + 1) * PER_PAGE], count, current,
-                              charset, crumbs)
+                              charset, crumbs, self.preset.site_name)
         data, ctype = encode_page(html, mode)
         return Response(200, data, ctype, [("Cache-Control", "no-cache")])
 
@@ -444,7 +480,8 @@ class Site:
             links = [(self.column_path(unit, c), COLUMN_NAMES[c][0]) for c in ("ndbg", "tzgg")]
             html = pages.simple_page(f"{unit.name}信息公开", links + [("/zfxxgk/index.html", "返回信息公开平台")])
         else:
-            html = pages.hanweb_column(f"{unit.name}{COLUMN_NAMES[column][0]}", col, hanweb_unit_id(col))
+            html = pages.hanweb_column(f"{unit.name}{COLUMN_NAMES[column][0]}", col, hanweb_unit_id(col),
+                                       self.preset.site_name)
         return Response(200, html.encode("utf-8"), "text/html; charset=utf-8", [("Cache-Control", "no-cache")])
 
     def _dataproxy(self, req: Request, query: dict[str, list[str]], as_of: str, host: str) -> Response:
@@ -462,7 +499,8 @@ class Site:
                             b"<recordset></recordset></datastore>", "text/xml; charset=utf-8")
         entries = self.entries(target, as_of, host)
         start, end, per = max(1, num("startrecord", 1)), num("endrecord", 45), max(1, num("perpage", PER_PAGE))
-        xml = pages.dataproxy_xml(entries[start - 1:end], len(entries), per, col, hanweb_unit_id(col))
+        xml = pages.dataproxy_xml(entries[start - 1:end], len(entries), per, col, hanweb_unit_id(col),
+                                  self.preset.site_name)
         return Response(200, xml.encode("utf-8"), "text/xml; charset=utf-8", [("Cache-Control", "no-cache")])
 
     # ---- ground truth -----------------------------------------------------------------------------------
@@ -475,8 +513,12 @@ class Site:
     def list_paths(self, as_of: str) -> list[str]:
         """Every list page (paths; Hanweb dataproxy calls with their query) a full crawl needs."""
         out = []
-        for key in [("central", "ndbg")] + [(u.code, c) for u in self.units for c in ("ndbg", "tzgg")]:
+        central = [("central", "ndbg")] if self.preset.central else []
+        for key in central + [(u.code, c) for u in self.units for c in ("ndbg", "tzgg")]:
             unit = self.unit_by_code.get(key[0])
+            if unit is not None and unit.dialect in FAMILIES:
+                out += FAMILIES[unit.dialect].list_paths(self, unit, as_of) if key[1] == "ndbg" else []
+                continue
             total = len(self.entries(key, as_of, "x"))
             if unit is not None and unit.dialect == "hanweb":
                 col = unit.col_ids[key[1]]
@@ -507,10 +549,22 @@ def encode_page(html: str, mode: str) -> tuple[bytes, str]:
     return data, "text/html"  # ENC_GBK_META_UTF8: no charset in the header, the meta says utf-8
 
 
-def build_site(seed: int = 1, scale: int = 1) -> Site:
-    """Plan the replica portal for ``seed`` and ``scale`` (fast: nothing is rendered yet)."""
+def build_site(seed: int = 1, scale: int = 1, county: str = "default") -> Site:
+    """Plan the replica portal for ``seed`` and ``scale`` (fast: nothing is rendered yet).
+
+    ``county``: "default" (青山县, TRS and Hanweb) or "mixed" (白河县, the portal families of dialects.md;
+    scale 1 only). ValueError for anything else.
+    """
     started = time.perf_counter()
-    units = build_units(seed, scale)
-    site = Site(seed, scale, units, build_plan(units, seed))
+    preset = county_preset(county)
+    if preset.key == "mixed":
+        if scale != 1:
+            raise ValueError("--scale applies to the default county only")
+        units = build_mixed_units(seed)
+        plan = adjust_plan(units, build_plan(units, seed))
+    else:
+        units = build_units(seed, scale)
+        plan = build_plan(units, seed)
+    site = Site(seed, scale, units, plan, preset)
     site.build_seconds = time.perf_counter() - started
     return site

@@ -31,7 +31,7 @@ class Unit:
     name: str
     aliases: list[str]
     kind: str  # county_government | bureau | township
-    dialect: str = "trs"  # trs | hanweb
+    dialect: str = "trs"  # trs | hanweb | unitlist | gkmlpt | hanweb_datastore | anhui | static_list
     encoding_mode: str = ENC_UTF8
     created_year: int | None = None
     abolished_year: int | None = None
@@ -40,6 +40,13 @@ class Unit:
     org_code: str = ""  # 9-digit organisation code used in 索引号
     col_ids: dict[str, int] = field(default_factory=dict)  # Hanweb column ids: platform, ndbg, tzgg
     generated: bool = False  # added by --scale (busier notice columns than the base townships)
+    # Family-specific addresses (uuid, slug, SID, organId, catIds …) of the 白河县 families (families.py)
+    layout: dict = field(default_factory=dict)
+
+    @property
+    def family(self) -> str:
+        """The portal family (dialects.md) serving this unit's pages: the same value as ``dialect``."""
+        return self.dialect
 
     @property
     def encoding(self) -> str:
