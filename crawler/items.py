@@ -10,6 +10,8 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
 
+from archive.rawstore import RawRequest
+
 
 def body_digest(body: bytes) -> dict[str, object]:
     """What a feed export writes for a response body: its size and sha256 (the WARC record holds the bytes)."""
@@ -32,6 +34,8 @@ class CaptureItem:
     parent_url: str | None = None
     listed_date: str | None = None
     reason: str = ""
+    # The request that fetched it (set by crawler.middlewares.RecordRequestMiddleware), for its WARC record.
+    request: RawRequest | None = field(default=None, repr=False)
 
 
 @dataclass

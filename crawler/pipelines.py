@@ -1,7 +1,8 @@
 """The archive pipeline: every response into the WARC store plus a ``captures`` row, and the crawl's evidence.
 
 Per item one short transaction, so a crawl killed at any moment leaves a consistent archive (at worst a
-WARC record without its row, which the next crawl simply captures again).
+WARC record without its row, which the next crawl simply captures again, in full: a revisit only ever
+points at a record a capture owns).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import logging
 
 from scrapy.exceptions import DropItem
 from scrapy.utils.defer import deferred_from_coro
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
 from archive.db import Database
@@ -131,13 +132,16 @@ class ArchivePipeline:
                 fs.etag, fs.last_modified = etag or fs.etag, last_modified or fs.last_modified
                 self.stats.inc_value("disclosure/unchanged")
                 return
+            # The records of this payload that captures own: a revisit may point only at one of them (a
+            # record written by a crawl killed before its captures row is not one).
+            owners = {(f, o): cid for cid, f, o in s.execute(select(
+                Capture.id, Capture.warc_file, Capture.warc_offset).where(
+                Capture.sha256 == sha, Capture.is_revisit.is_(False)))}
             stored = self.store.write(RawResponse(
                 url=item.url, status=item.status, headers=item.headers, body=item.body,
-                fetched_at=item.fetched_at, content_type=item.content_type, reason=item.reason))
-            payload_id = None
-            if stored.is_revisit:
-                payload_id = s.execute(select(func.min(Capture.id)).where(
-                    Capture.sha256 == sha, Capture.is_revisit.is_(False))).scalar()
+                fetched_at=item.fetched_at, content_type=item.content_type, reason=item.reason),
+                request=item.request, owned=lambda f, o: (f, o) in owners)
+            payload_id = owners.get((stored.payload_warc_file, stored.payload_offset)) if stored.is_revisit else None
             pending = item.role in PENDING_ROLES and 200 <= item.status < 300
             cap = Capture(
                 crawl_run_id=run_id, url=item.url, fetched_at=item.fetched_at, status=item.status,

@@ -58,6 +58,8 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.OriginalHeadersMiddleware": 595,
     "crawler.middlewares.ConditionalRequestMiddleware": 600,
 }
+# The request record of each capture (WARC `request`), and the headers in the order received.
+SPIDER_MIDDLEWARES = {"crawler.middlewares.RecordRequestMiddleware": 950}
 ITEM_PIPELINES = {"crawler.pipelines.ArchivePipeline": 300}
 EXTENSIONS = {"crawler.extensions.CrawlRunExtension": 100}
 

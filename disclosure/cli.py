@@ -51,11 +51,14 @@ class AppContext:
         """The archive database, migrated to the current schema on first use (exit 6 or 1 with one line
         when it cannot be opened: see :func:`exit_for_database`)."""
         if self._db is None:
-            from archive.db import open_database
+            from archive.db import SchemaError, open_database
 
             url = self.config.database_url
             try:
                 self._db = open_database(url)
+            except SchemaError as exc:  # a schema this code cannot repair (docs/archive.md, "Schema migrations")
+                click.echo(f"database error: {exc}", err=True)
+                sys.exit(EXIT_FAILED)
             except Exception as exc:  # noqa: BLE001 - every driver has its own exception types
                 exit_for_database(exc, url)
         return self._db

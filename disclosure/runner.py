@@ -213,17 +213,35 @@ def crawl_log_path(config: Config, profile: str) -> Path:
     return config.log_file.parent / f"crawl-{safe}.log"
 
 
+def ingest_lock(config: Config) -> FileLock:
+    """The lock one ingest of a data directory holds (``disclosure ingest`` / ``reparse`` and ``run``)."""
+    config.jobs_dir.mkdir(parents=True, exist_ok=True)
+    return FileLock(str(config.jobs_dir / "ingest.lock"))
+
+
 def step_ingest(config: Config, db: Any, result: PortalResult) -> StepResult:
-    """Parse new captures into documents and versions (``archive.ingest.process_captures``)."""
+    """Parse new captures into documents and versions (``archive.ingest.process_captures``).
+
+    Status ``locked`` when another ingest of the data directory is running: it processes the same
+    pending captures, and whatever it leaves is taken by the next run.
+    """
     ingest = _import("archive.ingest")
     rawstore = _import("archive.rawstore")
-    store = rawstore.RawStore(config.warc_dir.resolve())
-    report = None
-    if isinstance(result.crawl_run_id, int):
-        # This crawl's captures first, so its crawl_runs row counts the documents and versions it added.
-        report = ingest.process_captures(db, store, crawl_run_id=result.crawl_run_id)
-    # Then anything still pending (a capture left by an interrupted run, or a crawl without a run id).
-    rest = ingest.process_captures(db, store)
+    lock = ingest_lock(config)
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        return StepResult("ingest", "locked", detail=f"another ingest is running (lock {lock.lock_file})")
+    try:
+        with rawstore.RawStore(config.warc_dir.resolve()) as store:
+            report = None
+            if isinstance(result.crawl_run_id, int):
+                # This crawl's captures first, so its crawl_runs row counts the documents and versions it added.
+                report = ingest.process_captures(db, store, crawl_run_id=result.crawl_run_id)
+            # Then anything still pending (a capture left by an interrupted run, or a crawl without a run id).
+            rest = ingest.process_captures(db, store)
+    finally:
+        lock.release()
     if report is None:
         report = rest
     else:
@@ -231,6 +249,11 @@ def step_ingest(config: Config, db: Any, result: PortalResult) -> StepResult:
     counts = {"parsed": report.parsed, "failed": len(report.failed), "skipped": len(report.skipped),
               "new_documents": report.documents.inserted, "new_versions": report.versions.inserted}
     errors = {"parse_failed": len(report.failed)} if report.failed else {}
+    if report.damaged:
+        # The archive lost bytes (a truncated WARC file): not ok, though the next crawl fetches them again.
+        errors["raw_record_damaged"] = len(report.damaged)
+        return StepResult("ingest", "failed", detail=f"{len(report.damaged)} damaged raw records; "
+                          + report.summary(), counts=counts, errors=errors)
     return StepResult("ingest", "ok", detail=report.summary(), counts=counts, errors=errors)
 
 
@@ -482,6 +505,8 @@ def format_summary(summary: RunSummary) -> str:
         missing = sum(1 for s in p.steps if s.status == "not_available")
         note = f" ({missing} steps not available)" if missing else ""
         lines.append(f"{p.profile}: {p.status.upper()}{seen}{note}")
+        if p.message and not p.steps:  # failed before any step (e.g. the run could not be recorded)
+            lines.append(f"  {p.message}")
         for s in p.steps:
             counts = ", ".join(f"{k} {v}" for k, v in s.counts.items() if v) if s.counts else ""
             errs = ", ".join(f"{k} {v}" for k, v in s.errors.items())
