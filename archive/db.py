@@ -3,6 +3,12 @@
 SQLite by default (a file in the data directory, WAL mode so readers never block the writer);
 PostgreSQL by URL. The schema is owned by Alembic: :func:`upgrade` applies the migrations shipped in
 ``archive/migrations`` and every command calls :func:`open_database`, which does it on first use.
+
+Migrations are all-or-nothing and serialised: on SQLite each upgrade runs in one ``BEGIN IMMEDIATE``
+transaction (pysqlite would otherwise commit every ``CREATE TABLE`` on its own, so a kill mid-migration
+left half a schema without a version), on PostgreSQL under a transaction-scoped advisory lock. A second
+process migrating at the same time waits for the first and then finds nothing to do. A database already
+at head is checked read-only (no write lock; a read-only database still opens).
 """
 
 from __future__ import annotations
@@ -13,10 +19,14 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, inspect
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.orm import Session, sessionmaker
 
-MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+from archive.resources import resource_dir
+
+MIGRATIONS_DIR = resource_dir("archive", "migrations")  # a real folder, also inside a Scrapyd egg
 
 
 def sqlite_url(path: str | Path) -> str:
@@ -76,10 +86,94 @@ def alembic_config(url: str) -> Config:
     return cfg
 
 
+class SchemaError(Exception):
+    """The database cannot be migrated safely (the message says why and what to do)."""
+
+
+# Any constant: the key of PostgreSQL's advisory lock that serialises migrations.
+_PG_MIGRATION_LOCK = 7_310_017
+
+
+def migration_engine(url: str) -> Engine:
+    """An engine for migrations: every transaction takes the write lock first and includes DDL.
+
+    pysqlite opens a transaction only before INSERT/UPDATE/DELETE, so DDL would commit statement by
+    statement; here its transaction handling is off and each transaction starts with ``BEGIN IMMEDIATE``
+    (SQLite's DDL is transactional). PostgreSQL's DDL is transactional already; its migrations are
+    serialised by an advisory lock taken at the start of the transaction.
+    """
+    engine = make_engine(url)
+    if url.startswith("sqlite"):
+        @event.listens_for(engine, "connect")
+        def _no_driver_transactions(dbapi_conn, _record):  # pragma: no cover - exercised by every test
+            dbapi_conn.isolation_level = None
+
+        @event.listens_for(engine, "begin")
+        def _begin_immediate(conn):  # pragma: no cover - exercised by every test
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+    elif url.startswith("postgresql"):
+        @event.listens_for(engine, "begin")
+        def _advisory_lock(conn):  # pragma: no cover - needs a PostgreSQL server
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_PG_MIGRATION_LOCK})")
+    return engine
+
+
+def _at_head(url: str) -> bool:
+    """True when the database is at the newest revision (read only: takes no write lock)."""
+    heads = set(ScriptDirectory.from_config(alembic_config(url)).get_heads())
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            return set(MigrationContext.configure(conn).get_current_heads()) == heads
+    finally:
+        engine.dispose()
+
+
+def _clear_killed_migration(conn: Connection) -> None:
+    """Drop what a first migration killed before it recorded a version left behind (SQLite only).
+
+    Only our own tables, only when the database has no version and every table is empty: a killed first
+    migration wrote no rows. Anything else is refused (nothing is ever dropped that holds data).
+    """
+    from archive.models import Base
+
+    if conn.dialect.name != "sqlite":
+        return  # PostgreSQL rolls a killed migration back by itself
+    tables = set(inspect(conn).get_table_names())
+    if not tables or ("alembic_version" in tables
+                      and conn.exec_driver_sql("SELECT count(*) FROM alembic_version").scalar()):
+        return
+    strange = sorted(tables - set(Base.metadata.tables) - {"alembic_version"})
+    if strange:
+        raise SchemaError(f"the database has no schema version and tables that are not the archive's "
+                          f"({', '.join(strange[:5])}); is it the right file?")
+    filled = sorted(t for t in tables if conn.exec_driver_sql(f'SELECT 1 FROM "{t}" LIMIT 1').first())
+    if filled:
+        raise SchemaError(f"the database has no schema version but its tables hold rows "
+                          f"({', '.join(filled[:5])}); not touching it: restore a backup or stamp it by hand")
+    ordered = [t.name for t in reversed(Base.metadata.sorted_tables) if t.name in tables]
+    for name in ordered + sorted(tables - set(ordered)):
+        conn.exec_driver_sql(f'DROP TABLE "{name}"')
+
+
 def upgrade(url: str, revision: str = "head") -> None:
-    """Apply migrations up to ``revision`` (``disclosure db upgrade``)."""
+    """Apply migrations up to ``revision`` (``disclosure db upgrade``), atomically and one process at a time.
+
+    Also repairs what a first migration killed by an older version of this code left (half a schema
+    and no version: empty tables, dropped and created again).
+    """
     _ensure_sqlite_dir(url)
-    command.upgrade(alembic_config(url), revision)
+    if revision == "head" and _at_head(url):
+        return
+    engine = migration_engine(url)
+    try:
+        with engine.begin() as conn:
+            _clear_killed_migration(conn)
+            cfg = alembic_config(url)
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, revision)
+    finally:
+        engine.dispose()
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -137,9 +137,7 @@ def _list_pages(session: Session, doc_id: int, doc_url: str, first_seen: dt.date
                             .order_by(ListObservation.observed_at).limit(1)).first()
     if first is None:
         return []
-    before_id = backdating.not_listed_capture_id if backdating else session.scalar(
-        select(Capture.id).where(Capture.url == first.list_url, Capture.status == 200,
-                                 Capture.fetched_at < first_seen).order_by(Capture.fetched_at.desc()).limit(1))
+    before_id = backdating.not_listed_capture_id if backdating else _fetch_before(session, first, first_seen)
     before = _capture_item(session, before_id, "list_before",
                            "the list page that later showed the report, fetched before it appeared: no link to it")
     if before is not None and backdating is not None and before.fetched_at != backdating.not_listed_at:
@@ -149,6 +147,20 @@ def _list_pages(session: Session, doc_id: int, doc_url: str, first_seen: dt.date
         _capture_item(session, first.list_capture_id, "list_showing",
                       f"the first fetch of a list page showing the report ({_when(first.observed_at)})"),
     ]
+
+
+def _fetch_before(session: Session, first, first_seen: dt.datetime) -> int | None:
+    """The last capture of the list page made before the fetch that first showed the report.
+
+    The observation belongs to its capture whatever the clocks say (an observation stamped a few ms after its
+    capture must not make that capture "before"): a capture counts only if it precedes the showing capture
+    itself and holds other bytes (a byte-identical earlier capture showed the same links).
+    """
+    cond = [Capture.url == first.list_url, Capture.status == 200, Capture.fetched_at < first_seen]
+    showing = session.get(Capture, first.list_capture_id) if first.list_capture_id else None
+    if showing is not None:
+        cond += [Capture.id != showing.id, Capture.fetched_at < showing.fetched_at, Capture.sha256 != showing.sha256]
+    return session.scalar(select(Capture.id).where(*cond).order_by(Capture.fetched_at.desc()).limit(1))
 
 
 def _column_after_deadline(session: Session, row: TimelinessRow) -> list[EvidenceItem | None]:

@@ -182,7 +182,11 @@ def load(export_dir, table, fmt="csv"):
     times = [c for c, t in dtypes.items() if t in ("datetime64[ns]", "date")]
     other = {c: t for c, t in dtypes.items() if c not in times}
     if fmt == "csv":
-        df = pd.read_csv(export_dir / f"{table}.csv", dtype=other, keep_default_na=False, na_values=[""])
+        df = pd.read_csv(export_dir / f"{table}.csv", dtype=other, keep_default_na=False, na_values=[""],
+                         encoding="utf-8-sig")
+        for c, t in other.items():  # undo the apostrophe that keeps spreadsheets from running =, +, -, @ cells
+            if t == "string":
+                df[c] = df[c].str.replace(r"^'", "", regex=True)
     elif fmt == "parquet":
         df = pd.read_parquet(export_dir / f"{table}.parquet")
     else:
@@ -237,18 +241,37 @@ def data_dictionary(tables: Iterable[ExportTable] = TABLES, fmt: str = "csv",
              "Times are naive: crawl times (first_seen_at, …) are UTC; dates claimed by a page are China time.",
              "Empty CSV fields are nulls. Sections, figures and checks are those of each document's current",
              "version. Join tables on the *_id columns.", ""]
+    if fmt == "csv":
+        lines += [f"Encoding: {CSV_ENCODING_NOTE}", "", f"Spreadsheet safety: {CSV_FORMULA_NOTE}", ""]
+    else:
+        lines += ["Encoding: UTF-8.", ""]
     for table in tables:
         rows = f" ({counts[table.name]} rows)" if counts and table.name in counts else ""
         lines += [f"## {table.name}.{fmt}{rows}", "", table.description, "",
                   "| column | dtype | meaning |", "|---|---|---|"]
-        lines += [f"| `{c.name}` | {c.dtype} | {c.meaning} |" for c in table.columns]
+        lines += [f"| `{_md(c.name)}` | {_md(c.dtype)} | {_md(c.meaning)} |" for c in table.columns]
         lines.append("")
     lines += ["## Loading with pandas", "", "```python", LOADER_SNIPPET.rstrip(), "",
               'figures = load(".", "figures", "' + fmt + '")', "```", ""]
     return "\n".join(lines)
 
 
+def _md(text: str) -> str:
+    """A Markdown table cell: ``|`` escaped, no line breaks."""
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+
+
 # --------------------------------------------------------------------------------------------- writers
+# Excel (a Chinese-locale one reads BOM-less CSV as GBK) needs the byte-order mark to see UTF-8; pandas,
+# DuckDB and Python's csv module (encoding="utf-8-sig") read it too.
+CSV_ENCODING = "utf-8-sig"
+CSV_ENCODING_NOTE = ("CSV files are UTF-8 with a byte-order mark (BOM), so Excel, in a Chinese locale too, "
+                     "opens them without mojibake; read them as `utf-8-sig` (pandas and DuckDB skip the BOM).")
+# A cell starting with one of these is a formula to a spreadsheet (CSV injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "'")
+CSV_FORMULA_NOTE = ("a text cell that starts with `=`, `+`, `-`, `@`, a tab, a carriage return or `'` is written "
+                    "with one `'` in front, so spreadsheets show it as text instead of running it as a formula; "
+                    "the loader below removes that `'` again. Numbers are written as they are.")
 def _batches(session: Session, table: ExportTable) -> Iterator[list[tuple]]:
     result = session.execute(table.query().execution_options(yield_per=_BATCH))
     for part in result.partitions(_BATCH):
@@ -271,13 +294,21 @@ def _csv_value(value: Any) -> Any:
     return _json_value(value)
 
 
+def _csv_text(value: Any) -> Any:
+    """A text cell as written to CSV: one ``'`` in front of what a spreadsheet would run as a formula."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return _csv_value(value)
+
+
 def _write_csv(path: Path, table: ExportTable, batches: Iterable[list[tuple]]) -> int:
     n = 0
-    with open(path, "w", encoding="utf-8", newline="") as fh:
+    writers = [_csv_text if c.dtype == "string" else _csv_value for c in table.columns]
+    with open(path, "w", encoding=CSV_ENCODING, newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow([c.name for c in table.columns])
         for batch in batches:
-            writer.writerows([_csv_value(v) for v in row] for row in batch)
+            writer.writerows([w(v) for w, v in zip(writers, row, strict=True)] for row in batch)
             n += len(batch)
     return n
 

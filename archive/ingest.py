@@ -23,7 +23,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, delete, func, or_, select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from archive.attachments_meta import (
@@ -42,6 +43,7 @@ from archive.models import (
     CrawlRun,
     Document,
     DocumentUrl,
+    FetchState,
     ListObservation,
     Portal,
     Section,
@@ -65,6 +67,10 @@ MIN_HASH_IDENTITY_CHARS = 200
 MIN_REPORT_SECTIONS = 3
 # Publisher sources (ParsedDocument.publisher_source) that are not the page's own statement.
 GUESSED_PUBLISHER_SOURCES = ("text_guess", "unit_hint")
+# The start of the failure reason of a capture whose raw record is damaged.
+RAW_UNREADABLE = "raw record unreadable"
+# The skip reason of an attachment whose page is not archived; such captures are retried by every ingest.
+PARENT_MISSING = "parent document not archived"
 _UNIT_NAME = re.compile(r"(局|委|办|院|政府|办公室|室|会|中心|所|站|队|处|司|馆|社|团|部|街道|乡|镇)$")
 
 ParseFn = Callable[..., ParsedDocument]
@@ -120,6 +126,11 @@ class IngestReport:
         return bool(self.failed) and not self.parsed and not any(p.readable for p in self.failed)
 
     @property
+    def damaged(self) -> list[CaptureProblem]:
+        """Failures because the raw record itself is damaged (the URLs are fetched again by the next crawl)."""
+        return [p for p in self.failed if p.reason.startswith(RAW_UNREADABLE)]
+
+    @property
     def changes(self) -> int:
         """Rows written in the archive (0 when re-run over the same captures)."""
         return (self.documents.changed + self.documents_removed + self.urls_added + self.versions.changed
@@ -144,7 +155,16 @@ class CaptureFailed(Exception):
 
 
 class RecordUnreadable(CaptureFailed):
-    """The capture's raw record cannot be read (WARC file missing, truncated, unreadable)."""
+    """The capture's raw record cannot be read (WARC file missing, truncated, unreadable, not matching the
+    capture's length and sha256): its URL is fetched again by the next crawl."""
+
+
+class DatabaseUnwritable(Exception):
+    """The database refused a write (read-only file, full disk, server gone): the batch stops at the first.
+
+    Unlike a capture's own failure, this is not data about the capture: recording it per capture would
+    fail too, and every further capture would fail the same way.
+    """
 
 
 class _Deferred(Exception):
@@ -210,11 +230,32 @@ class _Ingestor:
         for capture_id in capture_ids:
             if not self._one(capture_id, report, defer_ok=True):
                 deferred.append(capture_id)
+        # A page captured by an earlier (killed) crawl may still be pending outside this batch: it is
+        # ingested now, before the files it links, instead of leaving them without a parent.
+        for capture_id in self._pending_parents(deferred, set(capture_ids)):
+            self._one(capture_id, report, defer_ok=True)
         for capture_id in deferred:
             self._one(capture_id, report, defer_ok=False)
         with self.db.session() as session:
             report.cross_year.add(update_cross_year(session))
         return report
+
+    def _pending_parents(self, deferred: Sequence[int], batch: set[int]) -> list[int]:
+        """Pending page captures of the deferred attachments' parents that are not in the batch."""
+        if not deferred:
+            return []
+        with self.db.session() as session:
+            parents: set[str] = set()
+            for start in range(0, len(deferred), 500):
+                parents.update(u for u in session.scalars(select(Capture.parent_url).where(
+                    Capture.id.in_(deferred[start:start + 500]))) if u)
+            parents |= {canonical_url(u) for u in parents}
+            found: set[tuple[dt.datetime, int]] = set()
+            urls = sorted(parents)
+            for start in range(0, len(urls), 500):
+                found.update(session.execute(select(Capture.fetched_at, Capture.id).where(
+                    Capture.url.in_(urls[start:start + 500]), Capture.role == "document", _PENDING)).tuples())
+        return [i for _at, i in sorted(found) if i not in batch]  # in fetch order
 
     def _one(self, capture_id: int, report: IngestReport, *, defer_ok: bool) -> bool:
         """Process one capture in its own transaction; False when deferred."""
@@ -231,13 +272,15 @@ class _Ingestor:
                 session.rollback()
                 if defer_ok:
                     return False
-                status, reason = "skipped", "parent document not archived"
+                status, reason = "skipped", PARENT_MISSING
                 capture = session.get(Capture, capture_id)
                 assert capture is not None
             except CaptureFailed as exc:
                 session.rollback()
                 self._forget_caches()
                 self._mark(session, capture_id, "failed", str(exc))
+                if isinstance(exc, RecordUnreadable):
+                    self._invalidate_fetch_state(session, capture_id)
                 session.commit()
                 report.failed.append(CaptureProblem(capture_id, url, str(exc),
                                                     readable=not isinstance(exc, RecordUnreadable)))
@@ -245,7 +288,10 @@ class _Ingestor:
                 return True
             self._set_status(capture, status, reason)
             session.commit()
-        except Exception as exc:  # a bug or a database error: recorded, the batch goes on
+        except OperationalError as exc:  # the database itself: nothing more can be stored
+            session.rollback()
+            raise DatabaseUnwritable(f"cannot write to the database: {exc.orig}") from exc
+        except Exception as exc:  # a bug or a row-level database error: recorded, the batch goes on
             session.rollback()
             self._forget_caches()
             reason = f"internal error: {type(exc).__name__}: {exc}"[:2000]
@@ -268,6 +314,16 @@ class _Ingestor:
             local.skipped.append(CaptureProblem(capture_id, url, reason or ""))
         report.merge(local)
         return True
+
+    @staticmethod
+    def _invalidate_fetch_state(session: Session, capture_id: int) -> None:
+        """Make the crawler fetch a damaged capture's URL again, unconditionally (and a file's page, whose
+        reading is what requests the file)."""
+        capture = session.get(Capture, capture_id)
+        if capture is not None:
+            urls = {capture.url} | ({capture.parent_url} if capture.role == "attachment" and capture.parent_url
+                                    else set())
+            session.execute(delete(FetchState).where(FetchState.url.in_(urls)))
 
     def _forget_caches(self) -> None:
         self._portal_by_host.clear()
@@ -316,9 +372,10 @@ class _Ingestor:
 
     def _read(self, capture: Capture) -> RawResponse:
         try:
-            return self.rawstore.read(capture.warc_file, capture.warc_offset)
+            return self.rawstore.read(capture.warc_file, capture.warc_offset, sha256=capture.sha256,
+                                      size=capture.size)
         except (RawStoreError, OSError) as exc:
-            raise RecordUnreadable(f"raw record unreadable: {exc}") from exc
+            raise RecordUnreadable(f"{RAW_UNREADABLE}: {exc}") from exc
 
     def _parse(self, raw: RawResponse, capture: Capture, filename: str | None = None) -> ParsedDocument:
         kwargs: dict[str, object] = {"url": capture.url,
@@ -372,6 +429,9 @@ class _Ingestor:
     def _matcher(self, session: Session, portal_id: int) -> UnitMatcher:
         if portal_id not in self._matchers:
             units = list(session.scalars(select(Unit).where(Unit.portal_id == portal_id)))
+            for unit in units:
+                if not unit.aliases:  # a unit the crawler stored without its short names (crawled by an earlier version)
+                    unit.aliases = generate_aliases(unit.name)
             self._matchers[portal_id] = UnitMatcher(UnitName(u.id, u.name, list(u.aliases or [])) for u in units)
             self._unit_names.update((u.id, u.name) for u in units)
         return self._matchers[portal_id]
@@ -789,6 +849,9 @@ def recount_run(session: Session, crawl_run_id: int) -> None:
     run.new_documents, run.new_versions = documents, versions - documents
 
 
+_PENDING = or_(Capture.processing_status == "pending", Capture.processing_status.is_(None))
+
+
 def select_captures(session: Session, *, crawl_run_id: int | None = None, only_pending: bool = True,
                     since: dt.datetime | None = None, failed_only: bool = False) -> list[int]:
     """Ids of the document and attachment captures to process, in fetch order."""
@@ -798,7 +861,9 @@ def select_captures(session: Session, *, crawl_run_id: int | None = None, only_p
     if failed_only:
         query = query.where(Capture.processing_status == "failed")
     elif only_pending:
-        query = query.where(or_(Capture.processing_status == "pending", Capture.processing_status.is_(None)))
+        # Attachments skipped for want of their page are retried: the page may have been archived since.
+        query = query.where(or_(_PENDING, and_(Capture.processing_status == "skipped",
+                                               Capture.processing_error == PARENT_MISSING)))
     if since is not None:
         query = query.where(Capture.fetched_at >= since)
     return list(session.scalars(query.order_by(Capture.fetched_at, Capture.id)))

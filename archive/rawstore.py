@@ -12,8 +12,10 @@ Layout of ``warc_dir``:
 
 The crawler hands over *decoded* bodies (Scrapy undoes Content-Encoding), so the stored headers are made
 consistent with the stored body: ``Content-Encoding`` / ``Transfer-Encoding`` are renamed to
-``X-Original-…`` and ``Content-Length`` is set to the body length (the original kept as
-``X-Original-Content-Length`` when it differed). Readers therefore see a plain, replayable response.
+``X-Original-…`` in place and ``Content-Length`` is set to the body length where it stood (the original
+kept as ``X-Original-Content-Length`` right after it when it differed). Readers therefore see a plain,
+replayable response. Each response (or revisit) may be followed by the ``request`` record that fetched it
+(``WARC-Concurrent-To``), as Heritrix and Browsertrix write them.
 """
 
 from __future__ import annotations
@@ -21,13 +23,15 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
+import http
 import io
 import os
 import sqlite3
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from filelock import FileLock, Timeout
 from warcio.archiveiterator import ArchiveIterator
@@ -71,6 +75,17 @@ class RawResponse:
 
 
 @dataclass
+class RawRequest:
+    """The HTTP request that fetched a response: method, URL, the headers sent, the body (POST forms)."""
+
+    method: str
+    url: str
+    headers: list[tuple[str, str]]
+    body: bytes = b""
+    protocol: str = "HTTP/1.1"
+
+
+@dataclass
 class StoredRecord:
     """Where a response went: its own record, and the record that holds its payload."""
 
@@ -105,22 +120,37 @@ def _utc_naive(value: dt.datetime) -> dt.datetime:
 
 
 def consistent_headers(headers: list[tuple[str, str]], body_length: int) -> list[tuple[str, str]]:
-    """Headers made true for a decoded body; originals kept as ``X-Original-…`` headers."""
+    """Headers made true for a decoded body, in their order; originals kept as ``X-Original-…`` headers.
+
+    ``Content-Length`` (the body length) stays where the first one stood, or comes last when there was none.
+    """
     out: list[tuple[str, str]] = []
-    lengths: list[str] = []
+    length_at: int | None = None
     for name, value in headers:
         lname = name.lower()
         if lname in _ENCODING_HEADERS:
             out.append((f"X-Original-{name}", value))
         elif lname == "content-length":
-            lengths.append(value)
+            if length_at is None:
+                length_at = len(out)
+                out.append((name, str(body_length)))
+            if value.strip() != str(body_length):
+                out.append(("X-Original-Content-Length", value))
         else:
             out.append((name, value))
-    for value in lengths:
-        if value.strip() != str(body_length):
-            out.append(("X-Original-Content-Length", value))
-    out.append(("Content-Length", str(body_length)))
+    if length_at is None:
+        out.append(("Content-Length", str(body_length)))
     return out
+
+
+def status_line(status: int, reason: str = "") -> str:
+    """``200 OK``: the reason phrase as given, else the standard one for the code (never a bare code)."""
+    if reason:
+        return f"{status} {reason}"
+    try:
+        return f"{status} {http.HTTPStatus(status).phrase}"
+    except ValueError:
+        return f"{status} Unknown"
 
 
 class _Index:
@@ -148,17 +178,35 @@ class _Index:
         with self.conn:
             self.conn.execute("BEGIN")
             if payload is not None:
-                self.conn.execute("INSERT OR IGNORE INTO payloads VALUES (?, ?, ?, ?, ?, ?)", payload)
+                # REPLACE: a payload written in full again (its old record owned by no capture) is found here.
+                self.conn.execute("INSERT OR REPLACE INTO payloads VALUES (?, ?, ?, ?, ?, ?)", payload)
             self.conn.execute(
                 "INSERT INTO files VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET committed_end = excluded.committed_end",
                 (warc_file, end),
             )
+
+    def forget(self, warc_file: str, offset: int) -> None:
+        """Drop the payload entries held by a record (damaged: never to be referred to again)."""
+        with self.conn:
+            self.conn.execute("DELETE FROM payloads WHERE warc_file = ? AND offset = ?", (warc_file, offset))
 
     def files(self) -> list[tuple[str, int]]:
         return [tuple(r) for r in self.conn.execute("SELECT name, committed_end FROM files")]  # type: ignore[misc]
 
     def close(self) -> None:
         self.conn.close()
+
+
+def _request_record(writer: WARCWriter, request: RawRequest, warc_date: str, response_id: str):
+    """The ``request`` record of a response: request line, the headers sent, the body (concurrent to it)."""
+    parts = urlsplit(request.url)
+    target = warc_uri((parts.path or "/") + (f"?{parts.query}" if parts.query else ""))
+    http_headers = StatusAndHeaders(f"{request.method.upper()} {target} {request.protocol}", list(request.headers),
+                                    is_http_request=True)
+    return writer.create_warc_record(
+        warc_uri(request.url), "request", payload=io.BytesIO(request.body), length=len(request.body),
+        http_headers=http_headers, warc_headers_dict={"WARC-Date": warc_date,
+                                                       "WARC-Concurrent-To": response_id})
 
 
 class RawStore:
@@ -177,8 +225,15 @@ class RawStore:
         self._repaired = False
 
     # ----------------------------------------------------------------- writing
-    def write(self, response: RawResponse) -> StoredRecord:
-        """Store one response; a payload already stored becomes a ``revisit`` record pointing at it."""
+    def write(self, response: RawResponse, *, request: RawRequest | None = None,
+              owned: Callable[[str, int], bool] | None = None) -> StoredRecord:
+        """Store one response; a payload already stored becomes a ``revisit`` record pointing at it.
+
+        ``request``: also write the ``request`` record that fetched it. ``owned(file, offset)`` says whether
+        a record is one the archive knows (a capture's own record); a payload whose indexed record is not
+        (its writer was killed before the capture row was inserted) is written in full again, so a revisit
+        always points at a record a capture owns.
+        """
         index = self._open_index()
         body = response.body
         sha = sha256_hex(body)
@@ -186,20 +241,23 @@ class RawStore:
         warc_date = datetime_to_iso_date(fetched, use_micros=True)
         uri = warc_uri(response.url)
         http_headers = StatusAndHeaders(
-            f"{response.status} {response.reason}".strip(),
+            status_line(response.status, response.reason),
             consistent_headers(response.headers, len(body)),
             protocol=response.protocol,
         )
         record_id = f"<urn:uuid:{uuid.uuid4()}>"
         original = index.lookup(sha)
+        if original is not None and owned is not None and not owned(original[0], original[1]):
+            original = None
         name, out = self._writable()
         writer = WARCWriter(out, gzip=True, warc_version="1.1")
-        warc_headers = {"WARC-Date": warc_date, "WARC-Record-ID": record_id,
-                        "WARC-Payload-Digest": _payload_digest(sha)}
+        warc_headers = {"WARC-Date": warc_date, "WARC-Record-ID": record_id}
         if original is None:
+            warc_headers["WARC-Payload-Digest"] = _payload_digest(sha)
             record = writer.create_warc_record(uri, "response", payload=io.BytesIO(body), length=len(body),
                                                http_headers=http_headers, warc_headers_dict=warc_headers)
         else:
+            # create_revisit_record writes WARC-Payload-Digest itself (once).
             o_file, o_offset, o_uri, o_date, o_id = original
             warc_headers["WARC-Refers-To"] = o_id
             warc_headers[_LOCATION_FILE] = o_file
@@ -208,13 +266,16 @@ class RawStore:
                                                   http_headers=http_headers, warc_headers_dict=warc_headers)
         offset = out.tell()
         writer.write_record(record)
+        length = out.tell() - offset  # the response record alone; its request record follows it
+        if request is not None:
+            writer.write_record(_request_record(writer, request, warc_date, record_id))
         out.flush()
         end = out.tell()
         if original is None:
             index.commit_record(name, end, (sha, name, offset, uri, warc_date, record_id))
-            return StoredRecord(name, offset, end - offset, sha, False, name, offset, record_id)
+            return StoredRecord(name, offset, length, sha, False, name, offset, record_id)
         index.commit_record(name, end, None)
-        return StoredRecord(name, offset, end - offset, sha, True, original[0], original[1], record_id)
+        return StoredRecord(name, offset, length, sha, True, original[0], original[1], record_id)
 
     def _open_index(self) -> _Index:
         if self._index is None:
@@ -298,15 +359,32 @@ class RawStore:
         self.close()
 
     # ----------------------------------------------------------------- reading
-    def read(self, warc_file: str, offset: int) -> RawResponse:
-        """The response stored at (file, offset); for a revisit, the original payload's body."""
+    def read(self, warc_file: str, offset: int, *, sha256: str | None = None, size: int | None = None) -> RawResponse:
+        """The response stored at (file, offset); for a revisit, the original payload's body.
+
+        The body is checked against the record's own ``WARC-Payload-Digest`` and, when given, against the
+        ``sha256`` and ``size`` the capture recorded: a torn or truncated record raises RawStoreError
+        instead of reading back as a shorter body. A payload record that fails the check is dropped from
+        the payload index, so no later capture is written as a revisit of it.
+        """
         record = self._read_record(warc_file, offset)
+        payload_at = (warc_file, offset)
         if record.kind == "revisit":
-            location = self._payload_location(record)
-            original = self._read_record(*location)
+            payload_at = self._payload_location(record)
+            original = self._read_record(*payload_at)
             if original.kind != "response":
                 raise RawStoreError(f"revisit at {warc_file}:{offset} refers to a {original.kind} record")
             record.body = original.body
+            record.payload_error = original.payload_error
+        problem = record.payload_error
+        if problem is None and (sha256 is not None or size is not None):
+            actual = sha256_hex(record.body)
+            if (size is not None and len(record.body) != size) or (sha256 is not None and actual != sha256):
+                problem = (f"{len(record.body)} bytes with sha256 {actual[:16]}…, the capture recorded "
+                           f"{size} bytes with sha256 {(sha256 or '?')[:16]}…")
+        if problem is not None:
+            self._open_index().forget(*payload_at)
+            raise RawStoreError(f"damaged payload at {payload_at[0]}:{payload_at[1]}: {problem}")
         return record.to_response()
 
     def _payload_location(self, record: _Record) -> tuple[str, int]:
@@ -337,8 +415,23 @@ class RawStore:
                 raise RawStoreError(f"unreadable WARC record at {warc_file}:{offset}: {exc}") from exc
             if rec.rec_type not in ("response", "revisit"):
                 raise RawStoreError(f"record at {warc_file}:{offset} is a {rec.rec_type} record")
-            body = rec.content_stream().read() if rec.rec_type == "response" else b""
-            return _Record(rec.rec_type, rec.rec_headers, rec.http_headers, body)
+            try:
+                body = rec.content_stream().read() if rec.rec_type == "response" else b""
+            except Exception as exc:  # a gzip member cut short, a torn chunk
+                raise RawStoreError(f"unreadable WARC record at {warc_file}:{offset}: {exc}") from exc
+            record = _Record(rec.rec_type, rec.rec_headers, rec.http_headers, body)
+            if rec.rec_type == "response":
+                record.payload_error = _digest_mismatch(rec.rec_headers.get_header("WARC-Payload-Digest"), body)
+            return record
+
+
+def _digest_mismatch(digest: str | None, body: bytes) -> str | None:
+    """Why ``body`` does not match a ``sha256:`` payload digest, or None (other algorithms: not checked)."""
+    if not digest or not digest.startswith("sha256:"):
+        return None
+    if _payload_digest(sha256_hex(body)) == digest:
+        return None
+    return f"{len(body)} bytes that do not match the record's WARC-Payload-Digest"
 
 
 @dataclass
@@ -347,6 +440,7 @@ class _Record:
     warc_headers: StatusAndHeaders
     http_headers: StatusAndHeaders | None
     body: bytes
+    payload_error: str | None = None
 
     @property
     def url(self) -> str:

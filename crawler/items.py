@@ -1,9 +1,21 @@
-"""What the spider hands to the pipelines: typed dataclasses (Scrapy accepts dataclass items)."""
+"""What the spider hands to the pipelines: typed dataclasses (Scrapy accepts dataclass items).
+
+Every item can go through Scrapy's feed exports (``scrapy crawl portal -O items.jsonl``): a response body
+is exported as its size and sha256 (field metadata ``serializer``), the bytes themselves are in the WARC files.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, field
+
+from archive.rawstore import RawRequest
+
+
+def body_digest(body: bytes) -> dict[str, object]:
+    """What a feed export writes for a response body: its size and sha256 (the WARC record holds the bytes)."""
+    return {"size": len(body), "sha256": hashlib.sha256(body).hexdigest()}
 
 
 @dataclass
@@ -13,7 +25,7 @@ class CaptureItem:
     url: str
     status: int
     headers: list[tuple[str, str]] = field(repr=False)
-    body: bytes = field(repr=False)
+    body: bytes = field(repr=False, metadata={"serializer": body_digest})
     fetched_at: dt.datetime = field(repr=False)
     content_type: str | None = None
     role: str = "other"  # unit_index | list | document | attachment | other
@@ -22,6 +34,8 @@ class CaptureItem:
     parent_url: str | None = None
     listed_date: str | None = None
     reason: str = ""
+    # The request that fetched it (set by crawler.middlewares.RecordRequestMiddleware), for its WARC record.
+    request: RawRequest | None = field(default=None, repr=False)
 
 
 @dataclass

@@ -10,6 +10,9 @@ from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 
+from archive.rawstore import RawRequest
+from crawler.items import CaptureItem
+
 logger = logging.getLogger(__name__)
 
 WAF_STATUS = 412
@@ -70,13 +73,45 @@ class WafMiddleware:
 
 
 class OriginalHeadersMiddleware:
-    """Keep the Content-Encoding the server sent before Scrapy decodes the body and drops the header."""
+    """Keep the headers as received, before Scrapy decodes the body and drops Content-Encoding, and the
+    request as sent (every downloader middleware has added its headers by then)."""
 
     def process_response(self, request: Request, response: Response):
         encodings = response.headers.getlist(b"Content-Encoding")
         if encodings:
             request.meta["original_content_encoding"] = b", ".join(encodings).decode("latin-1")
+        request.meta["original_headers"] = _header_list(response.headers)
+        request.meta["sent_request"] = RawRequest(
+            method=request.method, url=request.url, headers=_header_list(request.headers), body=request.body or b"",
+            protocol=response.protocol or "HTTP/1.1")
         return response
+
+
+def _header_list(headers) -> list[tuple[str, str]]:
+    """Scrapy headers as (name, value) pairs, in Scrapy's order (values of a repeated name together)."""
+    return [(k.decode("latin-1"), v.decode("latin-1")) for k, vs in headers.items() for v in vs]
+
+
+class RecordRequestMiddleware:
+    """Spider middleware: give each CaptureItem the request that fetched its response and the response's
+    headers in the order received (Content-Encoding where the server put it, not appended)."""
+
+    def process_spider_output(self, response: Response, result, spider=None):
+        for item in result:
+            yield self._complete(response, item)
+
+    async def process_spider_output_async(self, response: Response, result, spider=None):
+        async for item in result:
+            yield self._complete(response, item)
+
+    @staticmethod
+    def _complete(response: Response, item):
+        if isinstance(item, CaptureItem) and item.request is None:
+            meta = response.meta
+            item.request = meta.get("sent_request")
+            if meta.get("original_headers") is not None:
+                item.headers = list(meta["original_headers"])
+        return item
 
 
 class ConditionalRequestMiddleware:

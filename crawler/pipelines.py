@@ -1,7 +1,8 @@
 """The archive pipeline: every response into the WARC store plus a ``captures`` row, and the crawl's evidence.
 
 Per item one short transaction, so a crawl killed at any moment leaves a consistent archive (at worst a
-WARC record without its row, which the next crawl simply captures again).
+WARC record without its row, which the next crawl simply captures again, in full: a revisit only ever
+points at a record a capture owns).
 """
 
 from __future__ import annotations
@@ -11,12 +12,13 @@ import logging
 
 from scrapy.exceptions import DropItem
 from scrapy.utils.defer import deferred_from_coro
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
 from archive.db import Database
 from archive.models import Capture, FetchState, ListObservation, Unit
 from archive.rawstore import RawResponse, RawStore, sha256_hex
+from archive.unitmatch import generate_aliases
 from crawler.items import (
     CaptureAlias,
     CaptureItem,
@@ -130,13 +132,16 @@ class ArchivePipeline:
                 fs.etag, fs.last_modified = etag or fs.etag, last_modified or fs.last_modified
                 self.stats.inc_value("disclosure/unchanged")
                 return
+            # The records of this payload that captures own: a revisit may point only at one of them (a
+            # record written by a crawl killed before its captures row is not one).
+            owners = {(f, o): cid for cid, f, o in s.execute(select(
+                Capture.id, Capture.warc_file, Capture.warc_offset).where(
+                Capture.sha256 == sha, Capture.is_revisit.is_(False)))}
             stored = self.store.write(RawResponse(
                 url=item.url, status=item.status, headers=item.headers, body=item.body,
-                fetched_at=item.fetched_at, content_type=item.content_type, reason=item.reason))
-            payload_id = None
-            if stored.is_revisit:
-                payload_id = s.execute(select(func.min(Capture.id)).where(
-                    Capture.sha256 == sha, Capture.is_revisit.is_(False))).scalar()
+                fetched_at=item.fetched_at, content_type=item.content_type, reason=item.reason),
+                request=item.request, owned=lambda f, o: (f, o) in owners)
+            payload_id = owners.get((stored.payload_warc_file, stored.payload_offset)) if stored.is_revisit else None
             pending = item.role in PENDING_ROLES and 200 <= item.status < 300
             cap = Capture(
                 crawl_run_id=run_id, url=item.url, fetched_at=item.fetched_at, status=item.status,
@@ -201,8 +206,12 @@ class ArchivePipeline:
         with self.db.session() as s:
             fs = s.get(FetchState, item.list_url)
             capture_id = fs.last_capture_id if fs else None
+            # The observation belongs to the fetch it was read from: stamp it with that fetch's time, not
+            # the moment the spider parsed the page (a few ms later), so no capture of the fetch that showed
+            # a link can count as "before" it.
+            observed_at = fs.last_fetched_at if fs is not None and fs.last_fetched_at else item.observed_at
             s.add_all([ListObservation(crawl_run_id=self._state.run_id, list_capture_id=capture_id,
-                                       list_url=item.list_url, observed_at=item.observed_at, document_url=url,
+                                       list_url=item.list_url, observed_at=observed_at, document_url=url,
                                        listed_title=title, listed_date=date, listed_publisher=publisher)
                        for url, title, date, publisher in map(_entry, item.entries)])
 
@@ -214,8 +223,10 @@ class ArchivePipeline:
             spec = self._state.unit_spec(item.name)
             if unit is None:
                 unit = Unit(portal_id=portal_id, name=item.name, kind=spec.kind if spec else _guess_kind(item.name),
-                            aliases=[], first_listed_at=item.listed_at)
+                            aliases=generate_aliases(item.name), first_listed_at=item.listed_at)
                 s.add(unit)
+            elif not unit.aliases:  # units stored before aliases were generated here
+                unit.aliases = generate_aliases(item.name)
             unit.column_url = item.column_url
             unit.last_listed_at = item.listed_at
             if spec is not None:

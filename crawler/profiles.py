@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
+from archive.resources import resource_dir
 from crawler.dialects.listapi import ListApi, ListApiError, parse_list_api
 
-PROFILES_DIR = Path(__file__).parent / "profiles"
+PROFILES_DIR = resource_dir("crawler", "profiles")  # a real folder, also inside a Scrapyd egg
 FAMILIES_DIR = PROFILES_DIR / "families"
 DIALECTS = ("trs", "hanweb", "generic")
 UNIT_PAGES = ("hub", "list", "auto")
@@ -256,6 +257,9 @@ def parse_profile(data: dict, source: Path | None = None) -> SiteProfile:
     unknown = sorted(set(profile.politeness) - POLITENESS_KEYS)
     if unknown:
         raise ProfileError(f"profile {name}: unknown [politeness] keys {unknown} (one of {sorted(POLITENESS_KEYS)})")
+    for key, value in profile.politeness.items():
+        if (problem := politeness_problem(key, value)) is not None:
+            raise ProfileError(f"profile {name}: [politeness] {problem}")
     if profile.unit_pages not in UNIT_PAGES:
         raise ProfileError(f"profile {name}: unit_pages must be one of {', '.join(UNIT_PAGES)}")
     _check_regexes(name, [*profile.unit_link_patterns, *profile.detail_patterns, *profile.deny_patterns,
@@ -265,6 +269,25 @@ def parse_profile(data: dict, source: Path | None = None) -> SiteProfile:
         raise ProfileError(f"profile {name}: detail_patterns is empty and dated_rows is off: the spider would find "
                            "no document")
     return profile
+
+
+# [politeness] numbers: limits and sizes are at least 1, the timeout and target concurrency above 0, and
+# nothing is negative (a negative delay or retry count would only fail later, inside the crawl).
+_AT_LEAST_ONE = frozenset({"concurrent_requests_per_host", "concurrent_requests_per_ip", "max_download_size"})
+_ABOVE_ZERO = frozenset({"download_timeout", "autothrottle_target_concurrency"})
+
+
+def politeness_problem(key: str, value: object) -> str | None:
+    """What is wrong with a [politeness] value (configuration or profile), or None."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    if key in _AT_LEAST_ONE and value < 1:
+        return f"{key} must be at least 1, not {value}"
+    if key in _ABOVE_ZERO and value <= 0:
+        return f"{key} must be greater than 0, not {value}"
+    if value < 0:
+        return f"{key} must not be negative, not {value}"
+    return None
 
 
 def _list_apis(data: dict, name: str) -> list[ListApi]:

@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import warnings
 from collections.abc import Collection, Mapping
 from dataclasses import asdict
 from pathlib import Path
@@ -78,6 +79,15 @@ def politeness_settings(values: Any | None) -> dict[str, Any]:
     if "concurrent_requests_per_host" in values:
         out["CONCURRENT_REQUESTS"] = max(16, values["concurrent_requests_per_host"])
     return out
+
+
+def apply_profile_politeness(settings: Any, profile: SiteProfile) -> None:
+    """Give a crawl started by plain ``scrapy crawl`` (or Scrapyd) the profile's ``[politeness]``, as
+    ``disclosure crawl`` does. At the spider's priority: ``-s`` values and ``run_crawl``'s settings win.
+    Settings already frozen (a crawler built and configured by its caller, as in tests) are left alone."""
+    if settings.frozen:
+        return
+    settings.setdict(politeness_settings(politeness_values(None, profile)), priority="spider")
 
 
 def lock_path(jobs_dir: Path, profile: str) -> Path:
@@ -186,6 +196,7 @@ def _worker(args: argparse.Namespace) -> int:
     from scrapy.crawler import CrawlerProcess
     from scrapy.settings import Settings
 
+    from crawler import quietlog
     from crawler import settings as default_settings
     from crawler.spiders.portal import PortalSpider
 
@@ -212,7 +223,10 @@ def _worker(args: argparse.Namespace) -> int:
         settings.setdict(json.loads(args.settings_json or "{}"), priority="cmdline")
         settings.setdict({"DISCLOSURE_DATABASE_URL": args.database_url, "DISCLOSURE_WARC_DIR": args.warc_dir,
                           "DISCLOSURE_SUMMARY_PATH": args.summary, "JOBDIR": str(jobdir)}, priority="cmdline")
+        # Kept on purpose (crawler/settings.py): the per-IP cap of shared provincial servers.
+        warnings.filterwarnings("ignore", message="The CONCURRENT_REQUESTS_PER_IP setting is deprecated")
         process = CrawlerProcess(settings)
+        quietlog.install()  # an unreachable portal: one line per failure, no traceback
         process.crawl(PortalSpider, profile=profile)
         process.start()
         if not os.path.exists(args.summary):

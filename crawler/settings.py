@@ -2,7 +2,8 @@
 
 ``crawler.run`` overrides the politeness values from the configuration (``[politeness]`` in
 disclosure.toml) and sets the ``DISCLOSURE_*`` values; ``scrapy crawl portal -a profile=replica`` from
-the repository root uses these defaults with a database and WARC files under ./data.
+the repository root (or a Scrapyd job) uses these defaults with a database and WARC files under ./data,
+politeness replaced by the profile's ``[politeness]`` as ``disclosure crawl`` does (``crawler.run.apply_profile_politeness``).
 """
 
 from __future__ import annotations
@@ -57,6 +58,8 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.OriginalHeadersMiddleware": 595,
     "crawler.middlewares.ConditionalRequestMiddleware": 600,
 }
+# The request record of each capture (WARC `request`), and the headers in the order received.
+SPIDER_MIDDLEWARES = {"crawler.middlewares.RecordRequestMiddleware": 950}
 ITEM_PIPELINES = {"crawler.pipelines.ArchivePipeline": 300}
 EXTENSIONS = {"crawler.extensions.CrawlRunExtension": 100}
 

@@ -10,6 +10,7 @@ import logging
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -48,12 +49,31 @@ class AppContext:
         return self._config
 
     def database(self):
-        """The archive database, migrated to the current schema on first use."""
+        """The archive database, migrated to the current schema on first use (exit 6 or 1 with one line
+        when it cannot be opened: see :func:`exit_for_database`)."""
         if self._db is None:
-            from archive.db import open_database
+            from archive.db import SchemaError, open_database
 
-            self._db = open_database(self.config.database_url)
+            url = self.config.database_url
+            try:
+                self._db = open_database(url)
+            except SchemaError as exc:  # a schema this code cannot repair (docs/archive.md, "Schema migrations")
+                click.echo(f"database error: {exc}", err=True)
+                sys.exit(EXIT_FAILED)
+            except Exception as exc:  # noqa: BLE001 - every driver has its own exception types
+                exit_for_database(exc, url)
         return self._db
+
+
+def exit_for_database(exc: BaseException, url: str) -> NoReturn:
+    """Say in one line why the database at ``url`` cannot be used and exit: 6 for a bad URL or a missing
+    driver (configuration), 1 for a server that does not answer."""
+    from disclosure.dberrors import database_problem
+
+    problem = database_problem(exc, url)
+    prefix = "configuration error: " if problem.configuration else ""
+    click.echo(prefix + problem.message, err=True)
+    sys.exit(EXIT_CONFIG if problem.configuration else EXIT_FAILED)
 
 
 pass_app = click.make_pass_decorator(AppContext)

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from crawler.profiles import politeness_problem
+
 
 class ConfigError(Exception):
     """The configuration cannot be used (bad file, unknown key, wrong type)."""
@@ -118,7 +120,10 @@ def _apply(cfg: Config, values: dict[str, Any], source: str) -> None:
             for pkey, pvalue in value.items():
                 if pkey not in pol_known:
                     raise ConfigError(f"unknown setting politeness.{pkey} in {source}")
-                setattr(cfg.politeness, pkey, _coerce(pkey, pvalue, getattr(cfg.politeness, pkey)))
+                coerced = _coerce(pkey, pvalue, getattr(cfg.politeness, pkey))
+                if (problem := politeness_problem(pkey, coerced)) is not None:
+                    raise ConfigError(f"politeness.{problem} in {source}")
+                setattr(cfg.politeness, pkey, coerced)
                 cfg.sources[f"politeness.{pkey}"] = source
             continue
         if key not in known:

@@ -21,6 +21,8 @@ from typing import Any
 from filelock import FileLock, Timeout
 
 from disclosure.config import Config
+from disclosure.dberrors import database_problem
+from disclosure.dberrors import redact_url as _redact
 from disclosure.logging_setup import EventLog, Progress
 
 # Exit codes (the same numbers as disclosure.cli; repeated here so the runner does not import the CLI).
@@ -211,17 +213,35 @@ def crawl_log_path(config: Config, profile: str) -> Path:
     return config.log_file.parent / f"crawl-{safe}.log"
 
 
+def ingest_lock(config: Config) -> FileLock:
+    """The lock one ingest of a data directory holds (``disclosure ingest`` / ``reparse`` and ``run``)."""
+    config.jobs_dir.mkdir(parents=True, exist_ok=True)
+    return FileLock(str(config.jobs_dir / "ingest.lock"))
+
+
 def step_ingest(config: Config, db: Any, result: PortalResult) -> StepResult:
-    """Parse new captures into documents and versions (``archive.ingest.process_captures``)."""
+    """Parse new captures into documents and versions (``archive.ingest.process_captures``).
+
+    Status ``locked`` when another ingest of the data directory is running: it processes the same
+    pending captures, and whatever it leaves is taken by the next run.
+    """
     ingest = _import("archive.ingest")
     rawstore = _import("archive.rawstore")
-    store = rawstore.RawStore(config.warc_dir.resolve())
-    report = None
-    if isinstance(result.crawl_run_id, int):
-        # This crawl's captures first, so its crawl_runs row counts the documents and versions it added.
-        report = ingest.process_captures(db, store, crawl_run_id=result.crawl_run_id)
-    # Then anything still pending (a capture left by an interrupted run, or a crawl without a run id).
-    rest = ingest.process_captures(db, store)
+    lock = ingest_lock(config)
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        return StepResult("ingest", "locked", detail=f"another ingest is running (lock {lock.lock_file})")
+    try:
+        with rawstore.RawStore(config.warc_dir.resolve()) as store:
+            report = None
+            if isinstance(result.crawl_run_id, int):
+                # This crawl's captures first, so its crawl_runs row counts the documents and versions it added.
+                report = ingest.process_captures(db, store, crawl_run_id=result.crawl_run_id)
+            # Then anything still pending (a capture left by an interrupted run, or a crawl without a run id).
+            rest = ingest.process_captures(db, store)
+    finally:
+        lock.release()
     if report is None:
         report = rest
     else:
@@ -229,6 +249,11 @@ def step_ingest(config: Config, db: Any, result: PortalResult) -> StepResult:
     counts = {"parsed": report.parsed, "failed": len(report.failed), "skipped": len(report.skipped),
               "new_documents": report.documents.inserted, "new_versions": report.versions.inserted}
     errors = {"parse_failed": len(report.failed)} if report.failed else {}
+    if report.damaged:
+        # The archive lost bytes (a truncated WARC file): not ok, though the next crawl fetches them again.
+        errors["raw_record_damaged"] = len(report.damaged)
+        return StepResult("ingest", "failed", detail=f"{len(report.damaged)} damaged raw records; "
+                          + report.summary(), counts=counts, errors=errors)
     return StepResult("ingest", "ok", detail=report.summary(), counts=counts, errors=errors)
 
 
@@ -440,9 +465,8 @@ def run_cycle(config: Config, options: RunOptions, log: EventLog) -> RunSummary:
 
             db = open_database(config.database_url)
         except Exception as exc:  # noqa: BLE001
-            code = EXIT_CONFIG if type(exc).__name__ in ("ArgumentError", "NoSuchModuleError") else EXIT_FAILED
-            return _finish(summary, log, code,
-                           f"cannot open the database {_redact(config.database_url)}: {type(exc).__name__}: {exc}")
+            problem = database_problem(exc, config.database_url)
+            return _finish(summary, log, EXIT_CONFIG if problem.configuration else EXIT_FAILED, problem.message)
         try:
             for entry in profiles:
                 profile, base_url = split_portal(entry, options.base_url)
@@ -468,16 +492,6 @@ def _finish(summary: RunSummary, log: EventLog, code: int, message: str) -> RunS
     return summary
 
 
-def _redact(url: str) -> str:
-    """A database URL without its password (it goes into logs)."""
-    if "://" not in url or "@" not in url:
-        return url
-    scheme, rest = url.split("://", 1)
-    creds, host = rest.rsplit("@", 1)
-    user = creds.split(":", 1)[0]
-    return f"{scheme}://{user}:***@{host}" if ":" in creds else url
-
-
 # --------------------------------------------------------------------------------------------------
 # Human rendering
 
@@ -491,6 +505,8 @@ def format_summary(summary: RunSummary) -> str:
         missing = sum(1 for s in p.steps if s.status == "not_available")
         note = f" ({missing} steps not available)" if missing else ""
         lines.append(f"{p.profile}: {p.status.upper()}{seen}{note}")
+        if p.message and not p.steps:  # failed before any step (e.g. the run could not be recorded)
+            lines.append(f"  {p.message}")
         for s in p.steps:
             counts = ", ".join(f"{k} {v}" for k, v in s.counts.items() if v) if s.counts else ""
             errs = ", ".join(f"{k} {v}" for k, v in s.errors.items())

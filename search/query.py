@@ -1,12 +1,19 @@
 """The one query language (Whoosh syntax), parsed once into an AST that each engine translates.
 
-Syntax: words (``行政复议``, ``2021``), "quoted phrases" (also “curly quotes”), ``AND`` / ``OR`` / ``NOT``
-(upper case; juxtaposition means AND), parentheses, ``field:value``, ``field:"phrase"``,
-``field:(a OR b)`` and ranges ``year:[2019 TO 2021]`` (``{…}`` excludes the bounds, either bound may be
-left out). Fields: title, body, section1 … section6, publisher, year, kind, portal, date.
+Syntax: words (``行政复议``, ``2021``), "quoted phrases" (also “curly quotes”), ``AND`` / ``OR`` / ``NOT`` /
+``ANDNOT`` / ``ANDMAYBE`` (upper case; juxtaposition means AND), parentheses, ``field:value``,
+``field:"phrase"``, ``field:(a OR b)``, ranges ``year:[2019 TO 2021]`` (``{…}`` excludes the bounds, either
+bound may be left out, ``to`` in any case), boosts ``title:通知^2`` / ``(a OR b)^3``, wildcards on Latin words
+and numbers (``202*``, ``te?t``) and ``*`` alone for every document. Fields: title, body, section1 … section6,
+publisher, year, kind, portal, date.
+
+Operators bind as in Whoosh's default ``QueryParser``: ``NOT`` tightest, then ``AND``, ``OR``, ``ANDNOT``,
+``ANDMAYBE``; juxtaposition (implicit AND) loosest, so ``a b OR c`` is ``a AND (b OR c)``.
 
 A Chinese word matches its exact run of characters, like a phrase; words separated by spaces must all
-occur. Anything malformed raises :class:`QuerySyntaxError` with the offending position.
+occur. What Whoosh would read differently and this language does not implement (proximity ``"…"~N``, fuzzy
+``word~``, ``REQUIRE``, ``field:*``, wildcards on Chinese text) is refused, never reinterpreted. Anything
+malformed raises :class:`QuerySyntaxError` with the offending position.
 """
 
 from __future__ import annotations
@@ -63,23 +70,67 @@ class Not:
 
 @dataclass(frozen=True)
 class MatchAll:
-    """Every document (an empty query)."""
+    """Every document (an empty query, or ``*``)."""
 
 
-Node = Text | Range | And | Or | Not | MatchAll
+@dataclass(frozen=True)
+class Wildcard:
+    """A Latin word or number pattern: ``*`` any run of characters, ``?`` one (``202*``, ``te?t``)."""
+
+    pattern: str  # lower case
+    field: str | None
+    pos: int
+
+
+@dataclass(frozen=True)
+class AndMaybe:
+    """``required ANDMAYBE optional``: the documents of ``required``; ``optional`` only adds to the score."""
+
+    required: Node
+    optional: Node
+
+
+@dataclass(frozen=True)
+class Boost:
+    """``node^factor``: the same documents, the score multiplied by ``factor``."""
+
+    child: Node
+    factor: float
+
+
+Node = Text | Range | And | Or | Not | MatchAll | Wildcard | AndMaybe | Boost
+
+OPERATORS = ("AND", "OR", "NOT", "ANDNOT", "ANDMAYBE")
 
 _OPEN_QUOTES = {'"': '"', "“": "”", "「": "」"}
 _SPECIAL = set('()"“”「」[]{}') | {"（", "）"}
 _FIELD = re.compile(r"([A-Za-z_][A-Za-z0-9_]*):")
 _DATE = re.compile(r"(\d{4})(?:[-/.](\d{1,2})(?:[-/.](\d{1,2}))?)?$")
+_BOOST = re.compile(r"\^(\d+(?:\.\d+)?|\.\d+)")
+_WILD_WORD = re.compile(r"[A-Za-z0-9*?]+")
 
 
 @dataclass(frozen=True)
 class _Tok:
-    kind: str  # WORD PHRASE FIELD LPAREN RPAREN AND OR NOT RANGE
+    kind: str  # WORD PHRASE FIELD LPAREN RPAREN AND OR NOT ANDNOT ANDMAYBE RANGE BOOST
     value: str
     pos: int
     end: int = 0
+
+
+def _suffixes(q: str, i: int, toks: list[_Tok], *, phrase: bool = False) -> int:
+    """A ``^factor`` boost (and, refused, a ``~N`` proximity) right after a term, phrase or ``)``."""
+    if i < len(q) and q[i] == "~":
+        if phrase:
+            raise QuerySyntaxError("proximity search (\"…\"~N) is not supported: search the words with AND", q, i)
+        raise QuerySyntaxError("fuzzy search (word~) is not supported", q, i)
+    if i < len(q) and q[i] == "^":
+        m = _BOOST.match(q, i)
+        if not m:
+            raise QuerySyntaxError("a boost is ^ and a number (title:通知^2)", q, i)
+        toks.append(_Tok("BOOST", m.group(1), i))
+        return m.end()
+    return i
 
 
 def _lex(q: str) -> list[_Tok]:
@@ -94,7 +145,7 @@ def _lex(q: str) -> list[_Tok]:
             i += 1
         elif ch in ")）":
             toks.append(_Tok("RPAREN", ch, i))
-            i += 1
+            i = _suffixes(q, i + 1, toks)
         elif ch in _OPEN_QUOTES:
             close = q.find(_OPEN_QUOTES[ch], i + 1)
             if ch == '"' or close < 0:
@@ -102,14 +153,14 @@ def _lex(q: str) -> list[_Tok]:
             if close < 0:
                 raise QuerySyntaxError("unclosed quotation mark", q, i)
             toks.append(_Tok("PHRASE", q[i + 1 : close], i))
-            i = close + 1
+            i = _suffixes(q, close + 1, toks, phrase=True)
         elif ch in "[{":
             close_ch = "]" if ch == "[" else "}"
             close = min((c for c in (q.find("]", i), q.find("}", i)) if c >= 0), default=-1)
             if close < 0:
                 raise QuerySyntaxError(f"unclosed range: expected {close_ch!r}", q, i)
             toks.append(_Tok("RANGE", q[i : close + 1], i))
-            i = close + 1
+            i = _suffixes(q, close + 1, toks)
         elif ch in "]}" or ch in "”」":
             raise QuerySyntaxError(f"unexpected {ch!r}", q, i)
         else:
@@ -119,12 +170,16 @@ def _lex(q: str) -> list[_Tok]:
                 i = m.end()
                 continue
             j = i
-            while j < n and not q[j].isspace() and q[j] not in _SPECIAL:
+            while j < n and not q[j].isspace() and q[j] not in _SPECIAL and q[j] not in "^~":
                 j += 1
             word = q[i:j]
-            kind = word if word in ("AND", "OR", "NOT") else "WORD"
+            if not word:
+                raise QuerySyntaxError(f"expected a term before {ch!r}", q, i)
+            if word == "REQUIRE":
+                raise QuerySyntaxError("REQUIRE is not supported: use AND", q, i)
+            kind = word if word in OPERATORS else "WORD"
             toks.append(_Tok(kind, word, i))
-            i = j
+            i = _suffixes(q, j, toks) if kind == "WORD" else j
     return toks
 
 
@@ -148,27 +203,46 @@ class _Parser:
     def parse(self) -> Node:
         if not self.toks:
             return MatchAll()
-        node = self.parse_or(None)
+        node = self.parse_group(None)
         tok = self.peek()
         if tok is not None:
             raise self.error("unmatched ')'" if tok.kind == "RPAREN" else f"unexpected {tok.value!r}", tok.pos)
         return node
 
-    def parse_or(self, field: str | None) -> Node:
-        children = [self.parse_and(field)]
+    # Precedence as in Whoosh's default QueryParser (tightest first): NOT, AND, OR, ANDNOT, ANDMAYBE,
+    # then juxtaposition: ``a b OR c`` is ``a AND (b OR c)``.
+    def parse_group(self, field: str | None) -> Node:
+        children = [self.parse_andmaybe(field, None)]
+        while (tok := self.peek()) is not None and tok.kind != "RPAREN":
+            children.append(self.parse_andmaybe(field, None))
+        return children[0] if len(children) == 1 else And(tuple(children))
+
+    def parse_andmaybe(self, field: str | None, after: _Tok | None) -> Node:
+        node = self.parse_andnot(field, after)
+        while (tok := self.peek()) is not None and tok.kind == "ANDMAYBE":
+            self.take()
+            node = AndMaybe(node, self.parse_andnot(field, tok))
+        return node
+
+    def parse_andnot(self, field: str | None, after: _Tok | None) -> Node:
+        node = self.parse_or(field, after)
+        while (tok := self.peek()) is not None and tok.kind == "ANDNOT":
+            self.take()
+            node = And((node, Not(self.parse_or(field, tok))))
+        return node
+
+    def parse_or(self, field: str | None, after: _Tok | None) -> Node:
+        children = [self.parse_and(field, after)]
         while (tok := self.peek()) is not None and tok.kind == "OR":
             self.take()
-            children.append(self.parse_and(field, after=tok))
+            children.append(self.parse_and(field, tok))
         return children[0] if len(children) == 1 else Or(tuple(children))
 
-    def parse_and(self, field: str | None, after: _Tok | None = None) -> Node:
+    def parse_and(self, field: str | None, after: _Tok | None) -> Node:
         children = [self.parse_not(field, after)]
-        while (tok := self.peek()) is not None and tok.kind not in ("OR", "RPAREN"):
-            if tok.kind == "AND":
-                self.take()
-                children.append(self.parse_not(field, tok))
-            else:
-                children.append(self.parse_not(field, None))
+        while (tok := self.peek()) is not None and tok.kind == "AND":
+            self.take()
+            children.append(self.parse_not(field, tok))
         return children[0] if len(children) == 1 else And(tuple(children))
 
     def parse_not(self, field: str | None, after: _Tok | None) -> Node:
@@ -179,17 +253,25 @@ class _Parser:
         return self.parse_primary(field, after)
 
     def parse_primary(self, field: str | None, after: _Tok | None) -> Node:
+        node = self.parse_atom(field, after)
+        tok = self.peek()
+        if tok is not None and tok.kind == "BOOST":
+            self.take()
+            node = Boost(node, float(tok.value))
+        return node
+
+    def parse_atom(self, field: str | None, after: _Tok | None) -> Node:
         tok = self.peek()
         if tok is None:
             if after is not None:
                 raise self.error(f"expected a term after {after.value}", after.pos)
             raise self.error("expected a term")
-        if tok.kind in ("AND", "OR", "NOT") or tok.kind == "RPAREN":
+        if tok.kind in OPERATORS or tok.kind in ("RPAREN", "BOOST"):
             what = f"after {after.value}" if after is not None else "here"
             raise self.error(f"expected a term {what}, found {tok.value!r}", tok.pos)
         self.take()
         if tok.kind == "LPAREN":
-            node = self.parse_or(field)
+            node = self.parse_group(field)
             close = self.peek()
             if close is None or close.kind != "RPAREN":
                 raise self.error("unclosed '('", tok.pos)
@@ -202,9 +284,9 @@ class _Parser:
             if name not in FIELDS:
                 raise self.error(f"unknown field {tok.value!r} (known: {', '.join(FIELDS)})", tok.pos)
             nxt = self.peek()
-            if nxt is None or nxt.kind in ("AND", "OR", "RPAREN") or nxt.pos != tok.pos + len(tok.value) + 1:
+            if nxt is None or nxt.kind in (*OPERATORS, "RPAREN", "BOOST") or nxt.pos != tok.pos + len(tok.value) + 1:
                 raise self.error(f"expected a value after {tok.value}:", tok.pos + len(tok.value) + 1)
-            return self.parse_primary(name, None)
+            return self.parse_atom(name, None)
         if tok.kind == "RANGE":
             if field not in ("year", "date"):
                 raise self.error("a range needs year: or date: before it", tok.pos)
@@ -214,6 +296,8 @@ class _Parser:
 
 def _text(p: _Parser, field: str | None, tok: _Tok) -> Node:
     text = tok.value
+    if tok.kind == "WORD" and ("*" in text or "?" in text):
+        return _wildcard(p, field, tok)
     if field == "year":
         if not re.fullmatch(r"\d{4}", text.strip()):
             raise p.error(f"year must be four digits, not {text!r}", tok.pos)
@@ -231,6 +315,26 @@ def _text(p: _Parser, field: str | None, tok: _Tok) -> Node:
     return Text(text, field, tok.kind == "PHRASE", tok.pos)
 
 
+def _wildcard(p: _Parser, field: str | None, tok: _Tok) -> Node:
+    """``*`` alone is every document; otherwise a pattern on one Latin word or number of a text field."""
+    text = tok.value
+    if text == "*":
+        if field is not None:
+            raise p.error(f"{field}:* is not supported (* alone matches every document)", tok.pos)
+        return MatchAll()
+    if field is not None and field not in TEXT_FIELDS:
+        raise p.error(f"wildcards apply to text fields ({', '.join(TEXT_FIELDS)}), not {field}:", tok.pos)
+    if not _WILD_WORD.fullmatch(text):
+        raise p.error(f"wildcards apply to Latin words and numbers only, not {text!r} (a Chinese word already "
+                      "matches inside longer words: 复议 finds 行政复议)", tok.pos)
+    if not re.search(r"[A-Za-z0-9]", text):
+        raise p.error(f"{text!r} has nothing but wildcards", tok.pos)
+    if re.search(r"[A-Za-z][0-9]|[0-9][A-Za-z]", text):
+        # The analysis splits letters from digits (abc123 is two words): a pattern across them matches nothing.
+        raise p.error(f"a wildcard pattern is one word or one number, not {text!r}", tok.pos)
+    return Wildcard(text.lower(), field, tok.pos)
+
+
 def _parse_date(p: _Parser, text: str, pos: int) -> dt.date:
     m = _DATE.match(text.strip())
     try:
@@ -244,7 +348,7 @@ def _parse_date(p: _Parser, text: str, pos: int) -> dt.date:
 def _range(p: _Parser, field: str, tok: _Tok) -> Range:
     body = tok.value[1:-1].strip()
     incl_lo, incl_hi = tok.value[0] == "[", tok.value[-1] == "]"
-    parts = re.split(r"\s+TO\s+|^TO\s+|\s+TO$|^TO$", body)
+    parts = re.split(r"\s+TO\s+|^TO\s+|\s+TO$|^TO$", body, flags=re.IGNORECASE)
     if len(parts) != 2:
         raise p.error("a range is written [low TO high]", tok.pos)
     bounds: list[int | dt.date | None] = []
@@ -276,4 +380,8 @@ def positive_texts(node: Node) -> list[Text]:
         return [node]
     if isinstance(node, And | Or):
         return [t for child in node.children for t in positive_texts(child)]
+    if isinstance(node, AndMaybe):
+        return positive_texts(node.required) + positive_texts(node.optional)
+    if isinstance(node, Boost):
+        return positive_texts(node.child)
     return []

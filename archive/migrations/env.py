@@ -1,7 +1,6 @@
 """Alembic environment: migrations run against the URL set by ``archive.db.alembic_config``."""
 
 from alembic import context
-from sqlalchemy import engine_from_config, pool
 
 from archive.models import Base
 
@@ -16,20 +15,30 @@ def run_migrations_offline() -> None:
         context.run_migrations()
 
 
+def _run(connection) -> None:
+    # render_as_batch: SQLite cannot ALTER most things; batch mode rebuilds the table instead.
+    # transactional_ddl: the connection comes from archive.db.migration_engine, whose SQLite transactions
+    # include DDL, so the whole upgrade is one transaction (Alembic assumes SQLite's DDL autocommits).
+    context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True,
+                      transactional_ddl=True)
+    with context.begin_transaction():
+        context.run_migrations()
+
+
 def run_migrations_online() -> None:
     connectable = config.attributes.get("connection")
     if connectable is not None:
-        context.configure(connection=connectable, target_metadata=target_metadata, render_as_batch=True)
-        with context.begin_transaction():
-            context.run_migrations()
+        _run(connectable)
         return
-    engine = engine_from_config(config.get_section(config.config_ini_section, {}), prefix="sqlalchemy.",
-                                poolclass=pool.NullPool)
-    with engine.connect() as connection:
-        # render_as_batch: SQLite cannot ALTER most things; batch mode rebuilds the table instead.
-        context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
-        with context.begin_transaction():
-            context.run_migrations()
+    from archive.db import migration_engine  # the `alembic` command line: same atomic engine
+
+    engine = migration_engine(config.get_main_option("sqlalchemy.url"))
+    try:
+        with engine.connect() as connection:
+            _run(connection)
+            connection.commit()
+    finally:
+        engine.dispose()
 
 
 if context.is_offline_mode():

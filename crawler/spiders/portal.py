@@ -7,7 +7,6 @@ incremental policy (``crawler.state``) says so, list pages always.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import posixpath
 import re
@@ -25,7 +24,7 @@ from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TCPTi
 
 from archive.db import open_database
 from crawler.clock import CrawlClock
-from crawler.dialects import hanweb, paging, trs
+from crawler.dialects import hanweb
 from crawler.dialects.common import ListEntry, entries_from_html, links
 from crawler.dialects.listapi import ListApi
 from crawler.dialects.scripts import script_selectors
@@ -33,6 +32,9 @@ from crawler.encoding import decode_page
 from crawler.items import CaptureAlias, CaptureItem, ListObservationsItem, NotModifiedItem, UnitItem
 from crawler.middlewares import WafBlocked
 from crawler.profiles import SiteProfile, resolve_profile
+from crawler.run import apply_profile_politeness
+from crawler.spiders.list_paging import ListPagingMixin
+from crawler.spiders.survey_notes import SurveyNotesMixin
 from crawler.state import CrawlState
 from crawler.survey import ColumnFinding, Survey, UnitFinding
 from crawler.urls import canonical_url, is_wap_twin
@@ -50,7 +52,7 @@ _NAV_SEGMENT = re.compile(r"^(index|list|default|more|column|lm|node)([_-]\d+)?\
 _DOC_SEGMENT = re.compile(r"\.(s?html?|jsp|aspx?|php)$", re.IGNORECASE)
 
 
-class PortalSpider(scrapy.Spider):
+class PortalSpider(ListPagingMixin, SurveyNotesMixin, scrapy.Spider):
     """Harvest one county portal described by a site profile."""
 
     name = "portal"
@@ -71,6 +73,7 @@ class PortalSpider(scrapy.Spider):
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any):
         spider = super().from_crawler(crawler, *args, **kwargs)
+        apply_profile_politeness(crawler.settings, spider.profile)  # plain `scrapy crawl` as `disclosure crawl`
         db = open_database(crawler.settings.get("DISCLOSURE_DATABASE_URL"))
         spider.clock = CrawlClock.from_setting(crawler.settings.get("DISCLOSURE_CLOCK"))
         spider.archive = CrawlState(db, spider.profile, spider.clock)
@@ -258,10 +261,6 @@ class PortalSpider(scrapy.Spider):
             if req is not None:
                 yield req
 
-    def _note_hub(self, url: str, why: str) -> None:
-        if self.survey is not None:
-            self.survey.hubs.setdefault(url, why)
-
     def _known_detail(self, url: str) -> bool:
         """An old link already known to redirect to a document (its fetch state says so): not a column."""
         fs = self.archive.fetch_state(url)
@@ -304,34 +303,6 @@ class PortalSpider(scrapy.Spider):
         elif not apis and self.survey is None:  # a survey reads first pages only
             yield from self._next_pages(response, text, sel, entries, page_kind)
 
-    def _note_list(self, response: Response, text: str, sel: Selector, entries: list[ListEntry],
-                   apis: list[ListApi], jpage: bool, is_list: bool) -> None:
-        """Survey mode: what made this page a list and which rule accepted its entries."""
-        assert self.survey is not None
-        url = response.meta.get("archive_url") or response.url
-        if response.meta.get("unit_page") and url in self.survey.units:
-            self.survey.units[url].page_is_list = is_list
-        if not is_list:
-            return
-        finding = self.survey.list_finding(url)
-        finding.unit = response.meta.get("unit_hint")
-        self._note_entries(finding, entries)
-        finding.apis = [a.name for a in apis]
-        finding.jpage = jpage
-        finding.create_page_html = trs.page_count(text) is not None
-        found = paging.template_from_links(response.url, links(sel, response.url))
-        finding.paging = found[0].template if found else ""
-
-    def _note_entries(self, finding, entries: list[ListEntry]) -> None:
-        finding.entries += len(entries)
-        for e in entries:
-            canon = canonical_url(e.url)
-            pattern = next((p for p in self.profile.detail_patterns if re.search(p, canon)), None)
-            if pattern is not None:
-                finding.by_pattern[pattern] = finding.by_pattern.get(pattern, 0) + 1
-            elif not self.profile.is_attachment(canon):
-                finding.by_dated_rows += 1
-
     def _list_entries(self, selectors: list[Selector], base_url: str) -> list[ListEntry]:
         """Entries of all ``selectors`` (the page, its script snippets), each URL once."""
         out: dict[str, ListEntry] = {}
@@ -349,136 +320,6 @@ class PortalSpider(scrapy.Spider):
             return False
         name = posixpath.basename(urlsplit(canon).path)
         return not _NAV_SEGMENT.match(name) and bool(_DOC_SEGMENT.search(name) or self.profile.is_attachment(canon))
-
-    def _next_pages(self, response: Response, text: str, sel: Selector, entries: list[ListEntry], kind: str):
-        meta = response.meta
-        page_no = int(meta.get("page_no") or 0)
-        follow = {k: meta.get(k) for k in ("column_kind", "unit_hint")}
-        if kind == "createPageHTML" and (count := trs.page_count(text)) is not None:
-            if page_no == 0 and count[1] == 0:  # only the first page schedules the others
-                for n, url in enumerate(trs.page_urls(response.url, count[0], count[2], count[3],
-                                                      self.profile.max_list_pages), start=1):
-                    req = self._request(url, self.parse_list, role="list", parent_url=response.url,
-                                        page_no=str(n), **follow)
-                    if req is not None:
-                        yield req
-            return
-        if kind in ("none", "dataproxy") or page_no + 1 >= self.profile.max_list_pages:
-            return
-        if meta.get("page_template"):
-            yield from self._continue_template(response, entries)
-            return
-        if page_no == 0:
-            page_links = links(sel, response.url)
-            found = paging.template_from_links(response.url, page_links)
-            if found is not None:
-                template, last = found
-                yield from self._template_pages(response, template, paging.stated_page_count(text) or last,
-                                                entries)
-                return
-            if entries and paging.has_paging_hint(text):
-                yield from self._probe(response, 0, entries)
-                return
-        yield from self._follow_next_link(response, sel, entries, page_no)
-
-    def _template_pages(self, response: Response, template: paging.PageTemplate, count: int | None,
-                        entries: list[ListEntry], *, probe: bool = False):
-        """Pages 2..count of a list by its template; without a count, page 2 only (then one page at a time,
-        while pages bring new entries)."""
-        follow = {k: response.meta.get(k) for k in ("column_kind", "unit_hint")}
-        last = min(count, self.profile.max_list_pages) if count else 2
-        for n in range(2, last + 1):
-            req = self._request(template.url(n), self.parse_list, role="list", parent_url=response.url,
-                                page_no=str(n - 1), **follow)
-            if req is None:
-                continue
-            if not count:  # chained: each page decides whether there is another
-                req.meta.update(page_template=template, seen=[e.url for e in entries], list_root=response.url,
-                                probe_index=response.meta.get("probe_index") if probe else None,
-                                prefix=paging.common_prefix([e.url for e in entries]))
-            yield req
-
-    def _continue_template(self, response: Response, entries: list[ListEntry]):
-        """A chained page (count unknown): go on while it brings new entries (under the first page's path
-        prefix, for a probed template); a probed template that brings none is dropped for the next one."""
-        meta = response.meta
-        seen = set(meta.get("seen") or [])
-        prefix = meta.get("prefix") or ""
-        new = [e for e in entries if e.url not in seen]
-        probing = meta.get("probe_index") is not None
-        if probing and not (new and sum(e.url.startswith(prefix) for e in new) * 2 >= len(new)):
-            yield from self._next_probe(response)
-            return
-        if not new:
-            self.crawler.stats.inc_value("disclosure/paging_stopped_repeat")
-            return
-        if probing:
-            self.crawler.stats.inc_value("disclosure/paging_probe_accepted")
-        page_no = int(meta.get("page_no") or 1)
-        count = paging.stated_page_count(self._text(response)) if probing else None
-        template: paging.PageTemplate = meta["page_template"]
-        follow = {k: meta.get(k) for k in ("column_kind", "unit_hint")}
-        if count:  # a probed template accepted on a page that states the count: the rest at once
-            for n in range(page_no + 2, min(count, self.profile.max_list_pages) + 1):
-                req = self._request(template.url(n), self.parse_list, role="list", parent_url=meta["list_root"],
-                                    page_no=str(n - 1), **follow)
-                if req is not None:
-                    yield req
-            return
-        if page_no + 1 >= self.profile.max_list_pages:
-            return
-        req = self._request(template.url(page_no + 2), self.parse_list, role="list",
-                            parent_url=meta["list_root"], page_no=str(page_no + 1), **follow)
-        if req is not None:
-            req.meta.update(page_template=template, seen=[*seen, *(e.url for e in new)],
-                            list_root=meta["list_root"], prefix=prefix, probe_index=None)
-            yield req
-
-    def _probe(self, response: Response, index: int, entries: list[ListEntry]):
-        """Ask for page 2 by the ``index``-th candidate template (a script-built pager showed more pages)."""
-        candidates = paging.probe_templates(response.url)
-        if index >= len(candidates):
-            self.crawler.stats.inc_value("disclosure/paging_probe_failed")
-            return
-        self.crawler.stats.inc_value("disclosure/paging_probes")
-        response.meta["probe_index"] = index
-        yield from self._template_pages(response, candidates[index], None, entries, probe=True)
-
-    def _next_probe(self, response: Response):
-        """After a probed page 2 that does not exist or brings nothing new: the next candidate."""
-        meta = response.meta
-        if meta.get("probe_index") is None or not meta.get("list_root"):
-            return
-        candidates = paging.probe_templates(meta["list_root"])
-        index = int(meta["probe_index"]) + 1
-        if index >= len(candidates):
-            self.crawler.stats.inc_value("disclosure/paging_probe_failed")
-            return
-        self.crawler.stats.inc_value("disclosure/paging_probes")
-        follow = {k: meta.get(k) for k in ("column_kind", "unit_hint")}
-        req = self._request(candidates[index].url(2), self.parse_list, role="list", parent_url=meta["list_root"],
-                            page_no="1", **follow)
-        if req is not None:
-            req.meta.update(page_template=candidates[index], seen=meta.get("seen"), list_root=meta["list_root"],
-                            prefix=meta.get("prefix"), probe_index=index)
-            yield req
-
-    def _follow_next_link(self, response: Response, sel: Selector, entries: list[ListEntry], page_no: int):
-        """Paging without a template: follow 下一页 until a page repeats the previous one's entries."""
-        meta = response.meta
-        follow = {k: meta.get(k) for k in ("column_kind", "unit_hint")}
-        signature = hashlib.sha1("\n".join(e.url for e in entries).encode()).hexdigest()
-        if not entries or signature == meta.get("prev_signature"):
-            self.crawler.stats.inc_value("disclosure/paging_stopped_repeat")
-            return
-        for url, label in links(sel, response.url):
-            if label in paging.NEXT_TEXTS and canonical_url(url) != canonical_url(response.url):
-                req = self._request(url, self.parse_list, role="list", parent_url=response.url,
-                                    page_no=str(page_no + 1), **follow)
-                if req is not None:
-                    req.meta["prev_signature"] = signature
-                    yield req
-                return
 
     # ------------------------------------------------------------------ list APIs
     def _api_start(self, response: Response, api: ListApi, text: str):

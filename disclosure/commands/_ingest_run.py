@@ -7,19 +7,38 @@ import sys
 
 import click
 
-from disclosure.cli import EXIT_FAILED, AppContext
+from disclosure.cli import EXIT_FAILED, EXIT_LOCKED, AppContext
 
 
 def run_ingest(app: AppContext, *, only_pending: bool, failed_only: bool = False,
                since: dt.datetime | None = None, crawl_run_id: int | None = None, strict: bool = False) -> None:
-    """Process captures from the raw archive (no network) and print the one-line summary."""
-    from archive.ingest import process_captures
+    """Process captures from the raw archive (no network) and print the one-line summary.
+
+    One ingest at a time per data directory (``ingest_lock``): a second one exits 5 at once. A database
+    that refuses writes stops the batch with one line and exit 1.
+    """
+    from filelock import Timeout
+
+    from archive.ingest import DatabaseUnwritable, process_captures
     from archive.rawstore import RawStore
+    from disclosure.runner import ingest_lock
 
     db = app.database()
-    with RawStore(app.config.warc_dir) as rawstore:
-        report = process_captures(db, rawstore, crawl_run_id=crawl_run_id, only_pending=only_pending,
-                                  since=since, failed_only=failed_only)
+    lock = ingest_lock(app.config)
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        click.echo(f"another ingest is running (lock {lock.lock_file}); not starting a second one", err=True)
+        sys.exit(EXIT_LOCKED)
+    try:
+        with RawStore(app.config.warc_dir) as rawstore:
+            report = process_captures(db, rawstore, crawl_run_id=crawl_run_id, only_pending=only_pending,
+                                      since=since, failed_only=failed_only)
+    except DatabaseUnwritable as exc:
+        click.echo(f"ingest stopped: {exc}", err=True)
+        sys.exit(EXIT_FAILED)
+    finally:
+        lock.release()
     click.echo(report.summary())
     for problem in report.failed:
         click.echo(f"failed: capture {problem.capture_id} {problem.url}: {problem.reason}", err=True)
@@ -29,5 +48,8 @@ def run_ingest(app: AppContext, *, only_pending: bool, failed_only: bool = False
         click.echo(f"ingest failed: all {len(report.failed):,} captures tried failed, nothing could be read "
                    f"(first: {report.failed[0].reason})", err=True)
         sys.exit(EXIT_FAILED)
-    if strict and report.failed:
+    if report.damaged:
+        click.echo(f"{len(report.damaged):,} captures have a damaged raw record (WARC); the next crawl fetches "
+                   "them again", err=True)
+    if report.damaged or (strict and report.failed):
         sys.exit(EXIT_FAILED)

@@ -3,29 +3,45 @@
 from __future__ import annotations
 
 import sys
+from urllib.parse import urlsplit
 
 import click
 
-from disclosure.cli import EXIT_BLOCKED, EXIT_FAILED, EXIT_LOCKED, EXIT_OK, AppContext, pass_app
+from disclosure.cli import EXIT_BLOCKED, EXIT_CONFIG, EXIT_FAILED, EXIT_LOCKED, EXIT_OK, AppContext, pass_app
 
 EXIT_CODES = {"ok": EXIT_OK, "failed": EXIT_FAILED, "interrupted": EXIT_FAILED, "blocked": EXIT_BLOCKED,
               "locked": EXIT_LOCKED}
 
 
+def _base_url(_ctx, _param, value: str | None) -> str | None:
+    if value is not None:
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise click.BadParameter(f"{value!r} is not an http(s) URL (e.g. http://127.0.0.1:8765)")
+    return value
+
+
 @click.command("crawl")
 @click.argument("profile")
-@click.option("--base-url", default=None, help="Crawl the profile's site at another address (the replica's port).")
+@click.option("--base-url", default=None, callback=_base_url,
+              help="Crawl the profile's site at another address (the replica's port).")
 @click.option("--max-pages", type=int, default=None, help="Stop after this many responses (a trial run).")
 @pass_app
 def command(app: AppContext, profile: str, base_url: str | None, max_pages: int | None) -> None:
     """Crawl a portal by profile name (see `disclosure profiles`), profile file, or URL.
 
-    Exit status: 0 ok, 1 failed or interrupted, 4 blocked by the site (WAF), 5 another crawl of the
-    portal is running.
+    Exit status: 0 ok, 1 failed or interrupted, 2 bad arguments, 4 blocked by the site (WAF), 5 another
+    crawl of the portal is running, 6 the profile (or the configuration) is unusable.
     """
+    from crawler.profiles import ProfileError, resolve_profile
     from crawler.run import explicit_politeness, run_crawl
 
     cfg = app.config
+    try:
+        resolve_profile(profile, base_url)  # the worker resolves it again; a bad profile is said here, once
+    except ProfileError as exc:
+        click.echo(f"configuration error: {exc}", err=True)
+        sys.exit(EXIT_CONFIG)
     app.database()  # migrate before the worker starts
     summary = run_crawl(profile, database_url=cfg.database_url, warc_dir=cfg.warc_dir, jobs_dir=cfg.jobs_dir,
                         user_agent=cfg.effective_user_agent(), politeness=cfg.politeness, base_url=base_url,

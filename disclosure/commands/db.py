@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from disclosure.cli import EXIT_FAILED, AppContext, pass_app
+from disclosure.cli import EXIT_FAILED, AppContext, exit_for_database, pass_app
 
 
 @click.group("db")
@@ -22,6 +22,10 @@ def upgrade_cmd(app: AppContext, revision: str) -> None:
     from archive.db import current_revision, make_engine, upgrade
 
     url = app.config.database_url
+    try:  # a URL, driver or server that cannot be used is said as such, not as a failed migration
+        make_engine(url).connect().close()
+    except Exception as exc:  # noqa: BLE001 - every driver has its own exception types
+        exit_for_database(exc, url)
     try:
         upgrade(url, revision)
     except Exception as exc:  # alembic and the driver raise many types; the message is what matters
@@ -40,8 +44,12 @@ def current_cmd(app: AppContext) -> None:
     """Print the schema revision the database is at (none for an empty database)."""
     from archive.db import current_revision, make_engine
 
-    engine = make_engine(app.config.database_url)
+    url = app.config.database_url
     try:
-        click.echo(current_revision(engine) or "none (empty database)")
-    finally:
-        engine.dispose()
+        engine = make_engine(url)
+        try:
+            click.echo(current_revision(engine) or "none (empty database)")
+        finally:
+            engine.dispose()
+    except Exception as exc:  # noqa: BLE001 - every driver has its own exception types
+        exit_for_database(exc, url)

@@ -14,5 +14,9 @@ from disclosure.commands._ingest_run import run_ingest
 @click.option("--strict", is_flag=True, help="Exit with status 1 when any capture failed to parse.")
 @pass_app
 def command(app: AppContext, crawl_run_id: int | None, strict: bool) -> None:
-    """Parse and store every pending document and attachment capture (no network)."""
+    """Parse and store every pending document and attachment capture (no network).
+
+    Exit status: 0 done; 1 a raw record is damaged (fetched again by the next crawl), the database refused a
+    write, or --strict and a capture failed; 5 another ingest of the data directory is running.
+    """
     run_ingest(app, only_pending=True, crawl_run_id=crawl_run_id, strict=strict)

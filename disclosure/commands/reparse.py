@@ -17,5 +17,9 @@ from disclosure.commands._ingest_run import run_ingest
 @click.option("--strict", is_flag=True, help="Exit with status 1 when any capture failed to parse.")
 @pass_app
 def command(app: AppContext, since: dt.datetime | None, failed_only: bool, strict: bool) -> None:
-    """Re-parse captures from the WARC files; running it twice changes nothing the second time."""
+    """Re-parse captures from the WARC files; running it twice changes nothing the second time.
+
+    Exit status: 0 done; 1 a raw record is damaged (fetched again by the next crawl), the database refused a
+    write, or --strict and a capture failed; 5 another ingest of the data directory is running.
+    """
     run_ingest(app, only_pending=False, failed_only=failed_only, since=since, strict=strict)

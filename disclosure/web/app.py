@@ -262,7 +262,7 @@ def create_app(config: Config, *, db: Database | None = None) -> FastAPI:
         if cap is None:
             raise HTTPException(404, "存档不存在")
         try:
-            raw = state.rawstore.read(cap.warc_file, cap.warc_offset)
+            raw = state.rawstore.read(cap.warc_file, cap.warc_offset, sha256=cap.sha256, size=cap.size)
         except (RawStoreError, OSError, ValueError) as exc:
             raise HTTPException(410, f"存档无法读取：{exc}") from exc
         content_type = cap.content_type or "application/octet-stream"

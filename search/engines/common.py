@@ -7,6 +7,7 @@ import calendar
 import datetime as dt
 import json
 import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -16,7 +17,20 @@ from filelock import FileLock, Timeout
 from search.analysis import document_tokens, gram_string, token_string
 from search.api import FACETS, SearchDocument, SearchHit, SearchQuery
 from search.errors import IndexCorruptError, IndexLockedError, QuerySyntaxError
-from search.query import And, MatchAll, Node, Not, Or, Range, Text, parse_query, positive_texts
+from search.query import (
+    And,
+    AndMaybe,
+    Boost,
+    MatchAll,
+    Node,
+    Not,
+    Or,
+    Range,
+    Text,
+    Wildcard,
+    parse_query,
+    positive_texts,
+)
 from search.snippets import make_snippet
 
 MARKER = "search-index.json"
@@ -172,8 +186,12 @@ def _values(value: str | Sequence[str] | None) -> list[str]:
 
 
 def _restrict_to_section(node: Node, section: int) -> Node:
-    if isinstance(node, Text) and node.field is None:
+    if isinstance(node, Text | Wildcard) and node.field is None:
         return replace(node, field=f"section{section}")
+    if isinstance(node, AndMaybe):
+        return AndMaybe(_restrict_to_section(node.required, section), _restrict_to_section(node.optional, section))
+    if isinstance(node, Boost):
+        return Boost(_restrict_to_section(node.child, section), node.factor)
     if isinstance(node, And):
         return And(tuple(_restrict_to_section(c, section) for c in node.children))
     if isinstance(node, Or):
@@ -250,6 +268,11 @@ def plan(q: SearchQuery) -> QueryPlan:
             filters[name] = nodes[0] if len(nodes) == 1 else Or(nodes)
     return QueryPlan(text, filters, [t.text for t in positive_texts(text)
                                      if t.field not in ("kind", "portal", "publisher")])
+
+
+def wildcard_regex(pattern: str) -> str:
+    """A query Wildcard's pattern (``*`` any run, ``?`` one character) as a regular expression."""
+    return "".join(".*" if ch == "*" else "." if ch == "?" else re.escape(ch) for ch in pattern)
 
 
 def sorted_facet(counts: dict[str, int]) -> list[tuple[str, int]]:

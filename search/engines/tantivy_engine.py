@@ -27,10 +27,11 @@ from search.engines.common import (
     read_marker,
     sorted_facet,
     timestamp,
+    wildcard_regex,
     write_marker,
 )
 from search.errors import IndexCorruptError, IndexMissingError
-from search.query import And, MatchAll, Node, Not, Or, Range, Text
+from search.query import And, AndMaybe, Boost, MatchAll, Node, Not, Or, Range, Text, Wildcard
 
 log = logging.getLogger(__name__)
 
@@ -302,7 +303,29 @@ class TantivyIndex:
             return tantivy.Query.boolean_query(clauses)
         if isinstance(node, Or):
             return tantivy.Query.boolean_query([(_SHOULD, self._translate(c)) for c in node.children])
+        if isinstance(node, AndMaybe):
+            return tantivy.Query.boolean_query([(_MUST, self._translate(node.required)),
+                                                (_SHOULD, self._translate(node.optional))])
+        if isinstance(node, Boost):
+            return tantivy.Query.boost_query(self._translate(node.child), node.factor)
+        if isinstance(node, Wildcard):
+            return self._wildcard(node)
         raise TypeError(f"unknown query node {node!r}")
+
+    def _wildcard(self, node: Wildcard) -> tantivy.Query:
+        """A Latin word or number pattern: whole tokens of the bigram fields (Latin tokens are the same there)."""
+        regex = wildcard_regex(node.pattern)
+        if node.field is None:
+            return tantivy.Query.boolean_query([
+                (_SHOULD, tantivy.Query.boost_query(tantivy.Query.regex_query(self.schema, "title", regex),
+                                                    TITLE_BOOST)),
+                (_SHOULD, _any([tantivy.Query.regex_query(self.schema, f, regex) for f in BODY_PIECES])),
+            ])
+        if node.field == "body":
+            return _any([tantivy.Query.regex_query(self.schema, f, regex) for f in BODY_PIECES])
+        if node.field in SECTION_FIELDS:
+            return _any([tantivy.Query.regex_query(self.schema, f, regex) for f in (node.field, f"{node.field}_loose")])
+        return tantivy.Query.regex_query(self.schema, node.field, regex)
 
     def _text(self, node: Text) -> tantivy.Query:
         if node.field in ("kind", "portal"):

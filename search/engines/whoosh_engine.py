@@ -6,6 +6,7 @@ compiled wheels. Facets use Whoosh's grouping; snippets and filters come from se
 
 from __future__ import annotations
 
+import copy
 import logging
 from collections.abc import Iterable
 from pathlib import Path
@@ -35,7 +36,7 @@ from search.engines.common import (
     write_marker,
 )
 from search.errors import IndexCorruptError, IndexMissingError
-from search.query import TEXT_FIELDS, And, MatchAll, Node, Not, Or, Range, Text
+from search.query import TEXT_FIELDS, And, AndMaybe, Boost, MatchAll, Node, Not, Or, Range, Text, Wildcard
 
 log = logging.getLogger(__name__)
 
@@ -240,6 +241,16 @@ class WhooshIndex:
             return wq.And(children)
         if isinstance(node, Or):
             return wq.Or([self._translate(c) for c in node.children])
+        if isinstance(node, AndMaybe):
+            return wq.AndMaybe(self._translate(node.required), self._translate(node.optional))
+        if isinstance(node, Boost):
+            query = copy.copy(self._translate(node.child))
+            query.boost = getattr(query, "boost", 1.0) * node.factor
+            return query
+        if isinstance(node, Wildcard):
+            if node.field is None:
+                return wq.Or([wq.Wildcard("title", node.pattern, boost=TITLE_BOOST), wq.Wildcard("body", node.pattern)])
+            return wq.Wildcard(node.field, node.pattern)
         raise TypeError(f"unknown query node {node!r}")
 
     def _text(self, node: Text) -> wq.Query:

@@ -11,6 +11,7 @@ from urllib.parse import unquote, urlsplit
 
 from filelock import FileLock
 from sqlalchemy import select
+from warcio.archiveiterator import ArchiveIterator
 
 from archive.models import Capture, CrawlRun
 from crawler.run import lock_path
@@ -65,6 +66,25 @@ def test_advanced_replica_fetches_exactly_new_and_changed_documents(archive, rep
             # The old captures stay; what the edit changed (page or replaced file) is a second capture.
             assert len(rows) > len(urls), d.id
             assert len({h for _u, h in rows}) == len(rows), d.id
+        # Each changed page's or file's WARC request record shows the conditional request that fetched it.
+        changed = [u for d in edited for u in [d.urls[0]] + [a.url for a in d.attachments]]
+        third_caps = s.scalars(select(Capture).where(Capture.crawl_run_id == third.run_id,
+                                                     Capture.url.in_(changed))).all()
+        assert third_caps
+        for cap in third_caps:
+            request = _request_record(archive.warc_dir / cap.warc_file, cap.warc_offset + cap.warc_length)
+            assert request.http_headers.protocol == "GET"
+            assert request.http_headers.get_header("If-None-Match") or request.http_headers.get_header(
+                "If-Modified-Since"), request.http_headers
+
+
+def _request_record(path, offset: int):
+    """The WARC record at ``offset``: the request record written right after its response."""
+    with open(path, "rb") as fh:
+        fh.seek(offset)
+        rec = next(iter(ArchiveIterator(fh)))
+        assert rec.rec_type == "request", rec.rec_type
+        return rec
 
 
 def test_second_crawl_while_locked_exits_5(archive, replica, tmp_path):

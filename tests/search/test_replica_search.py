@@ -3,6 +3,7 @@ archived manifest document is findable by its body phrase and filters/facets agr
 
 from __future__ import annotations
 
+import shlex
 from collections import Counter
 from dataclasses import dataclass
 
@@ -11,7 +12,7 @@ from sqlalchemy import select
 
 from archive.db import Database, open_database, sqlite_url
 from archive.ingest import process_captures
-from archive.models import Document, DocumentUrl
+from archive.models import Document, DocumentUrl, Unit
 from archive.rawstore import RawStore
 from crawler.run import run_crawl
 from disclosure.config import PolitenessConfig
@@ -19,6 +20,7 @@ from disclosure.replica.manifest import Manifest, ManifestDocument
 from disclosure.replica.server import ReplicaServer
 from search.api import ENGINES, SearchQuery, open_index
 from search.sync import sync_index
+from tests.run.helpers import REPO, run_cli
 
 pytestmark = pytest.mark.slow
 
@@ -91,3 +93,21 @@ def test_replica_documents_findable_and_counts_agree(crawled):
                                         limit=1, facets=False)).total == in_range, engine
         assert sync_index(crawled.db, path, engine).unchanged == report.added + report.updated
         index.close()
+
+
+def test_readme_publisher_alias_example(crawled):
+    """The README's search example, run as written against the crawled replica: the short name 县民宗局 finds
+    the 民族宗教事务局's reports (the crawler stores every unit's generated aliases)."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    line = next(ln for ln in readme.splitlines() if ln.startswith("disclosure search ") and "--publisher" in ln)
+    args = shlex.split(line.split("#")[0])[1:]
+    assert args[args.index("--publisher") + 1] == "县民宗局"
+    root = crawled.index_root.parent
+    assert run_cli(["--data-dir", str(root), "index"]).code == 0
+    with crawled.db.session() as s:
+        aliases = {u.name: u.aliases for u in s.scalars(select(Unit))}
+    assert all(aliases.values()), [n for n, a in aliases.items() if not a]
+    result = run_cli(["--data-dir", str(root), *args])
+    assert result.code == 0, result.stderr
+    hits = result.json()["hits"]
+    assert hits and all("民族宗教事务局" in h["publisher"] for h in hits), hits

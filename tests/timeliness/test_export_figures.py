@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import codecs
+import csv
 import datetime as dt
+import re
 
 import pandas as pd
 import pytest
@@ -88,3 +91,34 @@ def test_export_loads_in_pandas_with_documented_dtypes(filled, tmp_path, fmt):
     timeliness = namespace["load"](tmp_path / fmt, "timeliness", fmt).sort_values("unit")
     assert list(timeliness["status"]) == ["on_time", "late"] and list(timeliness["days_late"]) == [0, 3]
     assert list(timeliness["flags"].fillna("")) == ["edited_after_publication", ""]
+
+
+def test_csv_export_is_safe_to_open_in_a_spreadsheet(build, session, tmp_path):
+    """UTF-8 with a BOM (Excel, Chinese locale too), formula-like text cells neutralised (numbers untouched), the
+    encoding stated in the data dictionary, whose Markdown tables stay tables (``|`` escaped)."""
+    unit = build.unit("@青山县教育局")
+    doc = build.report(unit, 2021, claimed="2022-01-20", first_seen="2022-01-21",
+                       figures={"requests.new.total": -3.0})
+    doc.title = '=HYPERLINK("http://example.org/","点击")'
+    session.commit()
+    export_all(session, tmp_path, "csv")
+    raw = (tmp_path / "documents.csv").read_bytes()
+    assert raw.startswith(codecs.BOM_UTF8)
+    text_columns = {t.name: {c.name for c in t.columns if c.dtype == "string"} for t in TABLES}
+    for table in ("units", "documents", "figures"):
+        with open(tmp_path / f"{table}.csv", encoding="utf-8-sig", newline="") as fh:
+            for row in csv.DictReader(fh):
+                for name, cell in row.items():
+                    if name in text_columns[table]:
+                        assert not cell.startswith(("=", "+", "-", "@")), (table, name, cell)
+                    elif name == "value":
+                        assert cell == "-3.0"  # a number is written as it is
+    namespace: dict = {}
+    exec(LOADER_SNIPPET, namespace)
+    docs = namespace["load"](tmp_path, "documents", "csv")
+    assert list(docs["title"]) == [doc.title] and list(docs["unit"]) == ["@青山县教育局"]
+    assert list(namespace["load"](tmp_path, "figures", "csv")["raw"]) == ["-3"]
+    readme = (tmp_path / "README.md").read_text(encoding="utf-8")
+    assert "UTF-8 with a byte-order mark" in readme and "utf-8-sig" in readme
+    rows = [line for line in readme.splitlines() if line.startswith("| `")]
+    assert rows and all(len(re.findall(r"(?<!\\)\|", line)) == 4 for line in rows), rows

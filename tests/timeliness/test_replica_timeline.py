@@ -14,18 +14,23 @@ manifest's own ``expected_status`` / ``expected_status_claimed``).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urljoin
 
 import pytest
 from sqlalchemy import select
 
 from archive.db import open_database, sqlite_url
+from archive.evidence import write_evidence
 from archive.export import LOADER_SNIPPET, export_all
-from archive.identity import found_url
+from archive.identity import canonical_url, found_url
 from archive.ingest import process_captures
-from archive.models import Capture
+from archive.models import Capture, Document, DocumentUrl
 from archive.rawstore import RawStore
 from archive.timeliness import BACKDATED, DUPLICATE, EDITED, classify, timeliness_report
 from crawler.run import run_crawl
@@ -64,6 +69,7 @@ class Timeline:
     interim: dict[tuple[int, int], dict[tuple[str, int], tuple[str, int | None, set[str]]]]  # (crawl, year) -> rows
     final: dict[int, object]  # year -> TimelinessReport
     export_dir: Path  # the final archive exported as Parquet and CSV (one sub-directory each)
+    root: Path  # the archive itself: archive.sqlite3 and warc/
 
 
 def _observed(d: ManifestDocument, crawls: list[dt.datetime]) -> tuple[dt.datetime | None, bool, bool]:
@@ -159,7 +165,7 @@ def timeline(replica_site, tmp_path_factory) -> Timeline:
         server.stop()
         rawstore.close()
         db.dispose()
-    return Timeline(manifest, crawls, interim, final, root / "export")
+    return Timeline(manifest, crawls, interim, final, root / "export", root)
 
 
 def test_interim_reports_around_the_deadlines(timeline):
@@ -226,3 +232,48 @@ def test_export_round_trips_the_manifest_figures(timeline, fmt):
             pairs += 1
             good += (archived, key) in exported and exported[(archived, key)] == value
     assert pairs > 1000 and good / pairs >= 0.99, (good, pairs)  # the parser's own accuracy bar (tests/archive)
+
+
+_LINK = re.compile(rb"""(?:href|src)\s*=\s*["']([^"'<>]+)["']""", re.I)
+
+
+def _links(payload: bytes, base: str) -> set[str]:
+    """Every link in a list page's payload (HTML, or the HTML snippets of a Hanweb XML answer), canonical."""
+    return {canonical_url(urljoin(base, m.decode("latin-1").replace("&amp;", "&"))) for m in _LINK.findall(payload)}
+
+
+def test_evidence_packages_hold_against_their_own_payloads(timeline, tmp_path):
+    """Each evidence package of a watched year, opened as a third party would: every payload file hashes to the
+    recorded sha256, the "before" list page does not link the report and the "first showing" one does."""
+    db = open_database(sqlite_url(timeline.root / "archive.sqlite3"), migrate=False)
+    rawstore = RawStore(timeline.root / "warc")
+    checked = {"list_before": 0, "list_showing": 0}
+    try:
+        rows = [r for year in WATCHED for r in timeline.final[year].rows if len(r.reports) == 1]
+        assert rows
+        for row in rows:
+            out = tmp_path / f"{row.unit_id}-{row.report_year}"
+            package = write_evidence(db, rawstore, row.unit_name, row.report_year, out, portal=row.portal)
+            assert package.ok, [(i.what, i.error) for i in package.items]
+            manifest = json.loads((out / "evidence.json").read_text(encoding="utf-8"))
+            items = {i["what"]: i for i in manifest["items"]}
+            with db.session() as s:
+                doc = s.get(Document, row.reports[0].document_id)
+                urls = {canonical_url(doc.canonical_url), *(canonical_url(u) for u in s.scalars(
+                    select(DocumentUrl.url).where(DocumentUrl.document_id == doc.id)))}
+            # the package promises the first fetch showing the report whenever a list showed it
+            assert ("list_showing" in items) == (row.reports[0].first_listed_at is not None), (row.unit_name, items)
+            for item in manifest["items"]:
+                payload = (out / item["file"]).read_bytes()
+                assert hashlib.sha256(payload).hexdigest() == item["sha256"], item
+                if item["what"] in checked:
+                    linked = _links(payload, item["url"]) & urls
+                    assert bool(linked) == (item["what"] == "list_showing"), (row.unit_name, row.report_year, item)
+                    checked[item["what"]] += 1
+            if "list_before" in items:
+                assert items["list_before"]["fetched_at"] < items["list_showing"]["fetched_at"]
+    finally:
+        rawstore.close()
+        db.dispose()
+    # reports appeared between the scheduled crawls, so both claims were really put to the test
+    assert checked["list_before"] >= 5 and checked["list_showing"] >= 20, checked
