@@ -13,6 +13,14 @@ from dataclasses import dataclass, field
 from archive.rawstore import RawRequest
 
 
+def request_summary(request: RawRequest | None) -> dict[str, object] | None:
+    """What a feed export writes for the request of a capture: method, URL, headers sent, body digest."""
+    if request is None:
+        return None
+    return {"method": request.method, "url": request.url, "headers": [list(h) for h in request.headers],
+            "body": body_digest(request.body)}
+
+
 def body_digest(body: bytes) -> dict[str, object]:
     """What a feed export writes for a response body: its size and sha256 (the WARC record holds the bytes)."""
     return {"size": len(body), "sha256": hashlib.sha256(body).hexdigest()}
@@ -35,7 +43,7 @@ class CaptureItem:
     listed_date: str | None = None
     reason: str = ""
     # The request that fetched it (set by crawler.middlewares.RecordRequestMiddleware), for its WARC record.
-    request: RawRequest | None = field(default=None, repr=False)
+    request: RawRequest | None = field(default=None, repr=False, metadata={"serializer": request_summary})
 
 
 @dataclass
