@@ -21,6 +21,7 @@ import pyarrow.parquet as pq
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from archive.csvcell import CSV_FORMULA_NOTE, formula_safe
 from archive.models import (
     CheckResult,
     Document,
@@ -267,11 +268,6 @@ def _md(text: str) -> str:
 CSV_ENCODING = "utf-8-sig"
 CSV_ENCODING_NOTE = ("CSV files are UTF-8 with a byte-order mark (BOM), so Excel, in a Chinese locale too, "
                      "opens them without mojibake; read them as `utf-8-sig` (pandas and DuckDB skip the BOM).")
-# A cell starting with one of these is a formula to a spreadsheet (CSV injection).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "'")
-CSV_FORMULA_NOTE = ("a text cell that starts with `=`, `+`, `-`, `@`, a tab, a carriage return or `'` is written "
-                    "with one `'` in front, so spreadsheets show it as text instead of running it as a formula; "
-                    "the loader below removes that `'` again. Numbers are written as they are.")
 def _batches(session: Session, table: ExportTable) -> Iterator[list[tuple]]:
     result = session.execute(table.query().execution_options(yield_per=_BATCH))
     for part in result.partitions(_BATCH):
@@ -296,8 +292,8 @@ def _csv_value(value: Any) -> Any:
 
 def _csv_text(value: Any) -> Any:
     """A text cell as written to CSV: one ``'`` in front of what a spreadsheet would run as a formula."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
+    if isinstance(value, str):
+        return formula_safe(value)
     return _csv_value(value)
 
 

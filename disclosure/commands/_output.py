@@ -14,6 +14,8 @@ from typing import Any
 
 import click
 
+from archive.csvcell import formula_safe
+
 FORMATS = ("table", "csv", "json")
 
 
@@ -56,12 +58,22 @@ def render_table(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
 
 
 def render_csv(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
-    """CSV with a header row (lists joined by commas inside one field)."""
+    """CSV with a header row (lists joined by commas inside one field).
+
+    Text cells that a spreadsheet would run as a formula get one ``'`` in front, as in ``disclosure export``:
+    CSV printed to stdout is as likely to be opened in Excel as an exported file.
+    """
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(columns)
-    writer.writerows([_cell(v) for v in row] for row in rows)
+    writer.writerows([_csv_cell(v) for v in row] for row in rows)
     return buf.getvalue()
+
+
+def _csv_cell(value: Any) -> str:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return _cell(value)  # numbers as they are: -3 is a figure, not a formula
+    return formula_safe(_cell(value))
 
 
 def render_json(payload: Any) -> str:

@@ -127,3 +127,20 @@ def test_evidence_for_a_missing_report_and_a_damaged_store(data_dir, tmp_path):
     broken = run(data_dir, "evidence", "青山县交通运输局", "2021", "--out", str(tmp_path / "b"))
     assert broken.exit_code == 1 and "error: capture" in broken.output
     assert "NO: " in (tmp_path / "b" / "statement.md").read_text(encoding="utf-8")
+
+
+def test_csv_on_stdout_is_safe_to_open_in_a_spreadsheet(tmp_path, db_path):
+    """CSV printed by a report command neutralises formula-like text as `export` does; numbers stay numbers."""
+    db = open_database(sqlite_url(db_path), migrate=False)
+    with db.session() as s:
+        b = ArchiveBuilder(s, store=None)
+        unit = b.unit('=HYPERLINK("http://example.org/","点击")')
+        b.report(unit, 2021, claimed="2022-01-20 10:00", first_seen="2022-01-21 08:00",
+                 figures={"requests.new.total": -3.0})
+    db.dispose()
+    result = run(tmp_path, "figures", "--key", "requests.new.total", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.output)))
+    assert rows, result.output
+    assert rows[0]["unit"] == '\'=HYPERLINK("http://example.org/","点击")'
+    assert rows[0]["value"] in ("-3", "-3.0")
