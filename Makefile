@@ -4,6 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
+# Test processes (pytest-xdist): one per core; a test file runs whole in one process, so its module
+# fixtures (a crawl shared by its tests) are built once. PYTEST_WORKERS=0 runs everything in this process.
+PYTEST_WORKERS ?= auto
 
 .PHONY: demo test install install-test lint bench clean
 
@@ -30,7 +33,7 @@ demo: $(STAMP)
 ## Install the test extras into the same .venv and run the test suite.
 test: $(TEST_STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check .
