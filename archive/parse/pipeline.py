@@ -36,6 +36,7 @@ from archive.parse.encoding import decode_bytes
 from archive.parse.errors import ParseError
 from archive.parse.figures import Row, extract_figures, local_figures, rows_from_grid
 from archive.parse.flattened import text_to_rows
+from archive.parse.image_tables import OCR_UNAVAILABLE, ImageSource, ocr_available, read_image_tables
 from archive.parse.model import ParsedDocument, ParsedLink
 from archive.parse.ofd import read_ofd
 from archive.parse.sections import Block, find_sections
@@ -140,6 +141,7 @@ class _Source:
     warnings: list[str] = field(default_factory=list)
     content_hash: str | None = None  # of body_text, when the reader computed it already
     no_text_layer: bool = False
+    image_marks: list[tuple[int, Tag]] = field(default_factory=list)  # content pictures among the tables
 
 
 HEAD_LINES = 200  # page lines searched for the 目录 block, the visible date line and a text title
@@ -198,7 +200,8 @@ def _html_source(data: bytes, url: str | None, content_type: str | None) -> _Sou
     src = _Source("html", content.blocks, [rows_from_grid(g) for g in content.grids], text, lines, meta,
                   [headline] if headline else [], content.links,
                   image_tables=any(g.has_images for g in content.grids), images=content.images,
-                  body_text=content.body_text, warnings=warnings, content_hash=content.content_hash or None)
+                  body_text=content.body_text, warnings=warnings, content_hash=content.content_hash or None,
+                  image_marks=content.image_marks)
     src.title_candidates += titles
     return src
 
@@ -319,13 +322,35 @@ def _assemble(src: _Source, url: str | None, column_kind: str | None, unit_hint:
     return doc
 
 
+def _with_image_tables(src: _Source, doc: ParsedDocument, url: str | None, column_kind: str | None,
+                       unit_hint: str | None, body_images: ImageSource) -> ParsedDocument:
+    """The page read again with its pictures' tables (OCR) among its own; ``doc`` as it is when OCR is not
+    installed or no picture is archived (a warning says which)."""
+    if not ocr_available():
+        log.warning("%s: %s", url, OCR_UNAVAILABLE)
+        doc.warnings.append(OCR_UNAVAILABLE)
+        return doc
+    found = read_image_tables(src.tables, src.image_marks, url, body_images)
+    if not found.read:
+        doc.warnings += found.warnings
+        return doc
+    src.tables = found.tables
+    again = _assemble(src, url, column_kind, unit_hint)
+    again.warnings += [*found.warnings, f"statistics tables read by OCR from {found.read} body image(s)"]
+    if hasattr(again, "ocr"):
+        again.ocr = True  # figures that came from a picture are marked as OCR readings
+    return again
+
+
 def parse_document(data: bytes, url: str | None = None, content_type: str | None = None,
                    filename: str | None = None, *, column_kind: str | None = None,
-                   unit_hint: str | None = None) -> ParsedDocument:
+                   unit_hint: str | None = None, body_images: ImageSource | None = None) -> ParsedDocument:
     """Parse one saved page or file; see the package docstring.
 
     ``column_kind`` (annual_report | notice | document) and ``unit_hint`` (a unit name) are what the crawler
     knew from the list the document was found in; they are used only when the document itself says nothing.
+    ``body_images`` gives the archived bytes of a page's content pictures by URL: a page whose statistics
+    tables are pictures gets them read by OCR (:mod:`archive.parse.image_tables`) when the engine is installed.
     Raises :class:`ParseError` for input that cannot be read at all.
     """
     if data is None:
@@ -353,6 +378,8 @@ def parse_document(data: bytes, url: str | None = None, content_type: str | None
         if kind == "rtf":
             src.source_kind = "doc" if _ext(filename, url) in ("doc", "wps") else "rtf"
     doc = _assemble(src, url, column_kind, unit_hint)
+    if kind == "html" and doc.tables_as_images and body_images is not None and src.image_marks:
+        doc = _with_image_tables(src, doc, url, column_kind, unit_hint, body_images)
     if isinstance(doc.published_at, dt.datetime) and doc.published_at.tzinfo is not None:
         doc.published_at = doc.published_at.replace(tzinfo=None)
     return doc
