@@ -6,6 +6,7 @@ import datetime as dt
 import logging
 import re
 from dataclasses import dataclass, field
+from functools import partial
 
 from bs4 import Tag
 
@@ -37,6 +38,7 @@ from archive.parse.errors import ParseError
 from archive.parse.figures import Row, extract_figures, local_figures, rows_from_grid
 from archive.parse.flattened import text_to_rows
 from archive.parse.model import ParsedDocument, ParsedLink
+from archive.parse.ocr import OcrPage, extracted_from_pages, ocr_page, read_image
 from archive.parse.ofd import read_ofd
 from archive.parse.sections import Block, find_sections
 from archive.parse.soup import gc_paused, make_soup
@@ -65,6 +67,7 @@ def _ext(filename: str | None, url: str | None) -> str | None:
     return None
 
 
+_IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")  # PNG, JPEG, TIFF
 _CONTROL_BYTES = bytes(b for b in range(32) if b < 9 or 13 < b < 32 and b != 27)
 
 
@@ -77,7 +80,7 @@ def _is_text(head: bytes) -> bool:
 
 def sniff_kind(data: bytes, content_type: str | None = None, filename: str | None = None,
                url: str | None = None) -> str:
-    """html | txt | pdf | docx | xlsx | ofd | doc | xls | rtf — or raise :class:`ParseError` for other binaries."""
+    """html | txt | pdf | docx | xlsx | ofd | doc | xls | rtf | image — or raise :class:`ParseError` for other binaries."""
     head = data[:8192]
     if head.lstrip()[:5] == b"%PDF-" or b"%PDF-" in head[:1024]:
         return "pdf"
@@ -111,6 +114,8 @@ def sniff_kind(data: bytes, content_type: str | None = None, filename: str | Non
         raise ParseError("unsupported OLE file (neither Word nor Excel)")
     if head.lstrip().startswith(b"{\\rtf"):
         return "rtf"
+    if head.startswith(_IMAGE_MAGIC):
+        return "image"
     if head.startswith((b"\xff\xfe", b"\xfe\xff")) or _is_text(head[:65536]):
         ext = _ext(filename, url)
         ctype = (content_type or "").lower()
@@ -140,6 +145,7 @@ class _Source:
     warnings: list[str] = field(default_factory=list)
     content_hash: str | None = None  # of body_text, when the reader computed it already
     no_text_layer: bool = False
+    ocr_pages: dict[int, dict] = field(default_factory=dict)
 
 
 HEAD_LINES = 200  # page lines searched for the 目录 block, the visible date line and a text title
@@ -216,7 +222,7 @@ def _text_source(data: bytes, content_type: str | None) -> _Source:
 def _file_source(ex: Extracted) -> _Source:
     lines = ex.text.splitlines()
     return _Source(ex.source_kind, ex.blocks, ex.tables, ex.text, lines, images=ex.images, warnings=ex.warnings,
-                   no_text_layer=ex.no_text_layer)
+                   no_text_layer=ex.no_text_layer, ocr_pages=ex.ocr_pages)
 
 
 def _choose_title(src: _Source, fields: dict[str, str]) -> str | None:
@@ -234,7 +240,7 @@ def _choose_title(src: _Source, fields: dict[str, str]) -> str | None:
 
 def _assemble(src: _Source, url: str | None, column_kind: str | None, unit_hint: str | None) -> ParsedDocument:
     doc = ParsedDocument(source_kind=src.source_kind, links=src.links, warnings=list(src.warnings),
-                         no_text_layer=src.no_text_layer)
+                         no_text_layer=src.no_text_layer, ocr_pages=src.ocr_pages)
     head_lines = src.page_lines[:HEAD_LINES]
     fields: dict[str, str] = dict(src.meta)
     catalog = md.catalog_fields(head_lines)
@@ -321,10 +327,12 @@ def _assemble(src: _Source, url: str | None, column_kind: str | None, unit_hint:
 
 def parse_document(data: bytes, url: str | None = None, content_type: str | None = None,
                    filename: str | None = None, *, column_kind: str | None = None,
-                   unit_hint: str | None = None) -> ParsedDocument:
+                   unit_hint: str | None = None, ocr=None) -> ParsedDocument:
     """Parse one saved page or file; see the package docstring.
 
-    ``column_kind`` (annual_report | notice | document) and ``unit_hint`` (a unit name) are what the crawler
+    Pages without a text layer (scanned PDFs, image files) are read by OCR when it is available; ``ocr``
+    is an :class:`archive.parse.ocr.OcrOptions` (may the engine run, stored results to reuse) or
+    None/True/False. ``column_kind`` (annual_report | notice | document) and ``unit_hint`` (a unit name) are what the crawler
     knew from the list the document was found in; they are used only when the document itself says nothing.
     Raises :class:`ParseError` for input that cannot be read at all.
     """
@@ -339,8 +347,8 @@ def parse_document(data: bytes, url: str | None = None, content_type: str | None
     elif kind == "txt":
         src = _text_source(data, content_type)
     else:
-        reader = {"pdf": read_pdf, "docx": read_docx, "xlsx": read_xlsx, "xls": read_xls, "doc": read_doc,
-                  "rtf": read_rtf, "ofd": read_ofd}[kind]
+        reader = {"pdf": partial(read_pdf, ocr=ocr), "docx": read_docx, "xlsx": read_xlsx, "xls": read_xls,
+                  "doc": read_doc, "rtf": read_rtf, "ofd": read_ofd, "image": partial(read_image, ocr=ocr)}[kind]
         try:
             src = _file_source(reader(data))
         except ParseError:
@@ -356,3 +364,20 @@ def parse_document(data: bytes, url: str | None = None, content_type: str | None
     if isinstance(doc.published_at, dt.datetime) and doc.published_at.tzinfo is not None:
         doc.published_at = doc.published_at.replace(tzinfo=None)
     return doc
+
+
+def parse_page_images(images: list, url: str | None = None, *, column_kind: str | None = None,
+                      unit_hint: str | None = None) -> ParsedDocument:
+    """Page images (bytes, PIL images or :class:`~archive.parse.ocr.OcrPage` results) → the ParsedDocument a
+    text PDF of the same pages gives: each page is OCR'd (ParseError when OCR is unavailable)."""
+    from archive.parse.ocr import ocr_available
+
+    pages = []
+    for image in images:
+        if isinstance(image, OcrPage):
+            pages.append(image)
+        elif not ocr_available():
+            raise ParseError("OCR is not available")
+        else:
+            pages.append(ocr_page(image))
+    return _assemble(_file_source(extracted_from_pages(pages, "image")), url, column_kind, unit_hint)
