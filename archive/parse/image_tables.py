@@ -18,9 +18,13 @@ from bs4 import Tag
 from archive.parse.attachments import table_rows
 from archive.parse.body_images import MAX_IMAGES, is_decoration
 from archive.parse.figures import Row
+from archive.parse.ocr import OcrOptions, page_for
 
 # Bytes of an archived body image by its absolute URL (None: not archived).
 ImageSource = Callable[[str], bytes | None]
+# OCR results of body pictures are kept with the version like a scan's pages (ParsedDocument.ocr_pages), under
+# this index plus the picture's place among the page's content pictures (a scan's pages count from 0).
+IMAGE_PAGE_BASE = 1000
 OCR_UNAVAILABLE = "statistics tables are images and OCR is unavailable: no figures extracted from them"
 
 
@@ -32,28 +36,14 @@ class ImageTables:
     read: int = 0  # pictures read by OCR
     missing: list[str] = field(default_factory=list)  # content pictures not archived (URLs)
     warnings: list[str] = field(default_factory=list)
-
-
-def ocr_available() -> bool:
-    """True when the OCR engine can run here (its package and models are installed)."""
-    try:
-        from archive.parse import ocr
-    except ImportError:
-        return False
-    return bool(ocr.ocr_available())
-
-
-def picture_tables(data: bytes) -> list[list[list[str | None]]]:
-    """The ruled tables of one picture, as pdfplumber rows (None: a position covered by a merged cell)."""
-    from archive.parse import ocr
-
-    return ocr.image_layout(data).extract_tables()
+    ocr_pages: dict[int, dict] = field(default_factory=dict)  # IMAGE_PAGE_BASE + place → OcrPage JSON
 
 
 def read_image_tables(grid_tables: list[list[Row]], marks: list[tuple[int, Tag]], base_url: str | None,
-                      source: ImageSource) -> ImageTables:
+                      source: ImageSource, opts: OcrOptions) -> ImageTables:
     """``grid_tables`` (the page's HTML tables) with the tables of each content picture inserted where it
-    stands (``marks``: picture and the number of HTML tables before it, from the content walk)."""
+    stands (``marks``: picture and the number of HTML tables before it, from the content walk). A picture
+    OCR'd before (``opts.stored``) is not OCR'd again."""
     out = ImageTables()
     after: dict[int, list[list[Row]]] = {}
     seen: set[str] = set()
@@ -62,17 +52,22 @@ def read_image_tables(grid_tables: list[list[Row]], marks: list[tuple[int, Tag]]
         url = urljoin(base_url, src) if base_url and src else src
         if url in seen or is_decoration(url, img) or len(seen) >= MAX_IMAGES:
             continue
+        index = IMAGE_PAGE_BASE + len(seen)
         seen.add(url)
-        data = source(url)
+        data = source(url) if index not in (opts.stored or {}) else b""
         if data is None:
             out.missing.append(url)
             continue
         try:
-            found = picture_tables(data)
+            page = page_for(index, lambda data=data: data, opts)
+            found = page.layout().extract_tables() if page is not None else []
         except Exception as exc:  # a damaged picture is this picture's loss, not the page's
             out.warnings.append(f"body image unreadable by OCR ({type(exc).__name__}): {url}")
             continue
+        if page is None:
+            continue
         out.read += 1
+        out.ocr_pages[index] = page.to_json()
         after.setdefault(before, []).extend(table_rows(t) for t in found if t)
     for i in range(len(grid_tables) + 1):
         out.tables.extend(after.get(i, []))
