@@ -6,7 +6,8 @@ so the crawler (which fetches these images) and the parser (which reads them in 
 images belong to the document. What is left out, and why (docs/crawler.md, "Body images"):
 
 - images outside the container (logos, banners, footers, sharing widgets, QR codes);
-- ``data:`` and script URLs, and links whose extension names no image;
+- ``data:`` and script URLs, and addresses whose last segment does not end in an image extension (``.png``,
+  ``.jpg`` …; an extensionless ``src=x`` is more often a broken or hostile tag than a picture);
 - images a page declares tiny (``width``/``height`` attributes or inline style under :data:`MIN_SIDE` px):
   icons, bullets, spacers;
 - paths that name decoration (``logo``, ``icon``, ``banner``, ``spacer`` …) or a site's skin directories;
@@ -67,7 +68,7 @@ def is_decoration(url: str, img: Tag | None = None) -> bool:
     path = unquote(urlsplit(url).path).lower()
     name = posixpath.basename(path)
     ext = name.rsplit(".", 1)[-1] if "." in name else ""
-    if ext and ext not in IMAGE_EXTENSIONS:
+    if ext not in IMAGE_EXTENSIONS:
         return True
     if _DECORATION.search(path):
         return True

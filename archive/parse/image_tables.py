@@ -9,6 +9,8 @@ the tables in the order a reader does, with the text around them.
 
 from __future__ import annotations
 
+import hashlib
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
@@ -18,13 +20,17 @@ from bs4 import Tag
 from archive.parse.attachments import table_rows
 from archive.parse.body_images import MAX_IMAGES, is_decoration
 from archive.parse.figures import Row
-from archive.parse.ocr import OcrOptions, page_for
+from archive.parse.ocr import OcrOptions, OcrPage, page_for
 
 # Bytes of an archived body image by its absolute URL (None: not archived).
 ImageSource = Callable[[str], bytes | None]
 # OCR results of body pictures are kept with the version like a scan's pages (ParsedDocument.ocr_pages), under
 # this index plus the picture's place among the page's content pictures (a scan's pages count from 0).
 IMAGE_PAGE_BASE = 1000
+# OCR results by picture digest in this process: a picture shown on several pages (or ingested again into
+# another archive) is recognised once. Bounded; pictures are a few per report.
+_MEMO: OrderedDict[str, dict] = OrderedDict()
+MEMO_SIZE = 512
 OCR_UNAVAILABLE = "statistics tables are images and OCR is unavailable: no figures extracted from them"
 
 
@@ -37,6 +43,22 @@ class ImageTables:
     missing: list[str] = field(default_factory=list)  # content pictures not archived (URLs)
     warnings: list[str] = field(default_factory=list)
     ocr_pages: dict[int, dict] = field(default_factory=dict)  # IMAGE_PAGE_BASE + place → OcrPage JSON
+
+
+def _recognised(index: int, data: bytes, opts: OcrOptions) -> OcrPage | None:
+    """The OCR result of one picture: stored with the version, else recognised here (once per digest)."""
+    if index in (opts.stored or {}) or not opts.run:
+        return page_for(index, lambda: data, opts)
+    digest = hashlib.sha256(data).hexdigest()
+    if digest in _MEMO:
+        _MEMO.move_to_end(digest)
+        return OcrPage.from_json(_MEMO[digest])
+    page = page_for(index, lambda: data, opts)
+    if page is not None:
+        _MEMO[digest] = page.to_json()
+        while len(_MEMO) > MEMO_SIZE:
+            _MEMO.popitem(last=False)
+    return page
 
 
 def read_image_tables(grid_tables: list[list[Row]], marks: list[tuple[int, Tag]], base_url: str | None,
@@ -59,7 +81,7 @@ def read_image_tables(grid_tables: list[list[Row]], marks: list[tuple[int, Tag]]
             out.missing.append(url)
             continue
         try:
-            page = page_for(index, lambda data=data: data, opts)
+            page = _recognised(index, data, opts)
             found = page.layout().extract_tables() if page is not None else []
         except Exception as exc:  # a damaged picture is this picture's loss, not the page's
             out.warnings.append(f"body image unreadable by OCR ({type(exc).__name__}): {url}")
