@@ -171,6 +171,12 @@ class _Deferred(Exception):
     """An attachment whose parent document is not archived yet: retried at the end of the batch."""
 
 
+def body_image_ocr_enabled() -> bool:
+    from archive.parse.image_tables import body_image_ocr_enabled as enabled
+
+    return enabled()
+
+
 def _default_parser() -> ParseFn:
     from archive.parse import parse_document
 
@@ -386,7 +392,7 @@ class _Ingestor:
                                      "filename": filename}
         if self._parse_takes_column_kind:
             kwargs["column_kind"] = capture.column_kind
-        if self._parse_takes_body_images and session is not None:
+        if self._parse_takes_body_images and session is not None and body_image_ocr_enabled():
             # a page whose tables are pictures: the parser asks for the archived pictures it needs
             kwargs["body_images"] = lambda image_url: self._body_image(session, image_url)
         try:

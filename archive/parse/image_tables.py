@@ -10,6 +10,7 @@ the tables in the order a reader does, with the text around them.
 from __future__ import annotations
 
 import hashlib
+import os
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -43,6 +44,13 @@ class ImageTables:
     missing: list[str] = field(default_factory=list)  # content pictures not archived (URLs)
     warnings: list[str] = field(default_factory=list)
     ocr_pages: dict[int, dict] = field(default_factory=dict)  # IMAGE_PAGE_BASE + place → OcrPage JSON
+
+
+def body_image_ocr_enabled() -> bool:
+    """False when ``DISCLOSURE_OCR_BODY_IMAGES`` is 0/off/no: the ingest then reads pages without their pictures
+    (tables_as_images, as without OCR), e.g. to ingest a large backlog first and ``reparse`` the pictures later.
+    The test suite turns it off except where body images are the subject (tests/conftest.py)."""
+    return os.environ.get("DISCLOSURE_OCR_BODY_IMAGES", "1").strip().lower() not in ("0", "off", "no", "false")
 
 
 def _recognised(index: int, data: bytes, opts: OcrOptions) -> OcrPage | None:

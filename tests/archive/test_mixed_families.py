@@ -5,6 +5,7 @@ attachments and list pages, publisher, unit, kind, report year and claimed date.
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 
 import pytest
@@ -40,7 +41,12 @@ def mixed_archive(request, mixed_site, tmp_path_factory):
         server.stop()
     db = open_database(url)
     rawstore = RawStore(data_dir / "warc")
-    report = process_captures(db, rawstore, crawl_run_id=summary.run_id)
+    # The county's table pictures are read by OCR here (the suite turns that off elsewhere: tests/conftest.py).
+    os.environ["DISCLOSURE_OCR_BODY_IMAGES"] = "1"
+    try:
+        report = process_captures(db, rawstore, crawl_run_id=summary.run_id)
+    finally:
+        os.environ["DISCLOSURE_OCR_BODY_IMAGES"] = "0"
     yield request.param, summary, manifest, db, report
     rawstore.close()
     db.dispose()
