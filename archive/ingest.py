@@ -171,6 +171,12 @@ class _Deferred(Exception):
     """An attachment whose parent document is not archived yet: retried at the end of the batch."""
 
 
+def body_image_ocr_enabled() -> bool:
+    from archive.parse.image_tables import body_image_ocr_enabled as enabled
+
+    return enabled()
+
+
 def _default_parser() -> ParseFn:
     from archive.parse import parse_document
 
@@ -214,9 +220,11 @@ class _Ingestor:
         self.parse = parse
         self.parse_errors = _parse_errors()
         try:
-            self._parse_takes_column_kind = "column_kind" in inspect.signature(parse).parameters
+            params = inspect.signature(parse).parameters
+            self._parse_takes_column_kind = "column_kind" in params
+            self._parse_takes_body_images = "body_images" in params
         except (TypeError, ValueError):
-            self._parse_takes_column_kind = False
+            self._parse_takes_column_kind = self._parse_takes_body_images = False
         self._portal_by_host: dict[str, int] = {}
         self._portal_by_run: dict[int, int | None] = {}
         self._matchers: dict[int, UnitMatcher] = {}
@@ -362,7 +370,7 @@ class _Ingestor:
                 report.documents.unchanged += 1
                 return "parsed", None
         raw = self._read(capture)
-        parsed = self._parse(raw, capture)
+        parsed = self._parse(raw, capture, session=session)
         if getattr(parsed, "no_text_layer", False):
             return "failed", _no_text_reason(parsed)
         if not parsed.body_text.strip() and not parsed.title and not parsed.sections:
@@ -377,12 +385,16 @@ class _Ingestor:
         except (RawStoreError, OSError) as exc:
             raise RecordUnreadable(f"{RAW_UNREADABLE}: {exc}") from exc
 
-    def _parse(self, raw: RawResponse, capture: Capture, filename: str | None = None) -> ParsedDocument:
+    def _parse(self, raw: RawResponse, capture: Capture, filename: str | None = None,
+               session: Session | None = None) -> ParsedDocument:
         kwargs: dict[str, object] = {"url": capture.url,
                                      "content_type": capture.content_type or raw.content_type,
                                      "filename": filename}
         if self._parse_takes_column_kind:
             kwargs["column_kind"] = capture.column_kind
+        if self._parse_takes_body_images and session is not None and body_image_ocr_enabled():
+            # a page whose tables are pictures: the parser asks for the archived pictures it needs
+            kwargs["body_images"] = lambda image_url: self._body_image(session, image_url)
         try:
             return self.parse(raw.body, **kwargs)
         except self.parse_errors as exc:
@@ -392,6 +404,19 @@ class _Ingestor:
         except Exception as exc:  # a parser bug is this capture's failure, not the batch's
             log.exception("parser error on %s", capture.url)
             raise CaptureFailed(f"parser error: {type(exc).__name__}: {exc}") from exc
+
+    def _body_image(self, session: Session, url: str) -> bytes | None:
+        """The bytes of a page's content picture as last archived (the crawler's role ``body_image``)."""
+        urls = {url, canonical_url(url), found_url(url)}
+        capture = session.scalar(select(Capture).where(
+            Capture.url.in_(urls), Capture.role == "body_image", Capture.status == 200)
+            .order_by(Capture.fetched_at.desc(), Capture.id.desc()).limit(1))
+        if capture is None:
+            return None
+        try:
+            return self._read(capture).body
+        except CaptureFailed:
+            return None  # an unreadable record: the picture is missing, the page is read without it
 
     # ------------------------------------------------------------------ lookups
     def _document_at(self, session: Session, url: str) -> Document | None:

@@ -11,6 +11,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from disclosure.replica.manifest import Manifest
@@ -60,3 +62,17 @@ def mixed_replica(mixed_site: Site):
 def mixed_manifest(mixed_replica: ReplicaServer) -> Manifest:
     """The manifest of the running ``mixed_replica`` server (all documents)."""
     return mixed_replica.manifest()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_body_image_ocr():
+    """Ingests in tests read pages without OCR of their table pictures (the slow step: about 15 s a report on
+    2 cores), except where body images are the subject: those fixtures set the variable to 1 around their ingest
+    (tests/archive/test_mixed_families.py)."""
+    before = os.environ.get("DISCLOSURE_OCR_BODY_IMAGES")
+    os.environ["DISCLOSURE_OCR_BODY_IMAGES"] = "0"
+    yield
+    if before is None:
+        os.environ.pop("DISCLOSURE_OCR_BODY_IMAGES", None)
+    else:
+        os.environ["DISCLOSURE_OCR_BODY_IMAGES"] = before

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from archive.parse.errors import ParseError
 from archive.parse.model import ParsedCheck, ParsedDocument, ParsedFigure, ParsedLink, ParsedSection
-from archive.parse.pipeline import parse_document, sniff_kind
+from archive.parse.pipeline import parse_document, parse_page_images, sniff_kind
 
 __all__ = ["ParseError", "ParsedCheck", "ParsedDocument", "ParsedFigure", "ParsedLink", "ParsedSection",
-           "parse_document", "sniff_kind"]
+           "parse_document", "parse_page_images", "sniff_kind"]

@@ -46,6 +46,7 @@ class Extracted:
     warnings: list[str] = field(default_factory=list)
     images: int = 0
     no_text_layer: bool = False  # a fixed-layout file whose pages carry no text (scans): OCR would be needed
+    ocr_pages: dict[int, dict] = field(default_factory=dict)  # page index → OcrPage JSON of pages read by OCR
 
 
 def _looks_like_table_line(line: str) -> bool:
@@ -73,8 +74,9 @@ def table_rows(table: list[list[str | None]]) -> list[Row]:
 
 
 # ---------------------------------------------------------------- PDF
-def read_pdf(data: bytes) -> Extracted:
-    """PDF text (pdfplumber, pypdf as fallback) and tables (pdfplumber)."""
+def read_pdf(data: bytes, ocr=None) -> Extracted:
+    """PDF text (pdfplumber, pypdf as fallback) and tables (pdfplumber); pages without a text layer are read
+    by OCR (:mod:`archive.parse.ocr`; ``ocr``: an OcrOptions, or None/True/False) when it is available."""
     from pypdf import PdfReader
     from pypdf.errors import PyPdfError
 
@@ -98,15 +100,14 @@ def read_pdf(data: bytes) -> Extracted:
     out = Extracted("pdf")
     texts: list[str] = []
     page_images: list[int] = []
+    page_tables: list[list[list[Row]]] = []
     try:
         import pdfplumber
 
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             for i, page in enumerate(pdf.pages[:MAX_PAGES]):
                 texts.append(page.extract_text() or "")
-                if i < MAX_TABLE_PAGES:
-                    for table in page.extract_tables():
-                        out.tables.append(table_rows(table))
+                page_tables.append([table_rows(t) for t in page.extract_tables()] if i < MAX_TABLE_PAGES else [])
                 page_images.append(len(page.images))
                 out.images += page_images[-1]
                 if sum(map(len, texts)) > MAX_TEXT_CHARS:
@@ -115,7 +116,7 @@ def read_pdf(data: bytes) -> Extracted:
     except Exception as exc:  # pdfminer raises many types on damaged files: fall back to pypdf
         log.warning("pdfplumber failed (%s); falling back to pypdf", exc)
         out.warnings.append(f"pdfplumber failed: {exc.__class__.__name__}; text from pypdf, no tables")
-        texts, out.tables = [], []
+        texts, page_tables, page_images = [], [], []
         try:
             for page in reader.pages[:MAX_PAGES]:
                 texts.append(page.extract_text() or "")
@@ -123,24 +124,70 @@ def read_pdf(data: bytes) -> Extracted:
             raise ParseError(f"corrupt PDF: {exc2.__class__.__name__}: {exc2}") from exc2
     if n_pages > MAX_PAGES:
         out.warnings.append(f"only the first {MAX_PAGES} of {n_pages} pages read")
+    reason = _ocr_bare_pages(data, out, texts, page_tables, page_images, ocr)
+    out.tables = [t for tables in page_tables for t in tables]
     out.text = "\n".join(texts)[:MAX_TEXT_CHARS]
-    note_text_layer(out, "PDF", texts, page_images)
+    note_text_layer(out, "PDF", texts, page_images, reason)
     out.blocks = text_blocks(out.text)
     return out
 
 
-def note_text_layer(out: Extracted, what: str, texts: list[str], page_images: list[int]) -> None:
-    """Warn about pages without a text layer; flag the file when no page has one (a scan: OCR needed)."""
+def note_text_layer(out: Extracted, what: str, texts: list[str], page_images: list[int],
+                    reason: str = "OCR is not available") -> None:
+    """Warn about pages without a text layer; flag the file when no page has one (a scan: OCR needed).
+    ``reason`` says why such pages were not read (OCR off or unavailable, or OCR found no text on them)."""
     chars = [len("".join(t.split())) for t in texts]
     if all(n < MIN_PAGE_TEXT for n in chars):
         out.no_text_layer = True
         out.warnings.append(f"{what} has no text layer ({len(texts)} page(s){' of images' if any(page_images) else ''}"
-                            ", a scan?): nothing read; OCR is not available")
+                            f", a scan?): nothing read; {reason}")
         return
     bare = [i + 1 for i, (n, imgs) in enumerate(zip(chars, page_images, strict=False)) if n < MIN_PAGE_TEXT and imgs]
     if bare:
         pages = ", ".join(map(str, bare[:20])) + (" …" if len(bare) > 20 else "")
-        out.warnings.append(f"page(s) {pages} have no text layer (images only): not read; OCR is not available")
+        out.warnings.append(f"page(s) {pages} have no text layer (images only): not read; {reason}")
+
+
+def _ocr_bare_pages(data: bytes, out: Extracted, texts: list[str], page_tables: list[list[list[Row]]],
+                    page_images: list[int], ocr) -> str:
+    """Read the PDF's image-only pages by OCR (rendered with pypdfium2), in place; the reason left for the
+    no-text-layer warning of pages still unread."""
+    from archive.parse import ocr as ocr_mod
+
+    opts = ocr_mod.resolve_options(ocr)
+    bare = [i for i, (t, imgs) in enumerate(zip(texts, page_images, strict=False))
+            if len("".join(t.split())) < MIN_PAGE_TEXT and imgs]
+    if not bare:
+        return ocr_mod.unavailable_reason(opts)
+    pdf = None
+    try:
+        for i in bare:
+            def render(i=i):
+                nonlocal pdf
+                import pypdfium2
+
+                if pdf is None:
+                    pdf = pypdfium2.PdfDocument(data)
+                bitmap = pdf[i].render(scale=ocr_mod.RASTER_DPI / 72, grayscale=False)
+                img = bitmap.to_pil()
+                img.info["dpi"] = (ocr_mod.RASTER_DPI, ocr_mod.RASTER_DPI)
+                return img
+            page = ocr_mod.page_for(i, render, opts)
+            if page is None:
+                return ocr_mod.unavailable_reason(opts)
+            layout = page.layout()
+            texts[i] = layout.extract_text()
+            page_tables[i] = [table_rows(t) for t in layout.extract_tables()] if i < MAX_TABLE_PAGES else []
+            out.ocr_pages[i] = page.to_json()
+    except ParseError:
+        raise
+    except Exception as exc:  # pdfium refuses a damaged page: the page stays unread
+        log.warning("OCR of a PDF page failed: %r", exc)
+        out.warnings.append(f"OCR failed: {exc.__class__.__name__}")
+    finally:
+        if pdf is not None:
+            pdf.close()
+    return "OCR found no text"
 
 
 # ---------------------------------------------------------------- ZIP-based (DOCX, XLSX)

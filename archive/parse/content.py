@@ -58,6 +58,8 @@ class Content:
     body_text: str = ""
     content_hash: str = ""
     images: int = 0  # images in the content
+    # each image of the content with the number of tables (grids) before it: where it stands among the tables
+    image_marks: list[tuple[int, Tag]] = field(default_factory=list)
     method: str = ""  # selector that found the container, or "density"
 
 
@@ -295,14 +297,15 @@ def _is_twin_of(url: str, page_url: str) -> bool:
 
 
 def _walk(node: Tag, blocks: list[Block], grids: list[Grid] | None, buf: list[str],
-          bold: list[bool | None], bold_at: int, limit: int) -> None:
+          bold: list[bool | None], bold_at: int, limit: int, marks: list[tuple[int, Tag]] | None = None) -> None:
     """Blocks of ``node`` in reading order; tables become grids (or, with ``grids=None``, one line per cell).
 
     ``bold`` runs parallel to ``buf`` (None for whitespace): a block entirely bold is a heading hint; a bold
     start followed by plain text is kept as ``lead`` (a run-in heading "一、总体情况。" + its first sentence).
     ``bold_at`` is how far up from a text directly in ``node`` the nearest bold element is (1 = ``node``
     itself); text counts as bold when that is within :data:`_BOLD_REACH`. Passing it down replaces a walk up
-    the parents for every string. The walk stops after ``limit`` blocks.
+    the parents for every string. The walk stops after ``limit`` blocks. ``marks`` (with ``grids``) collects
+    each ``<img>`` with the number of grids before it (an image inside a table: after that table's grid).
 
     The walk keeps its own stack (one frame per open element: its children, its bold distance, whether it
     ends a block), so a page nested 100,000 elements deep costs memory, never Python's recursion limit.
@@ -349,6 +352,8 @@ def _walk(node: Tag, blocks: list[Block], grids: list[Grid] | None, buf: list[st
             flush()
             grid = table_to_grid(child)
             grids.append(grid)
+            if marks is not None:
+                marks.extend((len(grids), img) for img in iter_tags(child, {"img"}))
             for row in grid.rows:
                 last = None
                 for cell in row:
@@ -359,6 +364,8 @@ def _walk(node: Tag, blocks: list[Block], grids: list[Grid] | None, buf: list[st
         if name == "br":
             flush()
             continue
+        if name == "img" and marks is not None and grids is not None:
+            marks.append((len(grids), child))
         breaks = name in _BREAKS or (name.startswith("h") and len(name) == 2)
         if breaks:
             flush()
@@ -396,7 +403,7 @@ def extract_content(soup: BeautifulSoup, base_url: str | None = None, index: Pag
         out.links = page_files
         return out
     _strip_noise(container, index.noise)
-    _walk(container, out.blocks, out.grids, [], [], _bold_distance(container), MAX_BLOCKS)
+    _walk(container, out.blocks, out.grids, [], [], _bold_distance(container), MAX_BLOCKS, out.image_marks)
     images = 0
     for tag in iter_tags(container, {"a", "img"}):  # links and images in one walk
         if tag.name == "img":

@@ -80,6 +80,14 @@ class ParsedDocument:
     warnings: list[str] = field(default_factory=list)
     # a PDF/OFD whose pages carry no text (a scan): nothing could be read, OCR would be needed
     no_text_layer: bool = False
+    # pages read by OCR (a scan): page index → the OCR result (archive.parse.ocr.OcrPage JSON), kept with the
+    # version so that a reparse need not run OCR again
+    ocr_pages: dict[int, dict] = field(default_factory=dict)
+
+    @property
+    def ocr(self) -> bool:
+        """True when some of the text came from OCR of page images."""
+        return bool(self.ocr_pages)
 
     def figure(self, key: str) -> ParsedFigure | None:
         """The figure stored under ``key``, if any."""

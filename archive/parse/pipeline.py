@@ -6,6 +6,7 @@ import datetime as dt
 import logging
 import re
 from dataclasses import dataclass, field
+from functools import partial
 
 from bs4 import Tag
 
@@ -36,7 +37,16 @@ from archive.parse.encoding import decode_bytes
 from archive.parse.errors import ParseError
 from archive.parse.figures import Row, extract_figures, local_figures, rows_from_grid
 from archive.parse.flattened import text_to_rows
+from archive.parse.image_tables import OCR_UNAVAILABLE, ImageSource, read_image_tables
 from archive.parse.model import ParsedDocument, ParsedLink
+from archive.parse.ocr import (
+    OcrPage,
+    extracted_from_pages,
+    ocr_available,
+    ocr_page,
+    read_image,
+    resolve_options,
+)
 from archive.parse.ofd import read_ofd
 from archive.parse.sections import Block, find_sections
 from archive.parse.soup import gc_paused, make_soup
@@ -65,6 +75,7 @@ def _ext(filename: str | None, url: str | None) -> str | None:
     return None
 
 
+_IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")  # PNG, JPEG, TIFF
 _CONTROL_BYTES = bytes(b for b in range(32) if b < 9 or 13 < b < 32 and b != 27)
 
 
@@ -77,7 +88,7 @@ def _is_text(head: bytes) -> bool:
 
 def sniff_kind(data: bytes, content_type: str | None = None, filename: str | None = None,
                url: str | None = None) -> str:
-    """html | txt | pdf | docx | xlsx | ofd | doc | xls | rtf — or raise :class:`ParseError` for other binaries."""
+    """html | txt | pdf | docx | xlsx | ofd | doc | xls | rtf | image — or raise :class:`ParseError` for other binaries."""
     head = data[:8192]
     if head.lstrip()[:5] == b"%PDF-" or b"%PDF-" in head[:1024]:
         return "pdf"
@@ -111,6 +122,8 @@ def sniff_kind(data: bytes, content_type: str | None = None, filename: str | Non
         raise ParseError("unsupported OLE file (neither Word nor Excel)")
     if head.lstrip().startswith(b"{\\rtf"):
         return "rtf"
+    if head.startswith(_IMAGE_MAGIC):
+        return "image"
     if head.startswith((b"\xff\xfe", b"\xfe\xff")) or _is_text(head[:65536]):
         ext = _ext(filename, url)
         ctype = (content_type or "").lower()
@@ -140,6 +153,8 @@ class _Source:
     warnings: list[str] = field(default_factory=list)
     content_hash: str | None = None  # of body_text, when the reader computed it already
     no_text_layer: bool = False
+    ocr_pages: dict[int, dict] = field(default_factory=dict)
+    image_marks: list[tuple[int, Tag]] = field(default_factory=list)  # content pictures among the tables
 
 
 HEAD_LINES = 200  # page lines searched for the 目录 block, the visible date line and a text title
@@ -198,7 +213,8 @@ def _html_source(data: bytes, url: str | None, content_type: str | None) -> _Sou
     src = _Source("html", content.blocks, [rows_from_grid(g) for g in content.grids], text, lines, meta,
                   [headline] if headline else [], content.links,
                   image_tables=any(g.has_images for g in content.grids), images=content.images,
-                  body_text=content.body_text, warnings=warnings, content_hash=content.content_hash or None)
+                  body_text=content.body_text, warnings=warnings, content_hash=content.content_hash or None,
+                  image_marks=content.image_marks)
     src.title_candidates += titles
     return src
 
@@ -216,7 +232,7 @@ def _text_source(data: bytes, content_type: str | None) -> _Source:
 def _file_source(ex: Extracted) -> _Source:
     lines = ex.text.splitlines()
     return _Source(ex.source_kind, ex.blocks, ex.tables, ex.text, lines, images=ex.images, warnings=ex.warnings,
-                   no_text_layer=ex.no_text_layer)
+                   no_text_layer=ex.no_text_layer, ocr_pages=ex.ocr_pages)
 
 
 def _choose_title(src: _Source, fields: dict[str, str]) -> str | None:
@@ -234,7 +250,7 @@ def _choose_title(src: _Source, fields: dict[str, str]) -> str | None:
 
 def _assemble(src: _Source, url: str | None, column_kind: str | None, unit_hint: str | None) -> ParsedDocument:
     doc = ParsedDocument(source_kind=src.source_kind, links=src.links, warnings=list(src.warnings),
-                         no_text_layer=src.no_text_layer)
+                         no_text_layer=src.no_text_layer, ocr_pages=src.ocr_pages)
     head_lines = src.page_lines[:HEAD_LINES]
     fields: dict[str, str] = dict(src.meta)
     catalog = md.catalog_fields(head_lines)
@@ -319,13 +335,37 @@ def _assemble(src: _Source, url: str | None, column_kind: str | None, unit_hint:
     return doc
 
 
+def _with_image_tables(src: _Source, doc: ParsedDocument, url: str | None, column_kind: str | None,
+                       unit_hint: str | None, body_images: ImageSource, ocr) -> ParsedDocument:
+    """The page read again with its pictures' tables (OCR) among its own; ``doc`` as it is when OCR is not
+    installed or not allowed, or no picture is archived (a warning says which)."""
+    opts = resolve_options(ocr)
+    if not opts.stored and not (opts.run and ocr_available()):
+        log.warning("%s: %s", url, OCR_UNAVAILABLE)
+        doc.warnings.append(OCR_UNAVAILABLE)
+        return doc
+    found = read_image_tables(src.tables, src.image_marks, url, body_images, opts)
+    if not found.read:
+        doc.warnings += found.warnings
+        return doc
+    src.tables = found.tables
+    src.ocr_pages = {**src.ocr_pages, **found.ocr_pages}  # the version shows its figures came from OCR
+    again = _assemble(src, url, column_kind, unit_hint)
+    again.warnings += [*found.warnings, f"statistics tables read by OCR from {found.read} body image(s)"]
+    return again
+
+
 def parse_document(data: bytes, url: str | None = None, content_type: str | None = None,
                    filename: str | None = None, *, column_kind: str | None = None,
-                   unit_hint: str | None = None) -> ParsedDocument:
+                   unit_hint: str | None = None, ocr=None, body_images: ImageSource | None = None) -> ParsedDocument:
     """Parse one saved page or file; see the package docstring.
 
-    ``column_kind`` (annual_report | notice | document) and ``unit_hint`` (a unit name) are what the crawler
+    Pages without a text layer (scanned PDFs, image files) are read by OCR when it is available; ``ocr``
+    is an :class:`archive.parse.ocr.OcrOptions` (may the engine run, stored results to reuse) or
+    None/True/False. ``column_kind`` (annual_report | notice | document) and ``unit_hint`` (a unit name) are what the crawler
     knew from the list the document was found in; they are used only when the document itself says nothing.
+    ``body_images`` gives the archived bytes of a page's content pictures by URL: a page whose statistics
+    tables are pictures gets them read by OCR (:mod:`archive.parse.image_tables`) when the engine is installed.
     Raises :class:`ParseError` for input that cannot be read at all.
     """
     if data is None:
@@ -339,8 +379,8 @@ def parse_document(data: bytes, url: str | None = None, content_type: str | None
     elif kind == "txt":
         src = _text_source(data, content_type)
     else:
-        reader = {"pdf": read_pdf, "docx": read_docx, "xlsx": read_xlsx, "xls": read_xls, "doc": read_doc,
-                  "rtf": read_rtf, "ofd": read_ofd}[kind]
+        reader = {"pdf": partial(read_pdf, ocr=ocr), "docx": read_docx, "xlsx": read_xlsx, "xls": read_xls,
+                  "doc": read_doc, "rtf": read_rtf, "ofd": read_ofd, "image": partial(read_image, ocr=ocr)}[kind]
         try:
             src = _file_source(reader(data))
         except ParseError:
@@ -353,6 +393,25 @@ def parse_document(data: bytes, url: str | None = None, content_type: str | None
         if kind == "rtf":
             src.source_kind = "doc" if _ext(filename, url) in ("doc", "wps") else "rtf"
     doc = _assemble(src, url, column_kind, unit_hint)
+    if kind == "html" and doc.tables_as_images and body_images is not None and src.image_marks:
+        doc = _with_image_tables(src, doc, url, column_kind, unit_hint, body_images, ocr)
     if isinstance(doc.published_at, dt.datetime) and doc.published_at.tzinfo is not None:
         doc.published_at = doc.published_at.replace(tzinfo=None)
     return doc
+
+
+def parse_page_images(images: list, url: str | None = None, *, column_kind: str | None = None,
+                      unit_hint: str | None = None) -> ParsedDocument:
+    """Page images (bytes, PIL images or :class:`~archive.parse.ocr.OcrPage` results) → the ParsedDocument a
+    text PDF of the same pages gives: each page is OCR'd (ParseError when OCR is unavailable)."""
+    from archive.parse.ocr import ocr_available
+
+    pages = []
+    for image in images:
+        if isinstance(image, OcrPage):
+            pages.append(image)
+        elif not ocr_available():
+            raise ParseError("OCR is not available")
+        else:
+            pages.append(ocr_page(image))
+    return _assemble(_file_source(extracted_from_pages(pages, "image")), url, column_kind, unit_hint)

@@ -23,6 +23,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TCPTimedOutError, TimeoutError
 
 from archive.db import open_database
+from archive.parse.body_images import find_body_images, is_decoration
 from crawler.clock import CrawlClock
 from crawler.dialects import hanweb
 from crawler.dialects.common import ListEntry, entries_from_html, links
@@ -44,6 +45,8 @@ logger = logging.getLogger(__name__)
 # Statuses handed to the callbacks (stored, counted) instead of being dropped by HttpErrorMiddleware.
 HANDLED_STATUSES = [304, 400, 401, 403, 404, 410, 500, 502, 503, 504]
 HTML_TYPES = ("text/html", "application/xhtml", "text/xml", "application/xml")
+# The largest body image fetched (Scrapy's per-request download_maxsize): a table picture is well below it.
+MAX_BODY_IMAGE_BYTES = 4 * 1024 * 1024
 # A unit page with at least this many document rows is read as the unit's list (unit_pages = "auto").
 MIN_LIST_ROWS = 3
 # The last path segment of a list or navigation page, never a document.
@@ -471,6 +474,38 @@ class PortalSpider(ListPagingMixin, SurveyNotesMixin, scrapy.Spider):
                                 listed_date=response.meta.get("listed_date"))
             if req is not None:
                 yield req
+        yield from self._body_image_requests(response, doc_url)
+
+    def _body_image_requests(self, response: Response, doc_url: str):
+        """The images inside the document's content (tables pasted as pictures), in page order: same portal,
+        not decoration (``archive.parse.body_images``). Like attachments they are files that do not change
+        under their URL, so one already archived is not requested again."""
+        sel = self._selector(response)
+        # Cheap first look (no second parse of the page): most pages show only logos and decoration.
+        if not any(self.profile.is_allowed_host(u) and not is_decoration(u) for u in (
+                response.urljoin(s) for s in sel.xpath("//img/@src").getall())):
+            return
+        stats = self.crawler.stats
+        for image in find_body_images(self._text(response), response.url):
+            canon = canonical_url(image.url)
+            if not self.profile.is_allowed_host(canon):
+                stats.inc_value("disclosure/skipped/offsite_image")
+                continue
+            fs = self.archive.fetch_state(canon)
+            if fs is not None and fs.last_status == 200:
+                stats.inc_value("disclosure/skipped/known_image")
+                continue
+            req = self._request(canon, self.parse_body_image, role="body_image", parent_url=doc_url,
+                                column_kind=response.meta.get("column_kind"),
+                                unit_hint=response.meta.get("unit_hint"))
+            if req is not None:
+                req.meta["download_maxsize"] = MAX_BODY_IMAGE_BYTES
+                yield req
+
+    def parse_body_image(self, response: Response):
+        """An image of a document's body: archived as it is (ingest reads it with its page)."""
+        self.crawler.stats.inc_value("disclosure/body_images")
+        yield from self._capture(response)
 
     def parse_attachment(self, response: Response):
         """A file (PDF, DOC, XLS …): archive it as it is."""

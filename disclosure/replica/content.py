@@ -71,6 +71,10 @@ class ReportContent:
     stated: dict[str, float] = field(default_factory=dict)  # figures the text states (key -> value)
     format: str = "2021"
     break_table_b: bool = False  # file renderings break table B across two pages (as real PDFs do)
+    # Tables published as pictures: the figures (and raw cell texts) the pictures show; figures/raw stay empty
+    # since no text reader finds them (OCR does).
+    image_figures: dict[str, float | None] = field(default_factory=dict)
+    image_raw: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -232,10 +236,10 @@ def generate_report(spec: ReportSpec) -> ReportContent:
             tables[3] = build_table_b(figures, other_split, look)
         if 4 in present:
             tables[4] = build_table_c(figures, look)
+    # Only figures actually printed count (a dropped section takes its table with it).
+    raw = {c.key: c.text for t in tables.values() for c in t.keyed_cells() if c.key}
+    figures = {k: figures[k] for k in raw}
     if not spec.tables_as_images:
-        # Only figures actually printed count (a dropped section takes its table with it).
-        raw = {c.key: c.text for t in tables.values() for c in t.keyed_cells() if c.key}
-        figures = {k: figures[k] for k in raw}
         planted = sorted(failing_rules(figures, stated)) if spec.inconsistent else []
         assert spec.inconsistent or not failing_rules(figures, stated), "generator made an inconsistent report"
 
@@ -282,13 +286,17 @@ def generate_report(spec: ReportSpec) -> ReportContent:
                 name = f"W0{spec.year + 1}0{spec.seed % 9 + 1}{spec.seed % 10**9:09d}{i:02d}.png"
                 images.append((name, table_png(block.table, spec.seed)))
                 block.kind, block.image, block.table = "image", name, None
+        # What a text reader finds is nothing; what the pictures show is the tables' figures.
+        image_figures, image_raw = figures, raw
         figures, raw = {}, {}
+    else:
+        image_figures, image_raw = {}, {}
 
     return ReportContent(
         title=title, body_html=_body_html(w.blocks, para_style), text=_plain_text(w.blocks),
         body_phrase=phrase, sections=_sections(w.blocks, present), figures=figures, raw=raw,
         planted_inconsistencies=planted, images=images, blocks=w.blocks, stated=stated, format=fmt,
-        break_table_b=(spec.seed // 3) % 2 == 0,
+        break_table_b=(spec.seed // 3) % 2 == 0, image_figures=image_figures, image_raw=image_raw,
     )
 
 

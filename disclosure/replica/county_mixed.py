@@ -88,9 +88,27 @@ def gkmlpt_post_id(doc: DocSpec) -> int:
     return 3000000 + doc.docid
 
 
+# Every OFD_EVERY-th report published as a PDF (in plan order, 2019 formats on) is published as OFD instead.
+OFD_EVERY = 2
+
+
+def _publish_some_as_ofd(plan: Plan) -> None:
+    """Some reports come as OFD files (GB/T 33190) instead of PDF: the same report, another fixed layout."""
+    as_pdf = [d for d in plan.docs if d.kind == "annual_report" and d.delivery == "pdf" and d.format != "pre2019"]
+    for doc in as_pdf[::OFD_EVERY]:
+        doc.delivery = "ofd"
+        for att in doc.attachments:
+            if att.is_report_body and att.file_kind == "pdf":
+                att.file_kind = "ofd"
+                att.name = att.name[:-len("pdf")] + "ofd"
+                att.filename = att.filename[:-len("pdf")] + "ofd"
+
+
 def adjust_plan(units: list[Unit], plan: Plan) -> Plan:
-    """Fit the shared document plan to the families: 索引号, meta tags, attachment names; no central column."""
+    """Fit the shared document plan to the families: 索引号, meta tags, attachment names; no central column;
+    some reports as OFD."""
     by_code = {u.code: u for u in units}
+    _publish_some_as_ofd(plan)
     for doc in plan.docs:
         unit = by_code[doc.unit]
         doc.in_central = False

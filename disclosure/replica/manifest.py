@@ -59,6 +59,9 @@ class ManifestVersion:
     body_phrase: str = ""  # a distinctive phrase from the body, unique to this document version
     # rules that fail on purpose, named as archive/checks names them (e.g. "B.column.total")
     planted_inconsistencies: list[str] = field(default_factory=list)
+    # delivery html_image_tables: the figures the table pictures show (``figures`` stays empty: a text reader
+    # finds none; OCR of the archived body images must find these)
+    image_figures: dict[str, float | None] = field(default_factory=dict)
 
 
 @dataclass
@@ -84,7 +87,7 @@ class ManifestDocument:
     wap_urls: list[str]  # mobile twins (same document)
     report_year: int | None  # annual reports only
     format: str | None  # "2021" | "2019" | "pre2019" | None (labels used, not the year)
-    delivery: str  # html | pdf | docx | doc | html_image_tables
+    delivery: str  # html | pdf | docx | doc | ofd | html_image_tables
     index_number: str | None  # 索引号 when the page shows the 目录 header block
     doc_number: str | None  # 文号
     meta_tags: bool  # True when the page carries the 政府网站发展指引 meta tags
@@ -99,6 +102,9 @@ class ManifestDocument:
     expected_flags: list[str] = field(default_factory=list)
     # what the claimed date alone gives (a single crawl that never saw the page before cannot prove backdating)
     expected_status_claimed: str | None = None
+    # pictures inside the page's content (tables published as images), in page order; a crawler fetches these
+    # and none of the site's decoration (logo, footer line, side pictures, icons)
+    body_images: list[str] = field(default_factory=list)
 
 
 @dataclass

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
@@ -44,7 +45,7 @@ def _version(site: Site, doc: DocSpec, appears_at: str, edit_no: int) -> Manifes
         appears_at=appears_at, claimed_published_at=doc.claimed_at, title=c.title,
         sections=[ManifestSection(number=s.number, heading=s.heading, text=s.text) for s in c.sections],
         figures=dict(c.figures), raw=dict(c.raw), body_phrase=c.body_phrase,
-        planted_inconsistencies=list(c.planted_inconsistencies))
+        planted_inconsistencies=list(c.planted_inconsistencies), image_figures=dict(c.image_figures))
 
 
 def _document(site: Site, doc: DocSpec, base: str, as_of: str) -> ManifestDocument:
@@ -58,6 +59,8 @@ def _document(site: Site, doc: DocSpec, base: str, as_of: str) -> ManifestDocume
                                       sha256=site.attachment_sha256(doc, i, found[1].edit_no),
                                       is_report_body=a.is_report_body) for i, a in enumerate(doc.attachments)]
     notice_no = getattr(site.content(doc), "doc_number", None) if doc.kind == "notice" else None
+    page_dir = posixpath.dirname(urls[0]) + "/"
+    images = [_url(base, page_dir + name) for name, _data in getattr(site.content(doc, found[1].edit_no), "images", [])]
     return ManifestDocument(
         id=doc.id, kind=doc.kind, unit=doc.unit, publisher=unit.name, urls=[_url(base, p) for p in urls],
         wap_urls=[_url(base, p) for p in waps], report_year=doc.report_year, format=doc.format,
@@ -65,7 +68,7 @@ def _document(site: Site, doc: DocSpec, base: str, as_of: str) -> ManifestDocume
         doc_number=notice_no, meta_tags=doc.meta_tags, first_appears_at=doc.first_appears_at,
         deadline=doc.deadline, versions=versions, attachments=attachments, expected_status=doc.expected_status,
         days_late=doc.days_late, expected_flags=list(doc.expected_flags),
-        expected_status_claimed=doc.expected_status_claimed)
+        expected_status_claimed=doc.expected_status_claimed, body_images=images)
 
 
 def _special_cases(site: Site, base: str, as_of: str) -> list[ManifestSpecialCase]:

@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import posixpath
 import random
+import re
 import threading
 import time
 from collections import OrderedDict
@@ -37,6 +38,11 @@ CENTRAL_DIR = "/zfxxgk/zfxxgknb/"
 COLUMN_NAMES = {"ndbg": ("政府信息公开年报", "信息公开年报"), "tzgg": ("通知公告", "通知公告")}
 DATAPROXY = "/module/web/jpage/dataproxy.jsp"
 DOWNFILE = "/module/download/downfile.jsp"
+# Site decoration on document pages, outside the content (a crawler must not fetch them): path -> picture kind.
+DECORATION = {"/images/logo.png": "logo", "/images/foot_line.png": "line", "/images/zt_ndbg2021.png": "logo"}
+# A small icon inside the content of image-table reports (declared 16 px: not a table picture).
+CONTENT_ICON = "/zfxxgk/images/fj16.png"
+_BODY_OPEN = re.compile(r"<body[^>]*>")
 
 
 @dataclass
@@ -265,7 +271,8 @@ class Site:
                 return sources.render_xls(att.filename.rsplit(".", 1)[0], rows)
             if doc.kind != "annual_report":
                 c = sources.notice_as_report(c)
-            render = {"pdf": sources.render_pdf, "docx": sources.render_docx, "doc": sources.render_doc}
+            render = {"pdf": sources.render_pdf, "docx": sources.render_docx, "doc": sources.render_doc,
+                      "ofd": sources.render_ofd}
             return render[att.file_kind](c)
         return self._files.get_or((doc.id, index, edit_no), make)
 
@@ -341,6 +348,10 @@ class Site:
         image = self._image(path, as_of)
         if image is not None:
             return image
+        if path in DECORATION or path == CONTENT_ICON:
+            data = sources.logo_png(self.preset.site_name) if DECORATION.get(path) == "logo" else \
+                sources.decoration_png("line" if path in DECORATION else "icon")
+            return Response(200, data, "image/png", [("Cache-Control", "max-age=86400")])
         return traps.not_found(path)
 
     def _conditional(self, req: Request, etag: str, last_modified: str, body: bytes, ctype: str) -> Response:
@@ -360,6 +371,7 @@ class Site:
         vi, version = found
         att = doc.attachments[index]
         ctype = {"pdf": "application/pdf", "doc": "application/msword", "xls": "application/vnd.ms-excel",
+                 "ofd": "application/ofd",
                  "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}[att.file_kind]
         body = self.attachment_bytes(doc, index, version.edit_no)
         etag = f'"{doc.docid:x}-a{index}-{vi}"'
@@ -391,6 +403,8 @@ class Site:
             body = f"<p>{pages.esc(c.title)}详见附件。</p>"
         else:
             body = c.body_html
+        if doc.delivery == "html_image_tables":
+            body += f'\n<p style="text-align:right;"><img src="{CONTENT_ICON}" width="16" height="16" alt=""></p>'
         return body, links
 
     def encoding_of(self, doc: DocSpec, variant: str) -> str:
@@ -419,7 +433,7 @@ class Site:
                 crumbs += [(self.platform_path(unit), unit.name), ("../index.html", meta.column_name)]
             wap = "./" + posixpath.basename(path).replace(".html", "_wap.html")
             html = pages.trs_document(meta, body, links, charset, host, crumbs, wap)
-        data, ctype = encode_page(html, mode)
+        data, ctype = encode_page(decorate(html, self.preset.site_name, doc.delivery == "html_image_tables"), mode)
         etag = f'"{doc.docid:x}-{variant}-{vi}"'
         return self._conditional(req, etag, http_date(version.appears_at), data, ctype)
 
@@ -530,6 +544,21 @@ class Site:
             pages_n = max(1, -(-total // PER_PAGE))
             out += [directory + ("index.html" if i == 0 else f"index_{i}.html") for i in range(pages_n)]
         return out
+
+
+def decorate(html: str, site_name: str, sidebar: bool = False) -> str:
+    """A document page with the site's logo above and a footer line below its layout (and, on pages of
+    image-table reports, a picture in a side column): images outside the content."""
+    logo = (f'<div class="site-logo"><a href="/"><img src="/images/logo.png" alt="{pages.esc(site_name)}">'
+            "</a></div>\n")
+    foot = '<div class="site-foot"><img src="/images/foot_line.png" alt=""></div>\n'
+    if sidebar:
+        foot = '<div class="zt"><a href="/"><img src="/images/zt_ndbg2021.png" alt="年报专题"></a></div>\n' + foot
+    m = _BODY_OPEN.search(html)
+    end = html.rfind("</body>")
+    if m is None or end < m.end():
+        return html
+    return html[:m.end()] + "\n" + logo + html[m.end():end] + foot + html[end:]
 
 
 def hanweb_unit_id(col: int) -> str:

@@ -9,6 +9,7 @@ from disclosure.replica.content import (
     generate_notice,
     generate_report,
 )
+from disclosure.replica.content_images import decoration_png, logo_png
 from disclosure.replica.content_model import Block
 from disclosure.replica.render_files import render_doc, render_docx, render_ofd, render_pdf, render_xls
 
@@ -20,5 +21,5 @@ def notice_as_report(c: NoticeContent) -> ReportContent:
                          sections=[], figures={}, raw={}, planted_inconsistencies=[], images=[], blocks=blocks)
 
 
-__all__ = ["NoticeContent", "notice_as_report", "ReportContent", "ReportSpec", "generate_notice",
+__all__ = ["decoration_png", "logo_png", "NoticeContent", "notice_as_report", "ReportContent", "ReportSpec", "generate_notice",
            "generate_report", "render_doc", "render_docx", "render_ofd", "render_pdf", "render_xls"]

@@ -6,12 +6,13 @@ import re
 import urllib.request
 from urllib.parse import unquote, urlsplit
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from warcio.archiveiterator import ArchiveIterator
 
 from archive.models import Capture, CrawlRun, FetchState, ListObservation, Unit
 from archive.rawstore import RawStore
 from crawler.urls import canonical_url
+from disclosure.replica.site import CONTENT_ICON, DECORATION
 
 
 def _path(url: str) -> str:
@@ -38,6 +39,25 @@ def test_full_recall_of_documents_attachments_and_lists(crawled, module_replica)
     assert [u for u in second if canonical_url(u) not in captured] == []
     assert [u for u in files if canonical_url(u) not in captured] == []
     assert [u for u in manifest.list_urls if canonical_url(u) not in captured] == []
+
+
+def test_body_images_archived_with_their_page_and_decoration_left_alone(crawled, module_replica):
+    """The pictures inside a report's content (its tables) are archived, linked to their page; the site's logo,
+    footer line, side picture and the 16 px icon inside the content are never requested."""
+    arch, _summary, log = crawled
+    manifest = module_replica.manifest()
+    by_url = {c.url: c for c in _captures(arch)}
+    pictured = [d for d in manifest.documents if d.body_images]
+    assert len(pictured) >= 5
+    for d in pictured:
+        caps = [by_url.get(canonical_url(u)) for u in d.body_images]
+        assert all(c is not None and c.role == "body_image" and c.status == 200 for c in caps), d.id
+        assert {c.parent_url for c in caps} == {canonical_url(d.urls[0])}, d.id
+        assert {c.processing_status for c in caps} == {"skipped"}  # read with their page, not on their own
+    images = {canonical_url(u) for d in manifest.documents for u in d.body_images}
+    assert {u for u, c in by_url.items() if c.role == "body_image"} == images
+    paths = {r.path for r in log}
+    assert not paths & {*DECORATION, CONTENT_ICON}
 
 
 def test_roles_hints_and_processing_status(crawled, module_replica):
@@ -92,7 +112,8 @@ def test_nothing_outside_the_portal_and_traps_bounded(crawled, module_replica):
     dupes = {p for p in get_paths if get_paths.count(p) > 1} - error_once
     assert dupes == set()
     # Bounded: no more requests than the pages the manifest says exist, plus hubs, specials and robots.
-    needed = len(manifest.list_urls) + sum(len(d.urls) + len(d.attachments) for d in manifest.documents)
+    needed = len(manifest.list_urls) + sum(len(d.urls) + len(d.attachments) + len(d.body_images)
+                                           for d in manifest.documents)
     hubs = 2 + len(manifest.units)
     assert len(log) <= needed + hubs + len(manifest.special_cases) + 5, len(log)
     assert summary.errors.get("waf") == 1 and summary.errors.get("http_404") == 1
@@ -161,8 +182,28 @@ def test_unchanged_recrawl_requests_only_lists(crawled, module_replica):
     assert again.status == "ok", again.render()
     lists = {_path(u) for u in manifest.list_urls}
     detail = {_path(u) for d in manifest.documents for u in d.urls} | {
-        _path(a.url) for d in manifest.documents for a in d.attachments}
+        _path(a.url) for d in manifest.documents for a in d.attachments} | {
+        _path(u) for d in manifest.documents for u in d.body_images}
     paths = [r.path for r in module_replica.request_log]
     assert lists <= set(paths)
     assert [p for p in paths if p in detail] == []
     assert again.new_captures == 0 and again.new_documents == 0
+
+
+def test_refetched_page_does_not_refetch_its_body_images(crawled, module_replica):
+    """Body images are files that do not change under their URL: a page fetched again (here: its fetch state
+    forgotten, so it is new to the crawler) does not bring its archived pictures again. Runs last: it changes
+    the module's archive."""
+    arch, _summary, _log = crawled
+    manifest = module_replica.manifest()
+    pictured = [d for d in manifest.documents if d.body_images]
+    pages = [canonical_url(d.urls[0]) for d in pictured]
+    with arch.db().session() as s:
+        s.execute(delete(FetchState).where(FetchState.url.in_(pages)))
+        s.commit()
+    module_replica.reset_log()
+    again = arch.crawl(module_replica)
+    assert again.status == "ok", again.render()
+    requested = {r.path: r.status for r in module_replica.request_log}
+    assert all(requested.get(_path(d.urls[0])) == 200 for d in pictured)
+    assert not set(requested) & {_path(u) for d in pictured for u in d.body_images}

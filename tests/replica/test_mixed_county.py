@@ -21,6 +21,7 @@ from .families_util import CHINA, norm, read_unit
 
 NEW = ("unitlist", "gkmlpt", "hanweb_datastore", "anhui", "static_list")
 ATTACHMENT_TYPES = {"pdf": "application/pdf", "doc": "application/msword", "xls": "application/vnd.ms-excel",
+                    "ofd": "application/ofd",
                     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
 
 
@@ -69,8 +70,9 @@ def test_every_manifest_url_answers_with_its_content_type(mixed_replica, mixed_m
             assert doc.versions[-1].title in r.text
             if doc.delivery == "html":
                 assert doc.versions[-1].body_phrase in r.text
-            for img in re.findall(r'<img src="([^"]+\.png)"', r.text):  # image-only tables, next to the page
-                image = client.get(doc.urls[0].rsplit("/", 1)[0] + "/" + img)
+            for img in doc.body_images:  # image-only tables, next to the page
+                assert f'src="{img.rsplit("/", 1)[1]}"' in r.text
+                image = client.get(img)
                 assert image.status_code == 200 and image.headers["content-type"] == "image/png"
                 images += 1
             for att in doc.attachments:
