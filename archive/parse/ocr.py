@@ -34,7 +34,7 @@ RASTER_DPI = 200  # PDF pages without text are rendered at this resolution for O
 MIN_SCORE = 0.5  # OCR boxes less certain than this are dropped
 
 # How many pages the engine recognised in this process (a stat the CLI prints and the tests read).
-STATS = {"pages": 0, "seconds": 0.0}
+STATS = {"pages": 0, "seconds": 0.0, "reused": 0}
 _lock = threading.Lock()
 _engines: dict[str, object] = {}
 
@@ -356,6 +356,8 @@ def page_for(index: int, image_fn, opts: OcrOptions) -> OcrPage | None:
     (``image_fn()`` renders the page), else None."""
     stored = (opts.stored or {}).get(index)
     if stored is not None:
+        with _lock:
+            STATS["reused"] += 1
         return OcrPage.from_json(stored)
     if not opts.run or not ocr_available():
         return None
