@@ -154,7 +154,7 @@ def _recognise(grey, engine: str) -> list[tuple[str, float, float, float, float]
             if text.strip() and float(conf) >= 0:
                 out.append((text.strip(), x, y, x + w, y + h))
         return out
-    result, _ = eng(np.dstack([grey] * 3))
+    result, _ = eng(np.dstack([grey] * 3), use_cls=False)  # pages are upright once deskewed
     for quad, text, score in result or []:
         if float(score) < MIN_SCORE or not str(text).strip():
             continue
@@ -311,7 +311,7 @@ def ocr_page(image, engine: str | None = None) -> OcrPage:
     boxes = _recognise(clean, engine)
     pt = 72.0 / dpi
     page = OcrPage(grey.shape[1] * pt, grey.shape[0] * pt, angle=angle)
-    page.boxes = [OcrBox(t, x0 * pt, y0 * pt, x1 * pt, y1 * pt) for t, x0, y0, x1, y1 in boxes]
+    page.boxes = [OcrBox(_digits(t), x0 * pt, y0 * pt, x1 * pt, y1 * pt) for t, x0, y0, x1, y1 in boxes]
     page.lines = [(x0 * pt, y0 * pt, x1 * pt, y1 * pt) for x0, y0, x1, y1 in lines]
     if engine == "rapidocr" and page.lines:
         page.boxes += _read_missed_cells(page, clean, pt)
@@ -322,6 +322,19 @@ def ocr_page(image, engine: str | None = None) -> OcrPage:
              grey.shape[1], grey.shape[0], dpi, angle, len(page.boxes), len(page.lines),
              time.perf_counter() - started)
     return page
+
+
+_LOOKALIKE = str.maketrans({"O": "0", "o": "0", "D": "0", "Q": "0", "l": "1", "I": "1", "|": "1"})
+
+
+def _digits(text: str) -> str:
+    """A short run of digits with letters that look like digits ("D" for a blurred 0, "l" for 1) reads as the
+    digits: a table cell of numbers, not a word."""
+    if (len(text) <= 6 and any(c.isdigit() for c in text)) or len(text) == 1:
+        mapped = text.translate(_LOOKALIKE)
+        if mapped.lstrip("-").isdigit():
+            return mapped
+    return text
 
 
 def _read_missed_cells(page: OcrPage, clean, pt: float) -> list[OcrBox]:
@@ -355,7 +368,7 @@ def _read_missed_cells(page: OcrPage, clean, pt: float) -> list[OcrBox]:
     if not crops or len(crops) > MAX_CELL_READS:
         return []
     results, _ = _engine("rapidocr").text_rec(crops)
-    return [OcrBox(str(text).strip(), *box) for (text, score), box in zip(results, where, strict=False)
+    return [OcrBox(_digits(str(text).strip()), *box) for (text, score), box in zip(results, where, strict=False)
             if float(score) >= MIN_SCORE and str(text).strip()]
 
 
@@ -443,6 +456,7 @@ def extracted_from_pages(pages: list[OcrPage], source_kind: str = "image"):
         out.tables += [table_rows(t) for t in layout.extract_tables()]
         out.ocr_pages[i] = page.to_json()
     out.images = len(pages)
+    out.warnings.append(f"text of {len(pages)} page(s) read by OCR from page images")
     out.text = "\n".join(texts)
     note_text_layer(out, source_kind.upper(), texts, [1] * len(pages))
     out.blocks = text_blocks(out.text)
