@@ -32,6 +32,7 @@ MAX_IMAGE_PIXELS = 60_000_000  # a 300 dpi A3 page is 17 M pixels; beyond this t
 MAX_SKEW = 2.0  # degrees: a turned page is straightened when the angle is within this
 RASTER_DPI = 200  # PDF pages without text are rendered at this resolution for OCR
 MIN_SCORE = 0.5  # OCR boxes less certain than this are dropped
+MIN_CELL_SCORE = 0.3  # … except a number read alone from a table cell the detector passed over
 MAX_CELL_EDGES = 2000  # beyond this many ruling lines a page is not searched for unread table cells
 MAX_CELL_READS = 300  # nor read cell by cell when more cells than this seem unread
 
@@ -262,7 +263,10 @@ def ruling_lines(ink, dpi: float, support=None) -> tuple[list[tuple[float, float
     h_len = max(20, int(dpi * 0.45))  # longer than a dash "——" in a cell, shorter than a narrow column
     v_len = max(12, int(dpi * 0.2))  # taller than a character, shorter than a table row
     horizontal = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (h_len, 1)))
-    vertical = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, v_len)))
+    # a rule broken for a few pixels (a seal's stroke across it, JPEG) is closed first; vertical only, since
+    # closing along a text line would join its characters into a false rule
+    closed = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1, 9)))
+    vertical = cv2.morphologyEx(closed, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, v_len)))
     import numpy as np
 
     lines: list[tuple[float, float, float, float]] = []
@@ -324,7 +328,7 @@ def ocr_page(image, engine: str | None = None) -> OcrPage:
     return page
 
 
-_LOOKALIKE = str.maketrans({"O": "0", "o": "0", "D": "0", "Q": "0", "l": "1", "I": "1", "|": "1"})
+_LOOKALIKE = str.maketrans({"O": "0", "o": "0", "D": "0", "Q": "0", "口": "0", "l": "1", "I": "1", "|": "1"})
 
 
 def _digits(text: str) -> str:
@@ -367,9 +371,16 @@ def _read_missed_cells(page: OcrPage, clean, pt: float) -> list[OcrBox]:
             where.append(((ox + xa) * pt, (oy + ya) * pt, (ox + xb) * pt, (oy + yb) * pt))
     if not crops or len(crops) > MAX_CELL_READS:
         return []
+    from archive.parse.figures import is_value
+
     results, _ = _engine("rapidocr").text_rec(crops)
-    return [OcrBox(_digits(str(text).strip()), *box) for (text, score), box in zip(results, where, strict=False)
-            if float(score) >= MIN_SCORE and str(text).strip()]
+    out = []
+    for (text, score), box in zip(results, where, strict=False):
+        text = _digits(str(text).strip())
+        # a lone small digit is read with little confidence, but in a table cell a number is what is expected
+        if text and float(score) >= (MIN_CELL_SCORE if is_value(text) else MIN_SCORE):
+            out.append(OcrBox(text, *box))
+    return out
 
 
 def ocr_page_layout(image, engine: str | None = None) -> PageLayout:
