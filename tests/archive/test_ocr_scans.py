@@ -136,11 +136,13 @@ def test_reparse_without_ocr_reuses_the_archived_ocr(scan_archive, tmp_path):
             assert version.ocr and figures == before[d.id], d.id
             assert json.loads(version.ocr_pages)
             ids.append(doc.id)
-    from archive.export import export_all, load
+    from archive.export import LOADER_SNIPPET, export_all
 
     with scan_archive.db.session() as session:
         export_all(session, tmp_path / "export", tables=["documents"])
-    exported = load(tmp_path / "export", "documents").set_index("document_id")
+    namespace: dict = {}
+    exec(LOADER_SNIPPET, namespace)  # the loader the export's README prints
+    exported = namespace["load"](tmp_path / "export", "documents").set_index("document_id")
     assert all(bool(exported.loc[i, "ocr"]) for i in ids), exported["ocr"]
     client = TestClient(create_app(load_config(cfg, environ={})))
     page = client.get(f"/doc/{ids[0]}").text
