@@ -107,11 +107,13 @@ TABLES: tuple[ExportTable, ...] = (
         _c("format", "string", "statistics format: 2021 | 2019 | pre2019 (current version)"),
         _c("source_kind", "string", "html | pdf | docx | doc | xls | xlsx | txt (current version)"),
         _c("tables_as_images", "boolean", "the statistics tables are published only as images"),
+        _c("ocr", "boolean", "the current version's text (and figures) was read by OCR from a scan"),
     ), lambda: select(Document.id, Portal.profile, Document.kind, Document.unit_id, Unit.name, Document.publisher,
                       Document.report_year, Document.title, Document.index_number, Document.doc_number,
                       Document.claimed_published_at, Document.claimed_date_source, Document.canonical_url,
                       Document.first_seen_at, Document.last_seen_at, Document.removed_at,
-                      _current_version_count(), Version.format, Version.source_kind, Version.tables_as_images)
+                      _current_version_count(), Version.format, Version.source_kind, Version.tables_as_images,
+                      Version.ocr)
         .outerjoin(Portal, Portal.id == Document.portal_id).outerjoin(Unit, Unit.id == Document.unit_id)
         .outerjoin(Version, Version.id == Document.current_version_id).order_by(Document.id)),
     ExportTable("sections", "The six sections of each annual report (current version), heading as written.", (

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import inspect
+import json
 import logging
 import re
 from collections.abc import Callable, Sequence
@@ -186,7 +187,31 @@ def _default_parser() -> ParseFn:
 def _no_text_reason(parsed: ParsedDocument) -> str:
     """The capture's failure reason for a file without a text layer (a scan): what the parser said."""
     said = next((w for w in parsed.warnings if "no text layer" in w), "no text layer (a scan?)")
-    return f"{said} (retried by `disclosure reparse --failed` once OCR is available)"
+    return f"{said} (retried by `disclosure reparse --failed --ocr` once OCR is available)"
+
+
+def _ocr_values(parsed: ParsedDocument, capture: Capture) -> dict[str, object]:
+    """The version's OCR marker and the OCR result kept for reparse (none when the text was not OCR'd)."""
+    pages = getattr(parsed, "ocr_pages", None)
+    if not pages:
+        return {"ocr": False, "ocr_sha256": None, "ocr_pages": None}
+    return {"ocr": True, "ocr_sha256": capture.sha256,
+            "ocr_pages": json.dumps({str(k): v for k, v in pages.items()}, ensure_ascii=False,
+                                    separators=(",", ":"))}
+
+
+def _stored_ocr(session: Session | None, sha256: str | None) -> dict[int, dict] | None:
+    """The OCR result archived for the file with this sha256 (by an earlier ingest), if any."""
+    if session is None or not sha256:
+        return None
+    stored = session.scalar(select(Version.ocr_pages).where(Version.ocr_sha256 == sha256,
+                                                            Version.ocr_pages.is_not(None)).limit(1))
+    if not stored:
+        return None
+    try:
+        return {int(k): v for k, v in json.loads(stored).items()}
+    except (ValueError, TypeError, AttributeError):
+        return None
 
 
 def _parse_errors() -> tuple[type[BaseException], ...]:
@@ -214,17 +239,19 @@ def _norm_title(title: str | None) -> str:
 class _Ingestor:
     """One batch: holds caches (portal and unit ids) that are rebuilt after a rolled-back capture."""
 
-    def __init__(self, db: Database, rawstore: RawStore, parse: ParseFn):
+    def __init__(self, db: Database, rawstore: RawStore, parse: ParseFn, ocr: bool = True):
         self.db = db
         self.rawstore = rawstore
         self.parse = parse
         self.parse_errors = _parse_errors()
+        self.ocr = ocr  # may OCR run; False (a reparse without --ocr) reuses the stored OCR results only
         try:
             params = inspect.signature(parse).parameters
-            self._parse_takes_column_kind = "column_kind" in params
-            self._parse_takes_body_images = "body_images" in params
         except (TypeError, ValueError):
-            self._parse_takes_column_kind = self._parse_takes_body_images = False
+            params = {}
+        self._parse_takes_column_kind = "column_kind" in params
+        self._parse_takes_body_images = "body_images" in params
+        self._parse_takes_ocr = "ocr" in params
         self._portal_by_host: dict[str, int] = {}
         self._portal_by_run: dict[int, int | None] = {}
         self._matchers: dict[int, UnitMatcher] = {}
@@ -395,6 +422,10 @@ class _Ingestor:
         if self._parse_takes_body_images and session is not None and body_image_ocr_enabled():
             # a page whose tables are pictures: the parser asks for the archived pictures it needs
             kwargs["body_images"] = lambda image_url: self._body_image(session, image_url)
+        if self._parse_takes_ocr:
+            from archive.parse.ocr import OcrOptions
+
+            kwargs["ocr"] = OcrOptions(run=self.ocr, stored=_stored_ocr(session, capture.sha256))
         try:
             return self.parse(raw.body, **kwargs)
         except self.parse_errors as exc:
@@ -608,7 +639,8 @@ class _Ingestor:
         new_version = version is None
         page_values = {"title": (parsed.title or None) and parsed.title[:500], "claimed_published_at": claimed,
                        "body_text": parsed.body_text, "format": parsed.format,
-                       "source_kind": parsed.source_kind or "html", "tables_as_images": parsed.tables_as_images}
+                       "source_kind": parsed.source_kind or "html", "tables_as_images": parsed.tables_as_images,
+                       **_ocr_values(parsed, capture)}
         if version is None:
             version = Version(document_id=doc.id, capture_id=capture.id, content_hash=content_hash,
                               first_seen_at=seen, last_seen_at=seen, **page_values)
@@ -727,7 +759,7 @@ class _Ingestor:
             filename_from_url(capture.url), None)
         url = found_url(capture.url)
         row = session.scalar(select(Attachment).where(Attachment.document_id == doc.id, Attachment.url == url))
-        parsed = self._parse(raw, capture, filename)
+        parsed = self._parse(raw, capture, filename, session=session)
         version = self._version_at(session, doc, capture.fetched_at)
         body = self._is_report_body(session, doc, version, row, parsed)
         values = {"filename": filename, "file_kind": kind, "capture_id": capture.id, "sha256": capture.sha256,
@@ -827,7 +859,8 @@ class _Ingestor:
                 report.versions_of_known_documents += 1
             version = existing
         values = {"body_text": parsed.body_text, "format": parsed.format,
-                  "source_kind": parsed.source_kind or "pdf", "tables_as_images": parsed.tables_as_images}
+                  "source_kind": parsed.source_kind or "pdf", "tables_as_images": parsed.tables_as_images,
+                  **_ocr_values(parsed, capture)}
         if assign(version, values):
             report.versions.updated += 1
         report.sections.add(sync_sections(session, version, parsed.sections))
@@ -895,14 +928,16 @@ def select_captures(session: Session, *, crawl_run_id: int | None = None, only_p
 
 
 def process_capture_ids(db: Database, rawstore: RawStore, capture_ids: Sequence[int], *,
-                        parse: ParseFn | None = None) -> IngestReport:
-    """Process exactly these captures, in the order given (callers pass fetch order), then cross-year checks."""
-    return _Ingestor(db, rawstore, parse or _default_parser()).run(capture_ids)
+                        parse: ParseFn | None = None, ocr: bool = True) -> IngestReport:
+    """Process exactly these captures, in the order given (callers pass fetch order), then cross-year checks.
+
+    ``ocr=False`` never runs OCR: scanned files are read from the OCR results archived with their versions."""
+    return _Ingestor(db, rawstore, parse or _default_parser(), ocr=ocr).run(capture_ids)
 
 
 def process_captures(db: Database, rawstore: RawStore, *, crawl_run_id: int | None = None,
                      only_pending: bool = True, since: dt.datetime | None = None, failed_only: bool = False,
-                     parse: ParseFn | None = None) -> IngestReport:
+                     parse: ParseFn | None = None, ocr: bool = True) -> IngestReport:
     """Parse and store captures; every capture ends parsed, failed (with its reason) or skipped.
 
     ``only_pending=False`` re-processes every capture (``disclosure reparse``); ``failed_only`` retries
@@ -913,7 +948,7 @@ def process_captures(db: Database, rawstore: RawStore, *, crawl_run_id: int | No
     with db.session() as session:
         ids = select_captures(session, crawl_run_id=crawl_run_id, only_pending=only_pending, since=since,
                               failed_only=failed_only)
-    report = process_capture_ids(db, rawstore, ids, parse=parse)
+    report = process_capture_ids(db, rawstore, ids, parse=parse, ocr=ocr)
     if crawl_run_id is not None:
         with db.session() as session:
             recount_run(session, crawl_run_id)

@@ -25,6 +25,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -245,6 +246,12 @@ class Version(Base):
     # html | pdf | docx | doc | xls | xlsx | txt: where the report text came from
     source_kind: Mapped[str] = mapped_column(String(10), default="html")
     tables_as_images: Mapped[bool] = mapped_column(Boolean, default=False)
+    # the text was read by OCR from page images (a scan): its figures may carry recognition errors
+    ocr: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # the file (sha256 of its bytes) the OCR read, and the OCR result per page (JSON: page index →
+    # archive.parse.ocr.OcrPage), so that a reparse rebuilds the text without running OCR again
+    ocr_sha256: Mapped[str | None] = mapped_column(String(64), index=True)
+    ocr_pages: Mapped[str | None] = mapped_column(Text)
 
     document: Mapped[Document] = relationship(back_populates="versions", foreign_keys=[document_id])
     sections: Mapped[list[Section]] = relationship(back_populates="version", order_by="Section.number")

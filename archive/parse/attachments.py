@@ -125,6 +125,8 @@ def read_pdf(data: bytes, ocr=None) -> Extracted:
     if n_pages > MAX_PAGES:
         out.warnings.append(f"only the first {MAX_PAGES} of {n_pages} pages read")
     reason = _ocr_bare_pages(data, out, texts, page_tables, page_images, ocr)
+    if out.ocr_pages:
+        out.warnings.append(f"text of {len(out.ocr_pages)} page(s) read by OCR from page images")
     out.tables = [t for tables in page_tables for t in tables]
     out.text = "\n".join(texts)[:MAX_TEXT_CHARS]
     note_text_layer(out, "PDF", texts, page_images, reason)

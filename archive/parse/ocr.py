@@ -32,9 +32,12 @@ MAX_IMAGE_PIXELS = 60_000_000  # a 300 dpi A3 page is 17 M pixels; beyond this t
 MAX_SKEW = 2.0  # degrees: a turned page is straightened when the angle is within this
 RASTER_DPI = 200  # PDF pages without text are rendered at this resolution for OCR
 MIN_SCORE = 0.5  # OCR boxes less certain than this are dropped
+MIN_CELL_SCORE = 0.3  # … except a number read alone from a table cell the detector passed over
+MAX_CELL_EDGES = 2000  # beyond this many ruling lines a page is not searched for unread table cells
+MAX_CELL_READS = 300  # nor read cell by cell when more cells than this seem unread
 
 # How many pages the engine recognised in this process (a stat the CLI prints and the tests read).
-STATS = {"pages": 0, "seconds": 0.0}
+STATS = {"pages": 0, "seconds": 0.0, "reused": 0}
 _lock = threading.Lock()
 _engines: dict[str, object] = {}
 
@@ -152,7 +155,7 @@ def _recognise(grey, engine: str) -> list[tuple[str, float, float, float, float]
             if text.strip() and float(conf) >= 0:
                 out.append((text.strip(), x, y, x + w, y + h))
         return out
-    result, _ = eng(np.dstack([grey] * 3))
+    result, _ = eng(np.dstack([grey] * 3), use_cls=False)  # pages are upright once deskewed
     for quad, text, score in result or []:
         if float(score) < MIN_SCORE or not str(text).strip():
             continue
@@ -194,17 +197,25 @@ def load_image(image):
 
 
 def _grey_without_red(img):
-    """A grey uint8 array with red ink (seals, red-stamped marks) turned white; black text over it stays."""
+    """A grey uint8 array with red ink (seals, red-stamped marks) turned white, black text over it staying;
+    and the mask (uint8, 255) of the red pixels (None for a grey image)."""
     import numpy as np
 
     if img.mode in ("RGB", "RGBA", "P", "CMYK", "YCbCr", "LAB", "HSV", "PA", "LA"):
         rgb = np.asarray(img.convert("RGB")).astype(np.int16)
         r, g, b = rgb[..., 0], rgb[..., 1], rgb[..., 2]
         grey = (0.299 * r + 0.587 * g + 0.114 * b).astype(np.uint8)
-        red = (r - np.maximum(g, b) > 50) & (r > 120)
-        grey[red] = 255
-        return grey
-    return np.asarray(img.convert("L")).copy()
+        red = (r - np.maximum(g, b) > 50) & (r > 100)
+        if red.any():
+            import cv2
+
+            # the seal's pinkish fringe (blur, JPEG) goes too; dark (black) ink next to it stays
+            near = cv2.dilate(red.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+            gone = red | (near & (r - np.maximum(g, b) > 15) & (grey > 90))
+            grey[gone] = 255
+            return grey, gone.astype(np.uint8) * 255
+        return grey, None
+    return np.asarray(img.convert("L")).copy(), None
 
 
 def _ink(grey):
@@ -241,27 +252,42 @@ def skew_angle(ink) -> float:
     return round(float(fine), 2)
 
 
-def ruling_lines(ink, dpi: float) -> tuple[list[tuple[float, float, float, float]], object]:
+def ruling_lines(ink, dpi: float, support=None) -> tuple[list[tuple[float, float, float, float]], object]:
     """Long horizontal and vertical runs of ink (table rules) as (x0, top, x1, bottom) in pixels, and the
-    mask of their pixels (to wipe them before OCR)."""
+    mask of their pixels (to wipe them before OCR).
+
+    ``support``: when the red pixels of a seal count as ink (so a rule crossing the seal stays whole), the
+    ink without them: a run must be mostly such ink, or it is the seal's own stroke, not a rule."""
     import cv2
 
     h_len = max(20, int(dpi * 0.45))  # longer than a dash "——" in a cell, shorter than a narrow column
     v_len = max(12, int(dpi * 0.2))  # taller than a character, shorter than a table row
     horizontal = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (h_len, 1)))
-    vertical = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, v_len)))
+    # a rule broken for a few pixels (a seal's stroke across it, JPEG) is closed first; vertical only, since
+    # closing along a text line would join its characters into a false rule
+    closed = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1, 9)))
+    vertical = cv2.morphologyEx(closed, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, v_len)))
+    import numpy as np
+
     lines: list[tuple[float, float, float, float]] = []
-    for mask, horiz in ((horizontal, True), (vertical, False)):
-        n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    wipe = np.zeros_like(ink)
+    for runs, horiz in ((horizontal, True), (vertical, False)):
+        n, labels, stats, _ = cv2.connectedComponentsWithStats(runs, connectivity=8)
         for i in range(1, n):
-            x, y, w, hh, _area = stats[i]
+            x, y, w, hh, area = stats[i]
+            box = (slice(y, y + hh), slice(x, x + w))
+            if support is not None and cv2.countNonZero(cv2.bitwise_and(runs[box], support[box])) < 0.5 * area:
+                continue
             if horiz and w >= h_len and hh <= dpi * 0.08:
                 mid = y + hh / 2
                 lines.append((float(x), mid, float(x + w), mid))
             elif not horiz and hh >= v_len and w <= dpi * 0.08:
                 mid = x + w / 2
                 lines.append((mid, float(y), mid, float(y + hh)))
-    mask = cv2.dilate(cv2.bitwise_or(horizontal, vertical), cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3)))
+            else:
+                continue
+            wipe[box][labels[box] == i] = 255
+    mask = cv2.dilate(wipe, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3)))
     return lines, mask
 
 
@@ -271,20 +297,28 @@ def ocr_page(image, engine: str | None = None) -> OcrPage:
     img, dpi = load_image(image)
     engine = engine or engine_name()
     started = time.perf_counter()
-    grey = _grey_without_red(img)
+    grey, red = _grey_without_red(img)
     ink = _ink(grey)
     angle = skew_angle(ink)
     if abs(angle) >= 0.05:
         grey = _rotate(grey, angle, 255)
         ink = _ink(grey)
-    lines, mask = ruling_lines(ink, dpi)
+        red = (_rotate(red, angle, 0) > 127).astype("uint8") * 255 if red is not None else None
+    if red is not None:
+        import cv2
+
+        lines, mask = ruling_lines(cv2.bitwise_or(ink, red), dpi, support=ink)
+    else:
+        lines, mask = ruling_lines(ink, dpi)
     clean = grey.copy()
     clean[mask > 0] = 255
     boxes = _recognise(clean, engine)
     pt = 72.0 / dpi
     page = OcrPage(grey.shape[1] * pt, grey.shape[0] * pt, angle=angle)
-    page.boxes = [OcrBox(t, x0 * pt, y0 * pt, x1 * pt, y1 * pt) for t, x0, y0, x1, y1 in boxes]
+    page.boxes = [OcrBox(_digits(t), x0 * pt, y0 * pt, x1 * pt, y1 * pt) for t, x0, y0, x1, y1 in boxes]
     page.lines = [(x0 * pt, y0 * pt, x1 * pt, y1 * pt) for x0, y0, x1, y1 in lines]
+    if engine == "rapidocr" and page.lines:
+        page.boxes += _read_missed_cells(page, clean, pt)
     with _lock:
         STATS["pages"] += 1
         STATS["seconds"] += time.perf_counter() - started
@@ -292,6 +326,61 @@ def ocr_page(image, engine: str | None = None) -> OcrPage:
              grey.shape[1], grey.shape[0], dpi, angle, len(page.boxes), len(page.lines),
              time.perf_counter() - started)
     return page
+
+
+_LOOKALIKE = str.maketrans({"O": "0", "o": "0", "D": "0", "Q": "0", "口": "0", "l": "1", "I": "1", "|": "1"})
+
+
+def _digits(text: str) -> str:
+    """A short run of digits with letters that look like digits ("D" for a blurred 0, "l" for 1) reads as the
+    digits: a table cell of numbers, not a word."""
+    if (len(text) <= 6 and any(c.isdigit() for c in text)) or len(text) == 1:
+        mapped = text.translate(_LOOKALIKE)
+        if mapped.lstrip("-").isdigit():
+            return mapped
+    return text
+
+
+def _read_missed_cells(page: OcrPage, clean, pt: float) -> list[OcrBox]:
+    """Table cells with ink but no OCR box (a lone "1" the text detector passed over, often beside a seal's
+    remains): each cell's ink, cropped with a white margin, is recognised as one line of text."""
+    import numpy as np
+    from pdfplumber.table import TableFinder, TableSettings
+
+    layout = page.layout()
+    if not layout.edges or len(layout.edges) > MAX_CELL_EDGES:
+        return []
+    centres = [((b.x0 + b.x1) / 2, (b.top + b.bottom) / 2) for b in page.boxes]
+    crops, where = [], []
+    for table in TableFinder(layout, TableSettings.resolve(None)).tables:
+        for x0, top, x1, bottom in table.cells:
+            if any(x0 < cx < x1 and top < cy < bottom for cx, cy in centres):
+                continue
+            px = [int(v / pt) for v in (x0, top, x1, bottom)]
+            inset = 4
+            cell = clean[px[1] + inset:px[3] - inset, px[0] + inset:px[2] - inset]
+            if cell.size == 0:
+                continue
+            ys, xs = np.nonzero(cell < 128)
+            if len(ys) < 12:
+                continue
+            ya, yb, xa, xb = ys.min(), ys.max() + 1, xs.min(), xs.max() + 1
+            crop = np.pad(cell[ya:yb, xa:xb], 12, constant_values=255)
+            crops.append(np.dstack([crop] * 3))
+            ox, oy = px[0] + inset, px[1] + inset
+            where.append(((ox + xa) * pt, (oy + ya) * pt, (ox + xb) * pt, (oy + yb) * pt))
+    if not crops or len(crops) > MAX_CELL_READS:
+        return []
+    from archive.parse.figures import is_value
+
+    results, _ = _engine("rapidocr").text_rec(crops)
+    out = []
+    for (text, score), box in zip(results, where, strict=False):
+        text = _digits(str(text).strip())
+        # a lone small digit is read with little confidence, but in a table cell a number is what is expected
+        if text and float(score) >= (MIN_CELL_SCORE if is_value(text) else MIN_SCORE):
+            out.append(OcrBox(text, *box))
+    return out
 
 
 def ocr_page_layout(image, engine: str | None = None) -> PageLayout:
@@ -356,6 +445,8 @@ def page_for(index: int, image_fn, opts: OcrOptions) -> OcrPage | None:
     (``image_fn()`` renders the page), else None."""
     stored = (opts.stored or {}).get(index)
     if stored is not None:
+        with _lock:
+            STATS["reused"] += 1
         return OcrPage.from_json(stored)
     if not opts.run or not ocr_available():
         return None
@@ -376,6 +467,7 @@ def extracted_from_pages(pages: list[OcrPage], source_kind: str = "image"):
         out.tables += [table_rows(t) for t in layout.extract_tables()]
         out.ocr_pages[i] = page.to_json()
     out.images = len(pages)
+    out.warnings.append(f"text of {len(pages)} page(s) read by OCR from page images")
     out.text = "\n".join(texts)
     note_text_layer(out, source_kind.upper(), texts, [1] * len(pages))
     out.blocks = text_blocks(out.text)

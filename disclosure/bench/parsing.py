@@ -5,6 +5,8 @@ a TRS-style page for HTML and rendered with reportlab (STSong-Light CID font) fo
 compares the two PDF libraries on those PDFs: text extraction time and how many ground-truth figures the
 flattened-text reader recovers from each library's text, and pdfplumber's table extraction (docs/parsing.md).
 The same PDF reports rendered as OFD (``render_ofd``) give the OFD row: seconds per page, figures recovered.
+The first ``--scans`` of them rendered as scans (``render_scanned_pdf``: grey, turned, blurred, JPEG, every other
+one with a red seal over a table) give the scanned-PDF row, once per OCR engine named by ``--ocr-engines``.
 """
 
 from __future__ import annotations
@@ -58,7 +60,10 @@ def _recovered(figures: dict[str, float | None], text: str) -> tuple[int, int]:
 @click.command("parsing")
 @click.option("--html", "n_html", default=300, show_default=True, help="HTML reports to parse.")
 @click.option("--pdf", "n_pdf", default=30, show_default=True, help="PDF reports to parse.")
-def command(n_html: int, n_pdf: int) -> None:
+@click.option("--scans", "n_scans", default=2, show_default=True, help="Scanned PDF reports to OCR (slow).")
+@click.option("--ocr-engines", default="rapidocr", show_default=True,
+              help="Comma-separated OCR engines for the scanned-PDF row (rapidocr, tesseract).")
+def command(n_html: int, n_pdf: int, n_scans: int, ocr_engines: str) -> None:
     """Parse generated HTML and PDF reports; print documents/s and the ratio to lxml.html.fromstring."""
     import lxml.html
     import pdfplumber
@@ -114,6 +119,8 @@ def command(n_html: int, n_pdf: int) -> None:
         click.echo(f"  {name:<18} {1000 * secs / max(len(pdfs), 1):7.1f} ms/doc; figures recovered {ok}/{n} "
                    f"({100 * ok / max(n, 1):.1f}%)")
     _ofd_row(pdf_reports, pdfs)
+    for engine in [e.strip() for e in ocr_engines.split(",") if e.strip()]:
+        _scan_row(pdf_reports[:n_scans], engine)
 
 
 def _pages(data: bytes, kind: str) -> int:
@@ -142,3 +149,41 @@ def _ofd_row(reports: list, pdfs: list[bytes]) -> None:
             n += len(c.figures)
         click.echo(f"{kind.upper():<5} {len(files)} reports, {pages} pages: parse_document "
                    f"{secs / max(pages, 1):.3f} s/page; figures recovered {ok}/{n} ({100 * ok / max(n, 1):.1f}%)")
+
+
+def _scan_row(reports: list, engine: str) -> None:
+    """The PDF reports as scans, read by OCR: seconds per page and figures recovered (of the ground truth)."""
+    import os
+
+    from archive.parse import ocr
+    from disclosure.replica.render_files_scan import render_scanned_pdf
+
+    if not reports:
+        return
+    if not ocr.ocr_available(engine):
+        click.echo(f"SCAN  OCR engine {engine} is not available: no scanned-PDF row")
+        return
+    scans = [render_scanned_pdf(c, 9000 + i, seal=i % 2 == 0) for i, c in enumerate(reports)]
+    previous = os.environ.get("DISCLOSURE_OCR_ENGINE")
+    os.environ["DISCLOSURE_OCR_ENGINE"] = engine
+    try:
+        pages_before = ocr.STATS["pages"]
+        start = time.perf_counter()
+        docs = [parse_document(data, filename="report.pdf") for data in scans]
+        secs = time.perf_counter() - start
+        pages = ocr.STATS["pages"] - pages_before
+    finally:
+        if previous is None:
+            os.environ.pop("DISCLOSURE_OCR_ENGINE", None)
+        else:
+            os.environ["DISCLOSURE_OCR_ENGINE"] = previous
+    ok = n = checks = 0
+    for c, doc in zip(reports, docs, strict=True):
+        got = {f.key: f.value for f in doc.figures}
+        ok += sum(1 for k, v in c.figures.items() if got.get(k, "x") == v)
+        n += len(c.figures)
+        failed = {ch.rule for ch in doc.checks if not ch.ok}
+        checks += set(c.planted_inconsistencies) <= failed
+    click.echo(f"SCAN  {len(scans)} reports, {pages} pages OCR'd ({engine}): parse_document "
+               f"{secs / max(pages, 1):.1f} s/page; figures recovered {ok}/{n} ({100 * ok / max(n, 1):.1f}%); "
+               f"planted failing checks still failing in {checks}/{len(scans)} reports")

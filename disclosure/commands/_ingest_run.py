@@ -11,8 +11,11 @@ from disclosure.cli import EXIT_FAILED, EXIT_LOCKED, AppContext
 
 
 def run_ingest(app: AppContext, *, only_pending: bool, failed_only: bool = False,
-               since: dt.datetime | None = None, crawl_run_id: int | None = None, strict: bool = False) -> None:
+               since: dt.datetime | None = None, crawl_run_id: int | None = None, strict: bool = False,
+               ocr: bool = True) -> None:
     """Process captures from the raw archive (no network) and print the one-line summary.
+
+    ``ocr=False`` (reparse without --ocr) runs no OCR: scans are read from their archived OCR results.
 
     One ingest at a time per data directory (``ingest_lock``): a second one exits 5 at once. A database
     that refuses writes stops the batch with one line and exit 1.
@@ -33,13 +36,18 @@ def run_ingest(app: AppContext, *, only_pending: bool, failed_only: bool = False
     try:
         with RawStore(app.config.warc_dir) as rawstore:
             report = process_captures(db, rawstore, crawl_run_id=crawl_run_id, only_pending=only_pending,
-                                      since=since, failed_only=failed_only)
+                                      since=since, failed_only=failed_only, ocr=ocr)
     except DatabaseUnwritable as exc:
         click.echo(f"ingest stopped: {exc}", err=True)
         sys.exit(EXIT_FAILED)
     finally:
         lock.release()
     click.echo(report.summary())
+    from archive.parse.ocr import STATS
+
+    if STATS["pages"] or STATS["reused"]:
+        click.echo(f"ocr: {STATS['pages']} page(s) recognised in {STATS['seconds']:.1f} s, "
+                   f"{STATS['reused']} read from the archive")
     for problem in report.failed:
         click.echo(f"failed: capture {problem.capture_id} {problem.url}: {problem.reason}", err=True)
     if report.nothing_readable:

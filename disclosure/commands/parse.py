@@ -51,9 +51,11 @@ def _summary(doc) -> list[str]:
               help="Kind of the column the document was listed in, used when the document says nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Print the parse result as JSON (docs/parse-json.md).")
 def command(file: Path, url: str | None, content_type: str | None, column_kind: str | None, as_json: bool) -> None:
-    """Parse one saved page or file (HTML, text, PDF, OFD, DOCX, DOC/WPS, XLS/XLSX); no database needed.
+    """Parse one saved page or file (HTML, text, PDF, OFD, DOCX, DOC/WPS, XLS/XLSX, images); no database needed.
 
-    Exit 7 (with the result and a warning) when a PDF or OFD has no text layer: a scan, which needs OCR.
+    Scanned PDF pages and image files (JPG/PNG/TIFF) are read by OCR. Exit 7 (with the result and a warning)
+    when a PDF, OFD or image has no text that could be read: a scan, and OCR off (DISCLOSURE_OCR=0),
+    unavailable, or finding nothing.
     """
     from archive.parse import ParseError, parse_document
 

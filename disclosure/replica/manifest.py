@@ -87,7 +87,7 @@ class ManifestDocument:
     wap_urls: list[str]  # mobile twins (same document)
     report_year: int | None  # annual reports only
     format: str | None  # "2021" | "2019" | "pre2019" | None (labels used, not the year)
-    delivery: str  # html | pdf | docx | doc | ofd | html_image_tables
+    delivery: str  # html | pdf | docx | doc | ofd | html_image_tables | scan
     index_number: str | None  # 索引号 when the page shows the 目录 header block
     doc_number: str | None  # 文号
     meta_tags: bool  # True when the page carries the 政府网站发展指引 meta tags

@@ -53,7 +53,8 @@ class DocSpec:
     seed: int
     report_year: int | None = None
     format: str | None = None
-    delivery: str = "html"  # html | pdf | docx | doc | ofd (白河县) | html_image_tables
+    delivery: str = "html"  # html | pdf | docx | doc | ofd (白河县) | html_image_tables | scan (a PDF of page images)
+    scan_seal: bool = False  # a scan with a red seal over a table
     heading_variant: int = 0
     missing_section: int | None = None
     inconsistent: bool = False

@@ -8,6 +8,7 @@ socket: ``server.py`` wraps :meth:`Site.handle` in an HTTP server.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import posixpath
@@ -35,6 +36,7 @@ from disclosure.replica.units import (
 )
 
 CENTRAL_DIR = "/zfxxgk/zfxxgknb/"
+SCAN_MARK = "（图片版）"  # portals mark a scanned report so in its title
 COLUMN_NAMES = {"ndbg": ("政府信息公开年报", "信息公开年报"), "tzgg": ("通知公告", "通知公告")}
 DATAPROXY = "/module/web/jpage/dataproxy.jsp"
 DOWNFILE = "/module/download/downfile.jsp"
@@ -250,7 +252,10 @@ class Site:
         """ReportContent or NoticeContent of one version (cached)."""
         def make():
             if doc.kind == "annual_report":
-                return sources.generate_report(self.report_spec(doc, edit_no))
+                c = sources.generate_report(self.report_spec(doc, edit_no))
+                if doc.delivery == "scan":  # portals mark scanned reports in the title
+                    c = dataclasses.replace(c, title=c.title + SCAN_MARK)
+                return c
             planted = doc.id == hostile.DOC_ID and self.preset.traps
             make_notice = hostile.notice if planted else sources.generate_notice
             return make_notice(doc.seed, self.county, self.unit_by_code[doc.unit].name, doc.claimed_at[:10])
@@ -271,6 +276,11 @@ class Site:
                 return sources.render_xls(att.filename.rsplit(".", 1)[0], rows)
             if doc.kind != "annual_report":
                 c = sources.notice_as_report(c)
+            if doc.delivery == "scan" and att.is_report_body:
+                from disclosure.replica.render_files_scan import render_scanned_pdf
+
+                base = dataclasses.replace(c, title=c.title.removesuffix(SCAN_MARK))  # the scan shows no mark
+                return render_scanned_pdf(base, doc.seed, seal=doc.scan_seal)
             render = {"pdf": sources.render_pdf, "docx": sources.render_docx, "doc": sources.render_doc,
                       "ofd": sources.render_ofd}
             return render[att.file_kind](c)
@@ -578,11 +588,23 @@ def encode_page(html: str, mode: str) -> tuple[bytes, str]:
     return data, "text/html"  # ENC_GBK_META_UTF8: no charset in the header, the meta says utf-8
 
 
-def build_site(seed: int = 1, scale: int = 1, county: str = "default") -> Site:
+def mark_scans(plan: Plan, count: int) -> None:
+    """Turn the first ``count`` PDF-delivered reports with statistics tables into scans (``delivery="scan"``:
+    the PDF is served as page images, the title marked （图片版）); every other one a red seal over a table."""
+    candidates = [d for d in plan.docs if d.kind == "annual_report" and d.delivery == "pdf"
+                  and d.format != "pre2019" and len(d.versions) == 1]
+    # one with planted inconsistencies first: its failing checks must survive the scan
+    chosen = sorted(candidates, key=lambda d: not d.inconsistent)[:count]
+    for i, doc in enumerate(chosen):
+        doc.delivery, doc.scan_seal = "scan", i % 2 == 0
+
+
+def build_site(seed: int = 1, scale: int = 1, county: str = "default", scans: int = 0) -> Site:
     """Plan the replica portal for ``seed`` and ``scale`` (fast: nothing is rendered yet).
 
     ``county``: "default" (青山县, TRS and Hanweb) or "mixed" (白河县, the portal families of dialects.md;
-    scale 1 only). ValueError for anything else.
+    scale 1 only). ValueError for anything else. ``scans``: how many PDF reports are served as scanned PDFs
+    (none by default, so the default portal stays as it is; OCR of a scan is slow).
     """
     started = time.perf_counter()
     preset = county_preset(county)
@@ -594,6 +616,7 @@ def build_site(seed: int = 1, scale: int = 1, county: str = "default") -> Site:
     else:
         units = build_units(seed, scale)
         plan = build_plan(units, seed)
+    mark_scans(plan, scans)
     site = Site(seed, scale, units, plan, preset)
     site.build_seconds = time.perf_counter() - started
     return site

@@ -93,6 +93,7 @@ class DocumentView:
     versions: list[VersionInfo]
     report_format: str | None
     tables_as_images: bool
+    ocr: bool  # the version's text was read by OCR from a scan
     sections: list[tuple[int, str, str]]
     tables: list[RebuiltTable]
     checks: list[CheckInfo]
@@ -151,6 +152,7 @@ def load_document(session: Session, document_id: int, version_id: int | None = N
         version=_version_info(chosen, doc.current_version_id) if chosen else None,
         versions=[_version_info(v, doc.current_version_id) for v in versions],
         report_format=chosen.format if chosen else None, tables_as_images=bool(chosen and chosen.tables_as_images),
+        ocr=bool(chosen and chosen.ocr),
         sections=sections, tables=tables, checks=checks, attachments=attachments,
         body_text=chosen.body_text if chosen else "", archived_capture_id=archived, failed_rules=failed)
 
