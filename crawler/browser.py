@@ -39,8 +39,10 @@ MODES = ("never", "auto", "always")
 CONTEXT = "disclosure"
 DEFAULT_MAX_ROUNDS = 2
 DEFAULT_CONCURRENCY = 1
-# Within one visit: the reloads a challenge script may cause, and how long to wait for the network to settle.
+# Within one visit: the loads a challenge script may cause, the challenged loads after which the visit gives up
+# (the page came back to the challenge after its own reload), how long to wait for the network to settle.
 MAX_NAVIGATIONS = 4
+MAX_CHALLENGED_LOADS = 2
 SETTLE_MS = 8000
 # Sub-resources a page may load that carry nothing the archive reads (never requested: less load on the site).
 SKIPPED_RESOURCES = frozenset({"image", "media", "font", "stylesheet", "texttrack", "manifest", "other"})
@@ -131,6 +133,8 @@ async def settle(page, log: list) -> dict[str, Any]:
         final = _final_document(page, log)
         if final is not None and final.status not in CHALLENGE_STATUSES:
             break
+        if len(_documents(page, log)) >= MAX_CHALLENGED_LOADS:
+            break  # the challenge came back after its own reload: this visit will not pass it
         try:  # still on a challenge: give its script a moment to reload the page
             await page.wait_for_event("framenavigated", timeout=SETTLE_MS / 2)
         except PlaywrightError:
@@ -158,9 +162,14 @@ async def settle(page, log: list) -> dict[str, Any]:
     return seen
 
 
+def _documents(page, log: list) -> list:
+    """The main-frame document answers the page received, in order."""
+    return [r for r in log if r.request.resource_type == "document" and r.frame == page.main_frame]
+
+
 def _final_document(page, log: list):
     """The last main-frame document answer the page received."""
-    docs = [r for r in log if r.request.resource_type == "document" and r.frame == page.main_frame]
+    docs = _documents(page, log)
     return docs[-1] if docs else None
 
 
