@@ -343,36 +343,45 @@ class BrowserTierMiddleware:
         return out
 
     def _note_memory(self) -> None:
-        """The browser's memory: the resident size of this process's descendants (Playwright's driver, Chromium)."""
-        rss = descendants_rss_bytes(os.getpid())
+        """The browser's memory: the proportional set size of this process's descendants (Playwright's driver,
+        Chromium's processes; shared pages counted once)."""
+        rss = descendants_memory_bytes(os.getpid())
         if rss > (self.stats.get_value("disclosure/browser/peak_rss_bytes") or 0):
             self.stats.set_value("disclosure/browser/peak_rss_bytes", rss)
 
 
-def descendants_rss_bytes(pid: int) -> int:
-    """Resident memory of every process descending from ``pid`` (Linux /proc; 0 elsewhere)."""
+def descendants_memory_bytes(pid: int) -> int:
+    """Memory of every process descending from ``pid``: the sum of their PSS (each shared page split among the
+    processes sharing it, so Chromium's many processes are not counted many times; Linux /proc, 0 elsewhere)."""
     children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
     try:
         entries = [e for e in os.listdir("/proc") if e.isdigit()]
     except OSError:
         return 0
-    page = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
     for entry in entries:
         try:
             with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as fh:
-                fields = fh.read().rsplit(")", 1)[1].split()
-            with open(f"/proc/{entry}/statm", encoding="ascii") as fh:
-                rss[int(entry)] = int(fh.read().split()[1]) * page
+                parent = int(fh.read().rsplit(")", 1)[1].split()[1])
         except (OSError, IndexError, ValueError):
             continue
-        children.setdefault(int(fields[1]), []).append(int(entry))
+        children.setdefault(parent, []).append(int(entry))
     total, stack = 0, list(children.get(pid, []))
     while stack:
         p = stack.pop()
-        total += rss.get(p, 0)
+        total += _pss_bytes(p)
         stack.extend(children.get(p, []))
     return total
+
+
+def _pss_bytes(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError):
+        pass
+    return 0
 
 
 def _host(url: str) -> str:

@@ -135,3 +135,26 @@ def _rows(site: Site, key: tuple[str, str], query: dict[str, list[str]], as_of: 
             for e in entries[(page - 1) * pages.PER_PAGE:page * pages.PER_PAGE]]
     body = json.dumps({"page": page, "pages": count, "total": len(entries), "rows": rows}, ensure_ascii=False)
     return Response(200, body.encode("utf-8"), "application/json; charset=utf-8", [("Cache-Control", "no-cache")])
+
+
+def unit_profile(unit: str, browser: str = "auto") -> str:
+    """A site profile (TOML) that crawls one TRS unit of the replica from its platform page: its two columns, their
+    documents and files. ``browser_paths`` names the notices column, which no shell detection would catch
+    (tests and ``disclosure bench crawl`` crawl a ``js_units`` unit with it; ``--base-url`` sets the port)."""
+    return f"""name = "js-{unit}"
+base_url = "http://127.0.0.1"
+allowed_domains = ["127.0.0.1"]
+start_paths = ["/zfxxgk/gzzfxxgk/{unit}/index.html"]
+detail_patterns = ['/t\\d{{8}}_\\d+\\.html$']
+browser = "{browser}"
+# The notices column shows the portal's navigation around an empty box: only this rule sends it to the browser.
+browser_paths = ['/tzgg/index\\.html']
+
+[[columns]]
+kind = "annual_report"
+url_patterns = ['/ndbg/index\\.html$']
+
+[[columns]]
+kind = "notice"
+url_patterns = ['/tzgg/index\\.html$']
+"""

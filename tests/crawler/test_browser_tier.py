@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from archive.db import sqlite_url
+from archive.db import open_database, sqlite_url
 from archive.models import Capture, CrawlRun
 from archive.rawstore import RawStore
 from crawler.browser import ChallengeJar
@@ -23,7 +23,9 @@ from crawler.challenge import is_challenge, is_js_shell
 from crawler.profiles import ProfileError, parse_profile
 from crawler.run import EXIT_BY_STATUS, run_crawl
 from crawler.urls import canonical_url
+from disclosure.commands.status import _format
 from disclosure.config import PolitenessConfig
+from disclosure.health import portal_health
 from disclosure.replica import browser_only
 from disclosure.replica.server import ReplicaServer
 
@@ -35,24 +37,7 @@ needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium 
 UNIT = "mzzjj"  # a TRS bureau without planted trouble: 18 reports, 16 notices, two list pages per column
 FAST = PolitenessConfig(download_delay=0.0, autothrottle=False, concurrent_requests_per_host=16,
                         concurrent_requests_per_ip=16, retry_times=1, download_timeout=20.0)
-PROFILE = f"""name = "jsportal"
-base_url = "http://127.0.0.1"
-allowed_domains = ["127.0.0.1"]
-start_paths = ["/zfxxgk/gzzfxxgk/{UNIT}/index.html"]
-detail_patterns = ['/t\\d{{8}}_\\d+\\.html$']
-paging = "next_link"
-browser = "auto"
-# The notices column shows the portal's navigation around an empty box: only this rule sends it to the browser.
-browser_paths = ['/tzgg/index\\.html']
-
-[[columns]]
-kind = "annual_report"
-url_patterns = ['/ndbg/index\\.html$']
-
-[[columns]]
-kind = "notice"
-url_patterns = ['/tzgg/index\\.html$']
-"""
+PROFILE = browser_only.unit_profile(UNIT)
 
 
 def _crawl(tmp_path: Path, server: ReplicaServer, profile_text: str, **settings):
@@ -65,8 +50,6 @@ def _crawl(tmp_path: Path, server: ReplicaServer, profile_text: str, **settings)
 
 
 def _captures(db_url: str) -> list[Capture]:
-    from archive.db import open_database
-
     db = open_database(db_url)
     try:
         with db.session() as s:
@@ -106,14 +89,16 @@ def test_browser_tier_passes_the_challenge_and_renders_script_lists(replica_site
     report = next(c for c in rendered if c.url.endswith("ndbg/index.html"))
     body = RawStore(tmp_path / "warc").read(report.warc_file, report.warc_offset).body.decode("utf-8")
     assert "正在加载" not in body and body.count('class="date">20') == 15  # rows the script drew
-    from archive.db import open_database
-
     db = open_database(db_url)
     with db.session() as s:
         stats = s.execute(select(CrawlRun.stats)).scalar()
+        health = portal_health(s, f"js-{UNIT}", expected_interval_hours=24)
     db.dispose()
     assert stats["disclosure/tier/browser"] == 5 and stats["disclosure/browser/solved"] == 1
     assert stats["disclosure/browser/peak_rss_bytes"] > 50 * 2**20  # Chromium's memory is measured
+    # `disclosure status` counts the pages of each tier.
+    assert health.pages_by_tier == {"plain": len(wanted), "browser": 5}
+    assert f"plain tier {len(wanted)}, browser tier 5" in "\n".join(_format(health))
 
 
 def test_plain_tier_alone_is_blocked_by_the_challenge(replica_site, tmp_path):
