@@ -18,6 +18,7 @@ browser visits in this crawl, and its challenges end as errors of kind ``challen
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import shutil
@@ -222,6 +223,8 @@ class BrowserTierMiddleware:
         self.crawler = crawler
         self.stats = crawler.stats
         self.max_rounds = max(1, crawler.settings.getint("DISCLOSURE_BROWSER_MAX_ROUNDS", DEFAULT_MAX_ROUNDS))
+        self.backoff_base = crawler.settings.getfloat("RETRY_BACKOFF_BASE", 0.5)
+        self.backoff_cap = crawler.settings.getfloat("RETRY_BACKOFF_MAX", 30.0)
         self.jar = ChallengeJar()
         self.unsolved: Counter[str] = Counter()  # unsolved browser visits in a row, per host
         self._mode: str | None = None
@@ -288,33 +291,36 @@ class BrowserTierMiddleware:
         return again
 
     # -------------------------------------------------------------- responses
-    def process_response(self, request: Request, response: Response):
+    async def process_response(self, request: Request, response: Response):  # type: ignore[override]
         if self.mode == "never" or _is_robots(request.url):
             return response
         if request.meta.get("playwright"):
-            return self._browser_response(request, response)
+            return await self._browser_response(request, response)
         host = _host(request.url)
         if is_challenge(response.status, response.body):
             self.stats.inc_value("disclosure/browser/challenges")
             if request.meta.get("challenge_cookies"):
                 self.jar.drop(host)  # expired or refused: the browser earns new ones
-            return self._retry_in_browser(request, host, "challenge")
+            return await self._retry_in_browser(request, host, "challenge")
         ctype = (response.headers.get(b"Content-Type") or b"").decode("latin-1")
         if self.mode == "auto" and request.method == "GET" and is_js_shell(response.status, ctype, response.body):
             self.stats.inc_value("disclosure/browser/shells")
             return self._reissue(request, "shell")
         return response
 
-    def _retry_in_browser(self, request: Request, host: str, reason: str):
-        """Another browser visit, unless this request or this host has used up its rounds."""
-        if int(request.meta.get("browser_rounds", 0)) >= self.max_rounds or self.unsolved[host] >= self.max_rounds:
+    async def _retry_in_browser(self, request: Request, host: str, reason: str):
+        """Another browser visit, unless this request or this host has used up its rounds. A visit after one that
+        failed waits first (backoff, as for a retry): a challenge is never a reason to ask faster."""
+        rounds = int(request.meta.get("browser_rounds", 0))
+        if rounds >= self.max_rounds or self.unsolved[host] >= self.max_rounds:
             self.stats.inc_value("disclosure/errors/challenge_unsolved")
-            logger.warning("challenge not solved at %s (%d browser visits): not stored", request.url,
-                           int(request.meta.get("browser_rounds", 0)))
+            logger.warning("challenge not solved at %s (%d browser visits): not stored", request.url, rounds)
             raise ChallengeUnsolved(f"challenge not solved at {request.url}")
+        if rounds:
+            await asyncio.sleep(min(self.backoff_cap, self.backoff_base * 2 ** rounds))
         return self._reissue(request, reason)
 
-    def _browser_response(self, request: Request, response: Response):
+    async def _browser_response(self, request: Request, response: Response):
         """The rendered page as the response: the final document's status and headers, the DOM as its body."""
         host = _host(request.url)
         self._note_memory()
@@ -325,7 +331,7 @@ class BrowserTierMiddleware:
         final = seen.get("final") or {"status": response.status, "headers": []}
         if is_challenge(final["status"], response.body):
             self.unsolved[host] += 1
-            return self._retry_in_browser(request, host, "challenge")
+            return await self._retry_in_browser(request, host, "challenge")
         self.unsolved[host] = 0
         if request.meta.get("browser_reason") == "challenge":
             self.stats.inc_value("disclosure/browser/solved")
