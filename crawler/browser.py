@@ -302,11 +302,22 @@ class BrowserTierMiddleware:
             if request.meta.get("challenge_cookies"):
                 self.jar.drop(host)  # expired or refused: the browser earns new ones
             return await self._retry_in_browser(request, host, "challenge")
-        ctype = (response.headers.get(b"Content-Type") or b"").decode("latin-1")
-        if self.mode == "auto" and request.method == "GET" and is_js_shell(response.status, ctype, response.body):
+        if self._is_shell(request, response):
             self.stats.inc_value("disclosure/browser/shells")
             return self._reissue(request, "shell")
         return response
+
+    def _is_shell(self, request: Request, response: Response) -> bool:
+        """A JS shell only a browser fills in (``auto``): not a list API answer, not a file, and no list driver of
+        the profile reads it (a gkmlpt or Anhui shell is read from its API by the plain tier)."""
+        if self.mode != "auto" or request.method != "GET" or request.meta.get("api"):
+            return False
+        if request.meta.get("role") == "attachment":
+            return False
+        ctype = (response.headers.get(b"Content-Type") or b"").decode("latin-1")
+        if not is_js_shell(response.status, ctype, response.body):
+            return False
+        return not self.profile.list_apis_for(request.url, response.body.decode("utf-8", "replace"))
 
     async def _retry_in_browser(self, request: Request, host: str, reason: str):
         """Another browser visit, unless this request or this host has used up its rounds. A visit after one that

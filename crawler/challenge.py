@@ -48,7 +48,8 @@ def is_js_shell(status: int, content_type: str | None, body: bytes) -> bool:
         return False
     if content_type and not content_type.lower().startswith(("text/html", "application/xhtml")):
         return False
-    if b"<script" not in body.lower():
+    lower = body.lower()
+    if b"<script" not in lower or b"<datastore" in lower:  # a Hanweb data island holds the rows themselves
         return False
     markup = _SCRIPTS.sub(b" ", body).lower()  # a script may well hold "<a href" in a template
     if b"<a " in markup or b"<iframe" in markup:

@@ -180,3 +180,25 @@ def test_profile_browser_fields():
         parse_profile({**base, "browser": "sometimes"})
     with pytest.raises(ProfileError, match="regular expression"):
         parse_profile({**base, "browser_paths": ["("]})
+
+
+def test_no_ordinary_replica_page_looks_like_a_challenge_or_a_shell(replica_site, mixed_site):
+    """With browser = "auto", pages the plain tier reads never go to the browser: no hub, platform or list page of
+    either county is a challenge, and none is a shell the profile's list drivers do not read (gkmlpt and Anhui
+    shells are read from their APIs in the plain tier; API answers are never judged)."""
+    from crawler.profiles import resolve_profile
+    from disclosure.replica.plan import NOW
+    from disclosure.replica.site import Request
+
+    for site, name in ((replica_site, "replica"), (mixed_site, "baihe")):
+        profile = resolve_profile(name, "http://127.0.0.1:1")
+        paths = {"/", "/zfxxgk/index.html", "/zfxxgk/fdzdgknr/index.html", *site.list_paths(NOW), *site.family_pages,
+                 *(site.platform_path(u) for u in site.units)}
+        judged = []
+        for path in sorted(paths):
+            r = site.handle(Request("GET", "127.0.0.1:1", path), NOW)
+            shell = is_js_shell(r.status, r.content_type, r.body) and not profile.list_apis_for(
+                "http://127.0.0.1:1" + path, r.body.decode("utf-8", "replace"))
+            judged.append((path, is_challenge(r.status, r.body), shell))
+        assert [p for p, challenge, _ in judged if challenge] == ["/zfxxgk/fdzdgknr/index.html"]  # the planted WAF
+        assert [p for p, _, shell in judged if shell] == ([] if name == "replica" else ["/site/label/8888"])
