@@ -138,6 +138,9 @@ class Capture(Base):
     processing_status: Mapped[str] = mapped_column(String(20), default="pending")
     processing_error: Mapped[str | None] = mapped_column(Text)
     processed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # The browser that rendered the stored body (the DOM after scripts ran), e.g. "chromium 156.0.8078.114";
+    # None for a response stored as received (crawler/browser.py).
+    rendered_by: Mapped[str | None] = mapped_column(String(100))
 
 
 class FetchState(Base):

@@ -47,6 +47,7 @@ SOFTWARE = "county-disclosure-archive/0.1 (warcio)"
 _ENCODING_HEADERS = ("content-encoding", "transfer-encoding")
 _LOCATION_FILE = "X-Payload-Warc-File"
 _LOCATION_OFFSET = "X-Payload-Warc-Offset"
+RENDERED_BY = "X-Rendered-By"
 # Characters left alone when percent-encoding a URL for WARC-Target-URI (RFC 3986 reserved + '%').
 _URI_SAFE = ":/?#[]@!$&'()*+,;=%~"
 
@@ -67,6 +68,9 @@ class RawResponse:
     content_type: str | None = None
     reason: str = ""
     protocol: str = "HTTP/1.1"
+    # A browser's rendering (the DOM after scripts ran), not the bytes received: the browser and its version,
+    # written as the record's ``X-Rendered-By`` WARC field.
+    rendered_by: str | None = None
 
     def header(self, name: str) -> str | None:
         """The first value of a header (case-insensitive), or None."""
@@ -252,6 +256,8 @@ class RawStore:
         name, out = self._writable()
         writer = WARCWriter(out, gzip=True, warc_version="1.1")
         warc_headers = {"WARC-Date": warc_date, "WARC-Record-ID": record_id}
+        if response.rendered_by:
+            warc_headers[RENDERED_BY] = response.rendered_by
         if original is None:
             warc_headers["WARC-Payload-Digest"] = _payload_digest(sha)
             record = writer.create_warc_record(uri, "response", payload=io.BytesIO(body), length=len(body),
@@ -455,4 +461,5 @@ class _Record:
         content_type = next((v for k, v in headers if k.lower() == "content-type"), None)
         return RawResponse(url=self.url, status=int(code) if code.isdigit() else 0, headers=headers,
                            body=self.body, fetched_at=fetched, content_type=content_type, reason=reason,
-                           protocol=(http.protocol if http else "HTTP/1.1") or "HTTP/1.1")
+                           protocol=(http.protocol if http else "HTTP/1.1") or "HTTP/1.1",
+                           rendered_by=self.warc_headers.get_header(RENDERED_BY))

@@ -42,7 +42,8 @@ def lost_requests(errors: dict[str, int]) -> int:
 
 def crawl_status(reason: str, responses: int, waf: int, lost: int = 0) -> str:
     """ok | failed | blocked | interrupted from Scrapy's finish reason and what came back. A crawl with requests
-    that got no answer is not ok: what they would have brought is missing (the next crawl fetches it)."""
+    that got no answer is not ok: what they would have brought is missing (the next crawl fetches it).
+    ``waf``: challenges that stopped requests (plain tier: ``waf``; browser tier: ``challenge_unsolved``)."""
     if reason == "shutdown":
         return "interrupted"
     if reason != "finished" and not reason.startswith("closespider"):
@@ -96,7 +97,8 @@ class CrawlRunExtension:
         responses = int(g(P + "responses", 0))
         return CrawlSummary(
             profile=spider.profile.name,
-            status=crawl_status(reason, responses, errors.get("waf", 0), lost_requests(errors)),
+            status=crawl_status(reason, responses, errors.get("waf", 0) + errors.get("challenge_unsolved", 0),
+                                lost_requests(errors)),
             run_id=spider.archive.run_id, finish_reason=reason,
             requests=int(g("downloader/request_count", 0)), pages=responses,
             list_entries=int(g(P + "list_entries", 0)), new_documents=int(g(P + "new_documents", 0)),
@@ -104,6 +106,8 @@ class CrawlRunExtension:
             revisits=int(g(P + "revisits", 0)), unchanged=int(g(P + "unchanged", 0)),
             not_modified=int(g(P + "not_modified", 0)), skipped_fresh=int(g(P + "skipped/fresh", 0)),
             bytes=int(g(P + "bytes", 0)), errors=errors, duration_s=round(time.monotonic() - self._started, 2),
+            pages_by_tier={t: int(n) for t in ("plain", "browser") if (n := g(P + f"tier/{t}", 0))},
+            browser_visits=sum(int(v) for k, v in stats.items() if k.startswith(P + "browser/visits/")),
         )
 
     def spider_closed(self, spider, reason: str) -> None:
@@ -112,8 +116,12 @@ class CrawlRunExtension:
             sys.stdout.write("\n")
         self.stats.set_value(P + "peak_rss_bytes", peak_rss_bytes())
         summary = self.summary(spider, reason)
-        if summary.status == "blocked":
-            summary.message = "every page answered with a WAF challenge (HTTP 412): the site blocks this crawler"
+        if summary.status == "blocked" and summary.errors.get("challenge_unsolved"):
+            summary.message = ("every page answered with a JavaScript challenge the browser tier could not pass: "
+                               "not stored; the next crawl tries again")
+        elif summary.status == "blocked":
+            summary.message = ("every page answered with a WAF challenge (HTTP 412): the site blocks this crawler "
+                               "(a profile with browser = \"auto\" sends challenges to the browser tier)")
         elif reason == "storage_failed":
             summary.message = (f"the archive could not be written ({self.stats.get_value(P + 'storage_error')}): "
                                "crawl stopped; what was stored before is kept")

@@ -44,6 +44,8 @@ class CaptureItem:
     reason: str = ""
     # The request that fetched it (set by crawler.middlewares.RecordRequestMiddleware), for its WARC record.
     request: RawRequest | None = field(default=None, repr=False, metadata={"serializer": request_summary})
+    # The browser that rendered this body (its DOM after scripts ran), e.g. "chromium 156.0"; None: as received.
+    rendered_by: str | None = None
 
 
 @dataclass

@@ -11,21 +11,19 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 
 from archive.rawstore import RawRequest
+from crawler.challenge import is_challenge
 from crawler.items import CaptureItem
 
 logger = logging.getLogger(__name__)
-
-WAF_STATUS = 412
-WAF_MAX_BODY = 4096
-
 
 class WafBlocked(IgnoreRequest):
     """The site answered with a WAF challenge instead of the page."""
 
 
 def is_waf_challenge(status: int, body: bytes) -> bool:
-    """HTTP 412 with a short script body: the challenge page of the common Chinese government WAFs."""
-    return status == WAF_STATUS and len(body) <= WAF_MAX_BODY and b"<script" in body.lower()
+    """A JavaScript challenge page (HTTP 412/403/521 with a short script, or a known challenge script; see
+    crawler.challenge) in place of the page: the common Chinese government WAFs."""
+    return is_challenge(status, body)
 
 
 class BackoffRetryMiddleware(RetryMiddleware):

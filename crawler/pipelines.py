@@ -139,7 +139,8 @@ class ArchivePipeline:
                 Capture.sha256 == sha, Capture.is_revisit.is_(False)))}
             stored = self.store.write(RawResponse(
                 url=item.url, status=item.status, headers=item.headers, body=item.body,
-                fetched_at=item.fetched_at, content_type=item.content_type, reason=item.reason),
+                fetched_at=item.fetched_at, content_type=item.content_type, reason=item.reason,
+                rendered_by=item.rendered_by),
                 request=item.request, owned=lambda f, o: (f, o) in owners)
             payload_id = owners.get((stored.payload_warc_file, stored.payload_offset)) if stored.is_revisit else None
             pending = item.role in PENDING_ROLES and 200 <= item.status < 300
@@ -149,7 +150,7 @@ class ArchivePipeline:
                 last_modified=last_modified, warc_file=stored.warc_file, warc_offset=stored.offset,
                 warc_length=stored.length, is_revisit=stored.is_revisit, payload_capture_id=payload_id,
                 role=item.role, column_kind=item.column_kind, unit_hint=item.unit_hint,
-                parent_url=item.parent_url, listed_date=item.listed_date,
+                parent_url=item.parent_url, listed_date=item.listed_date, rendered_by=item.rendered_by,
                 processing_status="pending" if pending else "skipped",
             )
             s.add(cap)

@@ -21,6 +21,7 @@ PROFILES_DIR = resource_dir("crawler", "profiles")  # a real folder, also inside
 FAMILIES_DIR = PROFILES_DIR / "families"
 DIALECTS = ("trs", "hanweb", "generic")
 UNIT_PAGES = ("hub", "list", "auto")
+BROWSER_MODES = ("never", "auto", "always")  # the browser tier (crawler/browser.py)
 PAGINGS = ("createPageHTML", "dataproxy", "next_link", "query_param", "none")
 # The configuration's [politeness] keys (disclosure.config.PolitenessConfig) a profile may override.
 POLITENESS_KEYS = frozenset({"concurrent_requests_per_host", "concurrent_requests_per_ip", "download_delay",
@@ -114,6 +115,11 @@ class SiteProfile:
     politeness: dict[str, object] = field(default_factory=dict)
     notes: str = ""
     source: Path | None = None
+    # The browser tier (crawler/browser.py): "never"; "auto" (JS challenges and JS shells the plain tier meets go
+    # to Chromium); "always" (every page through Chromium). ``browser_paths``: regexes of pages that render only
+    # in a browser (a Vue list), sent there directly unless ``browser`` is "never".
+    browser: str = "never"
+    browser_paths: list[str] = field(default_factory=list)
 
     def with_base_url(self, base_url: str) -> SiteProfile:
         """A copy pointing at another base URL (the replica's port, a moved domain)."""
@@ -174,6 +180,10 @@ class SiteProfile:
     def list_apis_for(self, url: str, page_text: str) -> list[ListApi]:
         """The list APIs that serve the list on ``url`` (URL pattern and page fingerprint both match)."""
         return [api for api in self.list_apis if api.applies_to(url, page_text)]
+
+    def renders_in_browser(self, url: str) -> bool:
+        """A page the profile says only a browser renders (``browser_paths``)."""
+        return any(re.search(p, url) for p in self.browser_paths)
 
     def is_denied(self, url: str) -> bool:
         return any(re.search(p, url) for p in self.deny_patterns)
@@ -247,6 +257,8 @@ def parse_profile(data: dict, source: Path | None = None) -> SiteProfile:
         politeness=dict(data.get("politeness", {})),
         notes=str(data.get("notes", "")),
         source=source,
+        browser=str(data.get("browser", "never")),
+        browser_paths=list(data.get("browser_paths", [])),
     )
     for d in [profile.dialect, *(o.dialect for o in overrides)]:
         if d not in DIALECTS:
@@ -260,10 +272,12 @@ def parse_profile(data: dict, source: Path | None = None) -> SiteProfile:
     for key, value in profile.politeness.items():
         if (problem := politeness_problem(key, value)) is not None:
             raise ProfileError(f"profile {name}: [politeness] {problem}")
+    if profile.browser not in BROWSER_MODES:
+        raise ProfileError(f"profile {name}: browser must be one of {', '.join(BROWSER_MODES)}, not {profile.browser!r}")
     if profile.unit_pages not in UNIT_PAGES:
         raise ProfileError(f"profile {name}: unit_pages must be one of {', '.join(UNIT_PAGES)}")
     _check_regexes(name, [*profile.unit_link_patterns, *profile.detail_patterns, *profile.deny_patterns,
-                          *profile.hub_url_patterns, *([profile.unit_link_text] if profile.unit_link_text else []),
+                          *profile.hub_url_patterns, *profile.browser_paths, *([profile.unit_link_text] if profile.unit_link_text else []),
                           *(o.pattern for o in overrides), *(p for c in columns for p in c.url_patterns)])
     if not profile.detail_patterns and not profile.dated_rows:
         raise ProfileError(f"profile {name}: detail_patterns is empty and dated_rows is off: the spider would find "
@@ -300,8 +314,9 @@ def _list_apis(data: dict, name: str) -> list[ListApi]:
 
 # Keys a family part contributes; lists are concatenated (the profile's own entries first), scalars are
 # defaults the profile may set itself.
-_FAMILY_LIST_KEYS = ("detail_patterns", "deny_patterns", "list_apis", "dialect_overrides", "hub_url_patterns")
-_FAMILY_SCALAR_KEYS = ("dated_rows", "unit_pages")
+_FAMILY_LIST_KEYS = ("detail_patterns", "deny_patterns", "list_apis", "dialect_overrides", "hub_url_patterns",
+                     "browser_paths")
+_FAMILY_SCALAR_KEYS = ("dated_rows", "unit_pages", "browser")
 
 
 def family_part(name: str) -> dict:

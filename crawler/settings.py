@@ -55,6 +55,8 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.BackoffRetryMiddleware": 550,
     "crawler.middlewares.WafMiddleware": 580,
+    # The browser tier (crawler/browser.py): sees challenges before WafMiddleware does; inert for browser = "never".
+    "crawler.browser.BrowserTierMiddleware": 585,
     "crawler.middlewares.OriginalHeadersMiddleware": 595,
     "crawler.middlewares.ConditionalRequestMiddleware": 600,
 }
@@ -71,6 +73,12 @@ DISCLOSURE_SUMMARY_PATH = None  # where the extension writes the summary JSON fo
 DISCLOSURE_PROGRESS = None  # None: a progress line only when stdout is a terminal
 DISCLOSURE_WARC_MAX_SIZE = 1024 * 1024 * 1024
 DISCLOSURE_REVALIDATE_AFTER_DAYS = None  # None: the profile's revalidate_after_days
+# The browser tier (docs/crawler.md): None = the profile's `browser`; at most 2 pages at a time; browser visits
+# per request before a challenge counts as unsolved; Chromium's path (None: `chromium` on PATH).
+DISCLOSURE_BROWSER = None
+DISCLOSURE_BROWSER_CONCURRENCY = 1
+DISCLOSURE_BROWSER_MAX_ROUNDS = 2
+DISCLOSURE_BROWSER_EXECUTABLE = None
 
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 FEED_EXPORT_ENCODING = "utf-8"

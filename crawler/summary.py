@@ -32,6 +32,9 @@ class CrawlSummary:
     errors: dict[str, int] = field(default_factory=dict)
     duration_s: float = 0.0
     message: str = ""
+    # Responses per fetch tier ("plain": Scrapy's HTTP client; "browser": Chromium), and browser page visits.
+    pages_by_tier: dict[str, int] = field(default_factory=dict)
+    browser_visits: int = 0
 
     @property
     def error_count(self) -> int:
@@ -57,6 +60,9 @@ class CrawlSummary:
             f"  unchanged {self.unchanged}   304 not modified {self.not_modified}   "
             f"not re-requested (fresh) {self.skipped_fresh}",
         ]
+        if self.pages_by_tier.get("browser") or self.browser_visits:
+            lines.append(f"  by tier: plain {self.pages_by_tier.get('plain', 0)}   browser "
+                         f"{self.pages_by_tier.get('browser', 0)} ({self.browser_visits} browser visits)")
         if self.errors:
             lines.append("  errors: " + ", ".join(f"{k} {v}" for k, v in sorted(self.errors.items())))
         else:

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from archive.models import Document, Portal, PortalRun, Version
+from archive.models import CrawlRun, Document, Portal, PortalRun, Version
 
 # A run that found fewer than this share of the previous successful run's documents is a warning.
 DROP_RATIO = 0.5
@@ -47,6 +47,8 @@ class PortalHealth:
     recent_errors: dict[str, int] = field(default_factory=dict)
     recent_runs: list[RunBrief] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # Pages the last finished crawl fetched per tier: "plain" (HTTP client), "browser" (Chromium; crawler/browser.py)
+    pages_by_tier: dict[str, int] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for ``--json``."""
@@ -88,7 +90,16 @@ def portal_health(session: Session, profile: str, *, expected_interval_hours: fl
     if successes:
         health.last_success_at = _iso(successes[0].finished_at or successes[0].started_at)
     health.warnings = _warnings(health, runs, successes, expected_interval_hours, now)
+    health.pages_by_tier = _pages_by_tier(session, profile)
     return health
+
+
+def _pages_by_tier(session: Session, profile: str) -> dict[str, int]:
+    """Pages per fetch tier of the profile's last finished crawl (from the stats the crawl recorded)."""
+    stats = session.scalar(select(CrawlRun.stats).where(CrawlRun.profile == profile, CrawlRun.status != "running")
+                           .order_by(CrawlRun.id.desc()).limit(1)) or {}
+    return {tier: int(stats.get(f"disclosure/tier/{tier}") or 0) for tier in ("plain", "browser")
+            if f"disclosure/tier/{tier}" in stats}
 
 
 def _warnings(health: PortalHealth, runs: Sequence[PortalRun], successes: Sequence[PortalRun],

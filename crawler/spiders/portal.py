@@ -24,6 +24,8 @@ from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TCPTi
 
 from archive.db import open_database
 from archive.parse.body_images import find_body_images, is_decoration
+from archive.rawstore import RawRequest
+from crawler.browser import ChallengeUnsolved, apply_browser_tier
 from crawler.clock import CrawlClock
 from crawler.dialects import hanweb
 from crawler.dialects.common import ListEntry, entries_from_html, links
@@ -77,6 +79,7 @@ class PortalSpider(ListPagingMixin, SurveyNotesMixin, scrapy.Spider):
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any):
         spider = super().from_crawler(crawler, *args, **kwargs)
         apply_profile_politeness(crawler.settings, spider.profile)  # plain `scrapy crawl` as `disclosure crawl`
+        apply_browser_tier(crawler.settings, spider.profile)  # the browser handler, when the tier may run
         db = open_database(crawler.settings.get("DISCLOSURE_DATABASE_URL"))
         spider.clock = CrawlClock.from_setting(crawler.settings.get("DISCLOSURE_CLOCK"))
         spider.archive = CrawlState(db, spider.profile, spider.clock)
@@ -152,6 +155,8 @@ class PortalSpider(ListPagingMixin, SurveyNotesMixin, scrapy.Spider):
         meta = response.meta
         fetched = self.clock.now()
         self.crawler.stats.inc_value("disclosure/responses")
+        rendered_by = meta.get("rendered_by") if "playwright" in response.flags else None
+        self.crawler.stats.inc_value("disclosure/tier/browser" if rendered_by else "disclosure/tier/plain")
         role = meta.get("role", "other")
         meta["usable"] = False
         if response.status == 304:
@@ -172,14 +177,30 @@ class PortalSpider(ListPagingMixin, SurveyNotesMixin, scrapy.Spider):
             url=final_url, status=response.status, headers=headers, body=response.body, fetched_at=fetched,
             content_type=ctype.decode("latin-1") if ctype else None, role=role,
             column_kind=meta.get("column_kind"), unit_hint=meta.get("unit_hint"),
-            parent_url=meta.get("parent_url"), listed_date=meta.get("listed_date"),
+            parent_url=meta.get("parent_url"), listed_date=meta.get("listed_date"), rendered_by=rendered_by,
         )
+        if rendered_by:
+            yield from self._browser_answers(meta.get("browser_xhr") or [], final_url, role, fetched)
         requested = meta.get("archive_url")
         if requested and requested != final_url:
             # A redirect: the old URL gets the same fetch state, so it is not re-requested next time.
             self.crawler.stats.inc_value("disclosure/redirects")
             yield CaptureAlias(url=requested, target=final_url)
         meta["usable"] = 200 <= response.status < 300
+
+    def _browser_answers(self, answers: list[dict], page_url: str, role: str, fetched):
+        """The XHR/fetch answers a rendered page loaded from the portal, each its own capture (as received): the
+        list APIs a browser found, for the list drivers next time."""
+        for a in answers:
+            url = a["url"]  # as the page's script built it (a list API's parameters are not session ids)
+            if not self.profile.is_allowed_host(url):
+                continue
+            ctype = next((v for k, v in a["headers"] if k.lower() == "content-type"), None)
+            self.crawler.stats.inc_value("disclosure/browser/xhr_captures")
+            yield CaptureItem(url=url, status=a["status"], headers=list(a["headers"]), body=a["body"],
+                              fetched_at=fetched, content_type=ctype, role="list" if role == "list" else "other",
+                              parent_url=page_url, reason=a.get("reason") or "",
+                              request=RawRequest(method="GET", url=a["url"], headers=[]))
 
     def _text(self, response: Response) -> str:
         ctype = response.headers.get(b"Content-Type")
@@ -515,8 +536,8 @@ class PortalSpider(ListPagingMixin, SurveyNotesMixin, scrapy.Spider):
     def on_error(self, failure):
         """Count a failed request by kind (WAF, timeout, DNS, refused, HTTP, other); never stops the crawl."""
         stats = self.crawler.stats
-        if failure.check(WafBlocked):
-            return  # counted by WafMiddleware
+        if failure.check(WafBlocked, ChallengeUnsolved):
+            return  # counted by WafMiddleware / BrowserTierMiddleware
         name = type(failure.value).__name__
         if failure.check(HttpError):
             kind = f"http_{failure.value.response.status}"

@@ -2,7 +2,8 @@
 
 Reports the replica's own serving rate (every manifest URL fetched by plain HTTP clients), then a full
 crawl (pages/s, MB/s, peak RSS of the crawl worker) and an unchanged re-crawl (requests it issued, all of
-them list pages). Loopback politeness: no delay, no throttling, 16 concurrent requests.
+them list pages), then the two fetch tiers side by side on one unit (``tiers_report``). Loopback politeness: no
+delay, no throttling, 16 concurrent requests.
 """
 
 from __future__ import annotations
@@ -91,13 +92,70 @@ def families_report(county: str, zero_config: bool) -> list[str]:
     return lines
 
 
+def _run_stats(root: Path, run_id: int | None) -> dict:
+    with sqlite3.connect(root / "archive.sqlite3") as conn:
+        row = conn.execute("SELECT stats FROM crawl_runs WHERE id = ?", (run_id,)).fetchone()
+    return json.loads(row[0]) if row and row[0] else {}
+
+
+TIERS_UNIT = "mzzjj"  # a TRS bureau: 34 documents, 23 files, two list pages per column
+
+
+def tiers_report() -> list[str]:
+    """The plain tier and the browser tier (Chromium) on the same unit of the replica: pages/s and memory.
+
+    Three crawls of one unit: plain tier only (static lists); every page through the browser (``browser =
+    "always"``; files stay plain); and the unit behind a JS challenge with script-rendered lists (``browser =
+    "auto"``: one challenge visit, the lists rendered, the rest plain with the challenge's cookie).
+    """
+    from archive.db import sqlite_url
+    from crawler.browser import chromium_executable
+    from crawler.run import run_crawl
+    from disclosure.config import PolitenessConfig
+    from disclosure.replica.browser_only import unit_profile
+    from disclosure.replica.server import ReplicaServer
+    from disclosure.replica.site import build_site
+
+    if chromium_executable() is None:
+        return ["browser tier: not measured (no Chromium: apt-get install chromium)"]
+    fast = PolitenessConfig(download_delay=0.0, autothrottle=False, concurrent_requests_per_host=16,
+                            concurrent_requests_per_ip=16)
+    site = build_site(seed=1, scale=1)
+    lines = [f"fetch tiers on one unit ({TIERS_UNIT}; the browser renders at most 1 page at a time):"]
+    runs = [("plain tier only", "never", {}), ("every page in the browser", "always", {}),
+            ("JS challenge + script lists", "auto", {"challenge": True, "js_units": [TIERS_UNIT]})]
+    for label, mode, options in runs:
+        root = Path(tempfile.mkdtemp(prefix="bench-tiers-"))
+        profile = root / "unit.toml"
+        profile.write_text(unit_profile(TIERS_UNIT, mode), encoding="utf-8")
+        with ReplicaServer(site, **options) as server:
+            started = time.perf_counter()
+            s = run_crawl(str(profile), database_url=sqlite_url(root / "archive.sqlite3"), warc_dir=root / "warc",
+                          jobs_dir=root / "jobs", politeness=fast, base_url=server.base_url, progress=False)
+            took = time.perf_counter() - started
+        stats = _run_stats(root, s.run_id)
+        plain, browser = s.pages_by_tier.get("plain", 0), s.pages_by_tier.get("browser", 0)
+        worker = stats.get("disclosure/peak_rss_bytes", 0) / 2**20
+        line = (f"  {label:<28} {s.status}: {plain} plain + {browser} browser pages in {took:.1f} s "
+                f"(crawl {s.duration_s:.1f} s); worker peak RSS {worker:.0f} MiB")
+        if browser:
+            chromium = stats.get("disclosure/browser/peak_rss_bytes", 0) / 2**20
+            line += (f", browser (Playwright + Chromium) {chromium:.0f} MiB; "
+                     f"{browser / s.duration_s:.1f} browser pages/s")
+        else:
+            line += f"; {plain / s.duration_s:.1f} pages/s"
+        lines.append(line)
+    return lines
+
+
 @click.command("crawl")
 @click.option("--scale", default=1, show_default=True, type=int, help="Replica scale (10 ≈ ten counties' worth).")
 @click.option("--families", is_flag=True, help="Instead: requests per document found, per portal family, on both "
               "replica counties, with their profiles and with no profile.")
 @click.option("--clients", default=4, show_default=True, type=int, help="HTTP clients for the serving rate.")
 @click.option("--keep", type=click.Path(file_okay=False), default=None, help="Keep the archive in this directory.")
-def command(scale: int, families: bool, clients: int, keep: str | None) -> None:
+@click.option("--no-browser", is_flag=True, help="Skip the fetch-tier comparison (plain tier vs Chromium).")
+def command(scale: int, families: bool, clients: int, keep: str | None, no_browser: bool) -> None:
     """Crawl rate, bandwidth, peak memory and re-crawl requests against the replica."""
     if families:
         for county in ("default", "mixed"):
@@ -147,3 +205,5 @@ def command(scale: int, families: bool, clients: int, keep: str | None) -> None:
         click.echo(f"unchanged re-crawl: {again.status}, {len(log)} requests ({len(log) - len(other)} list pages, "
                    f"{len(other)} hub/robots/trap pages, {again.new_captures} new captures) in {took:.1f} s")
     click.echo(f"archive: {root}")
+    if not no_browser:
+        click.echo("\n".join(tiers_report()))

@@ -26,8 +26,11 @@ def _base_url(_ctx, _param, value: str | None) -> str | None:
 @click.option("--base-url", default=None, callback=_base_url,
               help="Crawl the profile's site at another address (the replica's port).")
 @click.option("--max-pages", type=int, default=None, help="Stop after this many responses (a trial run).")
+@click.option("--browser", type=click.Choice(["never", "auto", "always"]), default=None,
+              help="The browser tier (Chromium) for this crawl, instead of the profile's `browser` (docs/crawler.md).")
 @pass_app
-def command(app: AppContext, profile: str, base_url: str | None, max_pages: int | None) -> None:
+def command(app: AppContext, profile: str, base_url: str | None, max_pages: int | None,
+            browser: str | None) -> None:
     """Crawl a portal by profile name (see `disclosure profiles`), profile file, or URL.
 
     Exit status: 0 ok, 1 failed or interrupted, 2 bad arguments, 4 blocked by the site (WAF), 5 another
@@ -45,7 +48,8 @@ def command(app: AppContext, profile: str, base_url: str | None, max_pages: int 
     app.database()  # migrate before the worker starts
     summary = run_crawl(profile, database_url=cfg.database_url, warc_dir=cfg.warc_dir, jobs_dir=cfg.jobs_dir,
                         user_agent=cfg.effective_user_agent(), politeness=cfg.politeness, base_url=base_url,
-                        max_pages=max_pages, explicit_politeness=explicit_politeness(cfg.sources))
+                        max_pages=max_pages, explicit_politeness=explicit_politeness(cfg.sources),
+                        settings={"DISCLOSURE_BROWSER": browser} if browser else None)
     if summary.status == "locked":
         click.echo(f"crawl not started: {summary.message}", err=True)
     else:

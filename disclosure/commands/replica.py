@@ -20,8 +20,12 @@ import click
               help="default: 青山县 (TRS and Hanweb); mixed: 白河县 (the portal families of dialects.md).")
 @click.option("--manifest", "manifest_path", type=click.Path(dir_okay=False), default=None,
               help="Write the ground-truth manifest JSON here before serving.")
+@click.option("--js-challenge", is_flag=True, help="Answer every request without the clearance cookie with HTTP 412 "
+              "and a script that sets it and reloads (a JS challenge: only a browser gets in).")
+@click.option("--js-units", default="", metavar="CODES", help="Comma-separated TRS unit codes whose column lists "
+              "are rendered by script from list.json (only a browser sees their rows), e.g. mzzjj.")
 def command(host: str, port: int, as_of: str | None, scale: int, seed: int, county: str,
-            manifest_path: str | None) -> None:
+            manifest_path: str | None, js_challenge: bool, js_units: str) -> None:
     """Serve the replica portal (青山县, or 白河县 with --county mixed) until Ctrl-C."""
     from disclosure.replica.server import ReplicaServer
     from disclosure.replica.site import build_site
@@ -32,9 +36,11 @@ def command(host: str, port: int, as_of: str | None, scale: int, seed: int, coun
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--scale") from exc
     try:
-        server = ReplicaServer(site, host=host, port=port, as_of=as_of)
+        server = ReplicaServer(site, host=host, port=port, as_of=as_of, challenge=js_challenge,
+                               js_units=[c.strip() for c in js_units.split(",") if c.strip()])
     except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="--as-of") from exc
+        hint = "--js-units" if "js_units" in str(exc) else "--as-of"
+        raise click.BadParameter(str(exc), param_hint=hint) from exc
     try:
         server.start()
     except OSError as exc:

@@ -18,6 +18,9 @@ def _format(h: PortalHealth) -> list[str]:
              f"  last run             {h.last_run_at or 'never'}"
              + (f" ({h.last_run_status})" if h.last_run_status else ""),
              f"  archived             {h.documents} documents, {h.versions} versions ({h.runs} runs)"]
+    if h.pages_by_tier:
+        lines.append(f"  last crawl pages     plain tier {h.pages_by_tier.get('plain', 0)}, "
+                     f"browser tier {h.pages_by_tier.get('browser', 0)}")
     if h.recent_errors:
         errs = ", ".join(f"{k} {v}" for k, v in sorted(h.recent_errors.items()))
         lines.append(f"  errors (last {len(h.recent_runs)} runs)  {errs}")

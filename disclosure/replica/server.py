@@ -10,9 +10,12 @@ import logging
 import socket
 import threading
 import time
+from collections.abc import Iterable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import NamedTuple
+from urllib.parse import parse_qs, unquote, urlsplit
 
+from disclosure.replica import browser_only
 from disclosure.replica.site import Request, Response, Site, normalise_as_of
 
 log = logging.getLogger(__name__)
@@ -80,8 +83,15 @@ class _Handler(BaseHTTPRequestHandler):
 class ReplicaServer:
     """Serve ``site`` on ``host:port`` (port 0: an ephemeral port) in a background thread."""
 
-    def __init__(self, site: Site, host: str = "127.0.0.1", port: int = 0, as_of: str | None = None) -> None:
+    def __init__(self, site: Site, host: str = "127.0.0.1", port: int = 0, as_of: str | None = None, *,
+                 challenge: bool = False, js_units: Iterable[str] = ()) -> None:
         self.site = site
+        # Pages only a browser reads (browser_only.py): a JS challenge before every page, script-rendered lists.
+        self.challenge = challenge
+        self.js_units = frozenset(js_units)
+        unknown = sorted(self.js_units - {u.code for u in site.units if u.dialect == "trs"})
+        if unknown:
+            raise ValueError(f"js_units must be TRS units of {site.county}: {', '.join(unknown)}")
         self._host, self._port = host, port
         self._as_of = normalise_as_of(as_of)
         self._lock = threading.Lock()
@@ -187,10 +197,20 @@ class ReplicaServer:
             if delay:
                 time.sleep(delay)
             try:
-                resp = self.site.handle(req, self._as_of)
+                resp = self._browser_only(req, path) or self.site.handle(req, self._as_of)
             except Exception:  # a bug in the replica must show as a 500, not kill the server thread
                 log.exception("replica failed on %s %s", req.method, req.target)
                 resp = Response(500, b"replica error", "text/plain")
         with self._lock:
             self._log.append(LoggedRequest(req.method, req.host, req.target, resp.status))
         return resp
+
+    def _browser_only(self, req: Request, path: str) -> Response | None:
+        """The challenge or a script-rendered list when those options are on (None: the site answers)."""
+        if self.challenge and (gate := browser_only.challenge_gate(req, path)) is not None:
+            return gate
+        if self.js_units:
+            split = urlsplit(req.target)
+            return browser_only.js_list(self.site, self.js_units, unquote(split.path), parse_qs(split.query),
+                                        self._as_of, req.host or "127.0.0.1")
+        return None
