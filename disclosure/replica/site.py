@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from email.utils import format_datetime, parsedate_to_datetime
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
-from disclosure.replica import columns as inspection, families, hostile, pages, sources, traps
+from disclosure.replica import columns as inspection
+from disclosure.replica import families, hostile, pages, sources, traps
 from disclosure.replica.counties import DEFAULT, County, county_preset
 from disclosure.replica.county_mixed import adjust_plan, build_mixed_units
 from disclosure.replica.families import FAMILIES
