@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from warcio.warcwriter import WARCWriter
 
 from archive.db import Database
-from archive.evidence import EvidenceItem, _capture_item, _copy_record, _dedupe, _when
+from archive.evidence import EvidenceItem, _capture_item, _copy_record, _dedupe, _when, records_table
 from archive.inspection import PortalInspection, inspection_json, summary_lines
 from archive.inspection_rules import RULE_TEXT
 
@@ -89,13 +89,5 @@ def statement(package: InspectionEvidence) -> str:
             lines += ["", "Pages that got no usable answer in the monitoring window:", ""]
             lines += [f"- {_when(x.at)} {x.url}: {x.outcome} ({x.status or x.error})" for x in r.failures]
         lines.append("")
-    lines += ["## Records", "", "Fetch times are the crawler's (UTC). `sha256` is of the payload as fetched; "
-              "recompute it from the file or the WARC record to verify.", "",
-              "| # | what | fetched | URL | sha256 | file | verified | shows |", "|---|---|---|---|---|---|---|---|"]
-    for n, item in enumerate(package.items, 1):
-        verified = "yes" if item.verified else f"NO: {item.error}"
-        lines.append(f"| {n} | {item.what} | {_when(item.fetched_at)} | {item.url} | `{item.sha256}` | "
-                     f"{item.file or '—'} | {verified} | {item.shows} |")
-    if not package.items:
-        lines.append("| — | no archived record bears on these findings | | | | | | |")
+    lines += records_table(package.items, "no archived record bears on these findings")
     return "\n".join(lines) + "\n"
