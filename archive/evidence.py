@@ -251,13 +251,19 @@ def statement(package: EvidencePackage) -> str:
             if rep.removed_at:
                 lines.append(f"- Removed from the portal: found gone {_when(rep.removed_at)}.")
         lines.append("")
-    lines += ["## Records", "", "Fetch times are the crawler's (UTC). `sha256` is of the payload as fetched; "
-              "recompute it from the file or the WARC record to verify.", "",
-              "| # | what | fetched | URL | sha256 | file | verified | shows |", "|---|---|---|---|---|---|---|---|"]
-    for n, item in enumerate(package.items, 1):
+    lines += records_table(package.items, "no archived record bears on this finding")
+    return "\n".join(lines) + "\n"
+
+
+def records_table(items: list[EvidenceItem], none_text: str) -> list[str]:
+    """The "Records" section of a statement: each record, its hash, file, check and what it shows."""
+    lines = ["## Records", "", "Fetch times are the crawler's (UTC). `sha256` is of the payload as fetched; "
+             "recompute it from the file or the WARC record to verify.", "",
+             "| # | what | fetched | URL | sha256 | file | verified | shows |", "|---|---|---|---|---|---|---|---|"]
+    for n, item in enumerate(items, 1):
         verified = "yes" if item.verified else f"NO: {item.error}"
         lines.append(f"| {n} | {item.what} | {_when(item.fetched_at)} | {item.url} | `{item.sha256}` | "
                      f"{item.file or '—'} | {verified} | {item.shows} |")
-    if not package.items:
-        lines.append("| — | no archived record bears on this finding | | | | | | |")
-    return "\n".join(lines) + "\n"
+    if not items:
+        lines.append(f"| — | {none_text} | | | | | | |")
+    return lines

@@ -388,3 +388,65 @@ class PortalRun(Base):
     # error kind -> count, merged from the steps
     errors: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     message: Mapped[str] = mapped_column(Text, default="")
+
+
+class Column(Base):
+    """A column (栏目) the crawler read: a list of documents, or a home page ("home": the site's or a unit's).
+
+    ``kind`` is the inspection kind (news | notice | personnel_planning | annual_report | other | home), decided
+    from the name and URL (archive/columns.py) unless the site profile says otherwise (``kind_source``).
+    """
+
+    __tablename__ = "columns"
+    __table_args__ = (UniqueConstraint("portal_id", "url"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    portal_id: Mapped[int] = mapped_column(ForeignKey("portals.id"), index=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    name: Mapped[str | None] = mapped_column(String(200))
+    url: Mapped[str] = mapped_column(String(2000))
+    # the list driver that reads it: the family dialect (trs | hanweb | generic) or a list API's name
+    driver: Mapped[str | None] = mapped_column(String(100))
+    # annual_report | notice | document: the archive keeps its documents; None: observed only
+    archive_kind: Mapped[str | None] = mapped_column(String(40))
+    kind: Mapped[str] = mapped_column(String(40), default="other")
+    # name | url | profile | default: what decided ``kind``
+    kind_source: Mapped[str] = mapped_column(String(20), default="default")
+    first_seen_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class ColumnObservation(Base):
+    """One crawl's reading of a column: reachable or not, how many entries, the newest entry's date."""
+
+    __tablename__ = "column_observations"
+    __table_args__ = (UniqueConstraint("column_id", "crawl_run_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    column_id: Mapped[int] = mapped_column(ForeignKey("columns.id"), index=True)
+    crawl_run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"), index=True)
+    observed_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    # ok | failed (no answer, 5xx) | missing (4xx) | blocked (a WAF challenge)
+    outcome: Mapped[str] = mapped_column(String(20), default="ok")
+    status: Mapped[int | None] = mapped_column(Integer)
+    error: Mapped[str | None] = mapped_column(String(200))
+    reachable: Mapped[bool] = mapped_column(Boolean, default=True)
+    entry_count: Mapped[int] = mapped_column(Integer, default=0)
+    newest_entry_date: Mapped[dt.date | None] = mapped_column(Date)
+    newest_entry_url: Mapped[str | None] = mapped_column(String(2000))
+    # the capture of the column's first list page in this crawl (an unchanged page: the earlier identical one)
+    list_capture_id: Mapped[int | None] = mapped_column(ForeignKey("captures.id"))
+
+
+class InspectionSnapshot(Base):
+    """A portal's inspection verdict as last computed (``disclosure run``, ``disclosure inspect``)."""
+
+    __tablename__ = "inspection_snapshots"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    portal_id: Mapped[int] = mapped_column(ForeignKey("portals.id"), index=True)
+    as_of: Mapped[dt.datetime] = mapped_column(DateTime)
+    verdict: Mapped[str] = mapped_column(String(10))  # 合格 | 不合格
+    failed_rules: Mapped[list[str]] = mapped_column(JSON, default=list)
+    counts: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    computed_at: Mapped[dt.datetime] = mapped_column(DateTime)

@@ -84,6 +84,24 @@ class ListObservationsItem:
     observed_at: dt.datetime
     # (document url, listed title, listed date[, listed publisher]): list APIs name a publisher per entry
     entries: list[tuple[str, str | None, str | None] | tuple[str, str | None, str | None, str | None]]
+    column_url: str | None = None  # the column the list page belongs to (its entries count for it)
+
+
+@dataclass
+class ColumnItem:
+    """A column (or a home page) read by this crawl, and how the read went (website inspection, issue 20)."""
+
+    url: str
+    observed_at: dt.datetime
+    name: str | None = None
+    unit_hint: str | None = None
+    driver: str | None = None  # trs | hanweb | generic | a list API's name
+    archive_kind: str | None = None  # annual_report | notice | document; None: observed only
+    kind: str = "other"  # inspection kind (archive/columns.py)
+    kind_source: str = "default"
+    outcome: str = "ok"  # ok | failed | missing | blocked
+    status: int | None = None
+    error: str | None = None
 
 
 @dataclass

@@ -19,9 +19,11 @@ from archive.db import Database
 from archive.models import Capture, FetchState, ListObservation, Unit
 from archive.rawstore import RawResponse, RawStore, sha256_hex
 from archive.unitmatch import generate_aliases
+from crawler.column_records import record_column, record_entries
 from crawler.items import (
     CaptureAlias,
     CaptureItem,
+    ColumnItem,
     ListObservationItem,
     ListObservationsItem,
     NotModifiedItem,
@@ -56,6 +58,7 @@ class ArchivePipeline:
                               max_file_size=settings.getint("DISCLOSURE_WARC_MAX_SIZE"))
         self.db: Database | None = None
         self.fatal: str | None = None  # why storing stopped (disk full …): every later item is dropped
+        self._column_entries: dict[str, set[str]] = {}  # column URL -> entry URLs counted in this crawl
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -114,6 +117,9 @@ class ArchivePipeline:
             self._unit(item)
         elif isinstance(item, CaptureAlias):
             self._alias(item)
+        elif isinstance(item, ColumnItem):
+            with self.db.session() as s:
+                record_column(s, self._state.portal_id, self._state.run_id, item)
         return item
 
     # ------------------------------------------------------------------ captures
@@ -215,6 +221,10 @@ class ArchivePipeline:
                                        list_url=item.list_url, observed_at=observed_at, document_url=url,
                                        listed_title=title, listed_date=date, listed_publisher=publisher)
                        for url, title, date, publisher in map(_entry, item.entries)])
+            if item.column_url:
+                record_entries(s, self._state.portal_id, self._state.run_id, item.column_url,
+                               self._column_entries.setdefault(item.column_url, set()),
+                               [(e[0], e[2]) for e in item.entries], observed_at)
 
     def _unit(self, item: UnitItem) -> None:
         assert self.db is not None

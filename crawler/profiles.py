@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
+from archive.columns import KINDS as INSPECTION_KINDS
+from archive.columns import column_kind as default_column_kind
 from archive.resources import resource_dir
 from crawler.dialects.listapi import ListApi, ListApiError, parse_list_api
 
@@ -110,6 +112,10 @@ class SiteProfile:
     unit_list_link_text: list[str] = field(default_factory=list)
     unit_link_text: str = ""  # regex on a link's text: a unit (县教育局, 青石镇 …) on a hub page
     hub_depth: int = 3
+    # Website inspection (docs/inspection.md): read the first list page of every other column of the hubs, and
+    # [[inspection_kinds]] rules that set a column's kind (news, notice …) where its name and URL mislead.
+    observe_columns: bool = True
+    inspection_kinds: list[ColumnRule] = field(default_factory=list)
     # [politeness] of the profile: used where the user's configuration keeps the default (our own
     # loopback replica needs no delay; a real portal's profile leaves this empty).
     politeness: dict[str, object] = field(default_factory=dict)
@@ -151,6 +157,11 @@ class SiteProfile:
     def column_kind(self, url: str, text: str) -> str | None:
         """The kind of column a hub-page link points at, or None."""
         return next((c.kind for c in self.columns if c.matches(url, text)), None)
+
+    def inspection_kind(self, url: str, name: str | None) -> tuple[str, str]:
+        """(kind, source) of a column for website inspection: the profile's rule, else by name and URL."""
+        rule = next((r for r in self.inspection_kinds if r.matches(url, name or "")), None)
+        return (rule.kind, "profile") if rule is not None else default_column_kind(name, url)
 
     def is_detail(self, url: str) -> bool:
         return any(re.search(p, url) for p in self.detail_patterns)
@@ -254,6 +265,8 @@ def parse_profile(data: dict, source: Path | None = None) -> SiteProfile:
         unit_list_link_text=list(data.get("unit_list_link_text", [])),
         unit_link_text=str(data.get("unit_link_text", "")),
         hub_depth=int(data.get("hub_depth", 3)),
+        observe_columns=bool(data.get("observe_columns", True)),
+        inspection_kinds=[ColumnRule(**c) for c in data.get("inspection_kinds", [])],
         politeness=dict(data.get("politeness", {})),
         notes=str(data.get("notes", "")),
         source=source,
@@ -274,11 +287,15 @@ def parse_profile(data: dict, source: Path | None = None) -> SiteProfile:
             raise ProfileError(f"profile {name}: [politeness] {problem}")
     if profile.browser not in BROWSER_MODES:
         raise ProfileError(f"profile {name}: browser must be one of {', '.join(BROWSER_MODES)}, not {profile.browser!r}")
+    bad_kinds = sorted({r.kind for r in profile.inspection_kinds} - set(INSPECTION_KINDS))
+    if bad_kinds:
+        raise ProfileError(f"profile {name}: unknown inspection kinds {bad_kinds} (one of {', '.join(INSPECTION_KINDS)})")
     if profile.unit_pages not in UNIT_PAGES:
         raise ProfileError(f"profile {name}: unit_pages must be one of {', '.join(UNIT_PAGES)}")
     _check_regexes(name, [*profile.unit_link_patterns, *profile.detail_patterns, *profile.deny_patterns,
                           *profile.hub_url_patterns, *profile.browser_paths, *([profile.unit_link_text] if profile.unit_link_text else []),
-                          *(o.pattern for o in overrides), *(p for c in columns for p in c.url_patterns)])
+                          *(o.pattern for o in overrides), *(p for c in columns for p in c.url_patterns),
+                          *(p for c in profile.inspection_kinds for p in c.url_patterns)])
     if not profile.detail_patterns and not profile.dated_rows:
         raise ProfileError(f"profile {name}: detail_patterns is empty and dated_rows is off: the spider would find "
                            "no document")

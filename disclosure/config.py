@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from archive.inspection_rules import Thresholds
 from crawler.profiles import politeness_problem
 
 
@@ -58,6 +59,8 @@ class Config:
     # Edits that keep a page's list entry unchanged are only found this way.
     revalidate_after_days: float = -1.0
     politeness: PolitenessConfig = field(default_factory=PolitenessConfig)
+    # [inspection]: website-inspection periods and thresholds (national defaults; a province's stricter ones here)
+    inspection: Thresholds = field(default_factory=Thresholds)
     config_file: Path | None = None
     sources: dict[str, str] = field(default_factory=dict)
 
@@ -74,11 +77,13 @@ class Config:
         """Flat view for printing: ``politeness.x`` keys for the nested table."""
         out: dict[str, Any] = {}
         for f in fields(self):
-            if f.name in ("sources", "politeness", "config_file"):
+            if f.name in ("sources", "politeness", "config_file", "inspection"):
                 continue
             out[f.name] = getattr(self, f.name)
         for f in fields(self.politeness):
             out[f"politeness.{f.name}"] = getattr(self.politeness, f.name)
+        for f in fields(self.inspection):
+            out[f"inspection.{f.name}"] = getattr(self.inspection, f.name)
         return out
 
 
@@ -126,10 +131,29 @@ def _apply(cfg: Config, values: dict[str, Any], source: str) -> None:
                 setattr(cfg.politeness, pkey, coerced)
                 cfg.sources[f"politeness.{pkey}"] = source
             continue
+        if key == "inspection":
+            _apply_inspection(cfg, value, source)
+            continue
         if key not in known:
             raise ConfigError(f"unknown setting {key!r} in {source}")
         setattr(cfg, key, _coerce(key, value, getattr(cfg, key)))
         cfg.sources[key] = source
+
+
+def _apply_inspection(cfg: Config, value: Any, source: str) -> None:
+    """The [inspection] table: positive numbers only (a period or threshold of 0 would judge nothing)."""
+    if not isinstance(value, dict):
+        raise ConfigError("[inspection] must be a table")
+    known = {f.name for f in fields(Thresholds)}
+    for key, raw in value.items():
+        if key not in known:
+            raise ConfigError(f"unknown setting inspection.{key} in {source}")
+        coerced = _coerce(key, raw, getattr(cfg.inspection, key))
+        if coerced <= 0 or (key == "unreachable_share" and coerced >= 1):
+            raise ConfigError(f"inspection.{key} must be {'between 0 and 1' if key == 'unreachable_share' else 'greater than 0'}, "
+                              f"not {raw!r} in {source}")
+        setattr(cfg.inspection, key, coerced)
+        cfg.sources[f"inspection.{key}"] = source
 
 
 def _flatten_toml(data: dict[str, Any]) -> dict[str, Any]:
@@ -156,6 +180,8 @@ def load_config(path: str | Path | None = None, overrides: dict[str, Any] | None
             cfg.sources[f.name] = "default"
     for f in fields(PolitenessConfig):
         cfg.sources[f"politeness.{f.name}"] = "default"
+    for f in fields(Thresholds):
+        cfg.sources[f"inspection.{f.name}"] = "default"
 
     chosen = path or env.get("DISCLOSURE_CONFIG")
     if chosen is None and Path("disclosure.toml").is_file():

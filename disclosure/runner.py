@@ -33,7 +33,7 @@ EXIT_BLOCKED = 4
 EXIT_LOCKED = 5
 EXIT_CONFIG = 6
 
-STEPS = ("crawl", "ingest", "index", "timeliness")
+STEPS = ("crawl", "ingest", "index", "timeliness", "inspection")
 # Step statuses that make a portal's cycle unsuccessful.
 _BAD = {"failed", "blocked", "locked", "interrupted"}
 
@@ -293,6 +293,20 @@ def step_timeliness(config: Config, db: Any, result: PortalResult) -> StepResult
     return StepResult("timeliness", "ok", detail=detail, counts=counts)
 
 
+def step_inspection(config: Config, db: Any, result: PortalResult) -> StepResult:
+    """Inspect the portal under the website-inspection rules as of its latest read, and store the verdict."""
+    inspection = _import("archive.inspection")
+    with db.session() as session:
+        try:
+            results = inspection.inspect_portals(session, result.profile, None, config.inspection)
+        except inspection.UnknownPortal:
+            return StepResult("inspection", "ok", detail="portal not archived yet")
+        inspection.store_inspection(session, results)
+    r = results[0]
+    detail = r.verdict + (f" ({r.deciding_rule})" if r.deciding_rule else "")
+    return StepResult("inspection", "ok", detail=detail, counts={"findings": len(r.findings), "columns": r.columns})
+
+
 # --------------------------------------------------------------------------------------------------
 # Persistence of the cycle (PortalRun rows)
 
@@ -386,6 +400,7 @@ def run_portal(config: Config, db: Any, profile: str, base_url: str | None, log:
         ("ingest", lambda: step_ingest(config, db, result)),
         ("index", lambda: step_index(config, db, result)),
         ("timeliness", lambda: step_timeliness(config, db, result)),
+        ("inspection", lambda: step_inspection(config, db, result)),
     ]
     for name, fn in steps:
         if progress:

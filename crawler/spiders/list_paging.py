@@ -22,7 +22,7 @@ class ListPagingMixin:
     def _next_pages(self, response: Response, text: str, sel: Selector, entries: list[ListEntry], kind: str):
         meta = response.meta
         page_no = int(meta.get("page_no") or 0)
-        follow = {k: meta.get(k) for k in ("column_kind", "unit_hint")}
+        follow = {k: meta.get(k) for k in ("column_kind", "unit_hint", "column_url")}
         if kind == "createPageHTML" and (count := trs.page_count(text)) is not None:
             if page_no == 0 and count[1] == 0:  # only the first page schedules the others
                 for n, url in enumerate(trs.page_urls(response.url, count[0], count[2], count[3],
@@ -54,7 +54,7 @@ class ListPagingMixin:
                         entries: list[ListEntry], *, probe: bool = False):
         """Pages 2..count of a list by its template; without a count, page 2 only (then one page at a time,
         while pages bring new entries)."""
-        follow = {k: response.meta.get(k) for k in ("column_kind", "unit_hint")}
+        follow = {k: response.meta.get(k) for k in ("column_kind", "unit_hint", "column_url")}
         last = min(count, self.profile.max_list_pages) if count else 2
         for n in range(2, last + 1):
             req = self._request(template.url(n), self.parse_list, role="list", parent_url=response.url,
@@ -86,7 +86,7 @@ class ListPagingMixin:
         page_no = int(meta.get("page_no") or 1)
         count = paging.stated_page_count(self._text(response)) if probing else None
         template: paging.PageTemplate = meta["page_template"]
-        follow = {k: meta.get(k) for k in ("column_kind", "unit_hint")}
+        follow = {k: meta.get(k) for k in ("column_kind", "unit_hint", "column_url")}
         if count:  # a probed template accepted on a page that states the count: the rest at once
             for n in range(page_no + 2, min(count, self.profile.max_list_pages) + 1):
                 req = self._request(template.url(n), self.parse_list, role="list", parent_url=meta["list_root"],
@@ -124,7 +124,7 @@ class ListPagingMixin:
             self.crawler.stats.inc_value("disclosure/paging_probe_failed")
             return
         self.crawler.stats.inc_value("disclosure/paging_probes")
-        follow = {k: meta.get(k) for k in ("column_kind", "unit_hint")}
+        follow = {k: meta.get(k) for k in ("column_kind", "unit_hint", "column_url")}
         req = self._request(candidates[index].url(2), self.parse_list, role="list", parent_url=meta["list_root"],
                             page_no="1", **follow)
         if req is not None:
@@ -135,7 +135,7 @@ class ListPagingMixin:
     def _follow_next_link(self, response: Response, sel: Selector, entries: list[ListEntry], page_no: int):
         """Paging without a template: follow 下一页 until a page repeats the previous one's entries."""
         meta = response.meta
-        follow = {k: meta.get(k) for k in ("column_kind", "unit_hint")}
+        follow = {k: meta.get(k) for k in ("column_kind", "unit_hint", "column_url")}
         signature = hashlib.sha1("\n".join(e.url for e in entries).encode()).hexdigest()
         if not entries or signature == meta.get("prev_signature"):
             self.crawler.stats.inc_value("disclosure/paging_stopped_repeat")

@@ -22,6 +22,7 @@ from scrapy.http import FormRequest, Request, Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TCPTimedOutError, TimeoutError
 
+from archive.columns import HOME, column_url, looks_like_column
 from archive.db import open_database
 from archive.parse.body_images import find_body_images, is_decoration
 from archive.rawstore import RawRequest
@@ -32,7 +33,14 @@ from crawler.dialects.common import ListEntry, entries_from_html, links
 from crawler.dialects.listapi import ListApi
 from crawler.dialects.scripts import script_selectors
 from crawler.encoding import decode_page
-from crawler.items import CaptureAlias, CaptureItem, ListObservationsItem, NotModifiedItem, UnitItem
+from crawler.items import (
+    CaptureAlias,
+    CaptureItem,
+    ColumnItem,
+    ListObservationsItem,
+    NotModifiedItem,
+    UnitItem,
+)
 from crawler.middlewares import WafBlocked
 from crawler.profiles import SiteProfile, resolve_profile
 from crawler.run import apply_profile_politeness
@@ -55,6 +63,7 @@ MIN_LIST_ROWS = 3
 _NAV_SEGMENT = re.compile(r"^(index|list|default|more|column|lm|node)([_-]\d+)?\.(s?html?|jsp|aspx?|php)$|^$",
                           re.IGNORECASE)
 _DOC_SEGMENT = re.compile(r"\.(s?html?|jsp|aspx?|php)$", re.IGNORECASE)
+_HANWEB_COLUMN = re.compile(r"/col/col\d+/(index\.html?)?$")
 
 
 class PortalSpider(ListPagingMixin, SurveyNotesMixin, scrapy.Spider):
@@ -218,6 +227,7 @@ class PortalSpider(ListPagingMixin, SurveyNotesMixin, scrapy.Spider):
         """Home, platform and unit pages: follow the unit lists, units, columns and documents linked; a unit's
         own page that is itself its list (unit_pages) is read as a list too."""
         yield from self._capture(response)
+        yield from self._home_observed(response)
         if not response.meta["usable"] or not self._is_html(response):
             return
         text = self._text(response)
@@ -273,13 +283,19 @@ class PortalSpider(ListPagingMixin, SurveyNotesMixin, scrapy.Spider):
                 if self.survey is not None:
                     self.survey.columns.setdefault(canon, ColumnFinding(kind, canon, text, response.url))
                 req = self._request(canon, self.parse_list, role="list", column_kind=kind, unit_hint=unit_hint,
-                                    parent_url=response.url, page_no="0", fragment=urlsplit(url).fragment)
+                                    parent_url=response.url, page_no="0", fragment=urlsplit(url).fragment,
+                                    column_url=column_url(canon), column_name=text or None)
             elif deeper and self.profile.is_unit_list_link(text):
                 self._note_hub(canon, f"link text {text!r} on {response.url}")
                 req = self._request(canon, self.parse_unit_list, role="unit_index", hub_depth=depth + 1)
             elif deeper and not unit_hint and self.profile.is_hub_link(canon, text):
                 self._note_hub(canon, f"link {text!r} on {response.url}")
                 req = self._request(canon, self.parse_hub, role="other", hub_depth=depth + 1)
+            elif self._observed_column(canon, text):
+                # Any other column of a hub (news, policy, personnel …): its first list page only, its
+                # entries observed for website inspection, never fetched.
+                req = self._request(canon, self.parse_list, role="list", unit_hint=unit_hint, parent_url=response.url,
+                                    page_no="0", observe_only=True, column_url=column_url(canon), column_name=text)
             else:
                 continue
             if req is not None:
@@ -295,6 +311,8 @@ class PortalSpider(ListPagingMixin, SurveyNotesMixin, scrapy.Spider):
         """A column list page: entries from the DOM and from scripts, list APIs, Hanweb dataproxy, paging."""
         yield from self._capture(response)
         if not response.meta["usable"]:
+            if response.meta.get("page_no") in (None, "0") and response.meta.get("column_url"):
+                yield self._column_item(response, "failed" if response.status >= 500 else "missing", response.status)
             yield from self._next_probe(response)  # a probed page template that does not exist
             return
         if self.profile.is_detail(canonical_url(response.url)):
@@ -319,12 +337,16 @@ class PortalSpider(ListPagingMixin, SurveyNotesMixin, scrapy.Spider):
         if not is_list:
             return
         self.crawler.stats.inc_value("disclosure/lists_read")
+        meta = response.meta
+        if meta.get("page_no") in (None, "0") and not meta.get("unit_page") and self.survey is None:
+            driver = apis[0].name if apis else "hanweb" if jpage else dialect
+            yield self._column_item(response, "ok", response.status, driver=driver)
         yield from self._entries(response, entries)
         for api in apis:
             yield from self._api_start(response, api, text)
         if jpage:
             yield from self._hanweb_start(response, text, len(snippets))
-        elif not apis and self.survey is None:  # a survey reads first pages only
+        elif not apis and self.survey is None and not meta.get("observe_only"):  # a survey reads first pages only
             yield from self._next_pages(response, text, sel, entries, page_kind)
 
     def _list_entries(self, selectors: list[Selector], base_url: str) -> list[ListEntry]:
@@ -362,7 +384,9 @@ class PortalSpider(ListPagingMixin, SurveyNotesMixin, scrapy.Spider):
         list_page = meta.get("list_page") or response.url
         req = self._request(url, self.parse_api, role="list", exact=True, body=body, content_type=api.content_type,
                             referer=list_page if api.referer else None, column_kind=meta.get("column_kind"),
-                            unit_hint=meta.get("unit_hint"), parent_url=list_page)
+                            unit_hint=meta.get("unit_hint"), parent_url=list_page,
+                            column_url=meta.get("column_url") or column_url(list_page),
+                            observe_only=meta.get("observe_only"))
         if req is not None:
             req.meta.update(api=api.name, api_values=values, api_page=page, list_page=list_page, seen=seen)
             yield req
@@ -384,6 +408,8 @@ class PortalSpider(ListPagingMixin, SurveyNotesMixin, scrapy.Spider):
         if self.survey is not None:
             self._note_entries(self.survey.list_finding(meta["list_page"]), found)
             return
+        if meta.get("observe_only"):
+            return  # an observed column: its first page only
         page, first = int(meta["api_page"]), api.first_page
         count = api.pages_known(answer)
         if page == first and count:
@@ -414,7 +440,9 @@ class PortalSpider(ListPagingMixin, SurveyNotesMixin, scrapy.Spider):
         url = hanweb.dataproxy_url(self.profile.base_url, path, form["columnid"], start, per)
         req = self._request(url, self.parse_dataproxy, role="list", formdata=form,
                             column_kind=response.meta.get("column_kind"), unit_hint=response.meta.get("unit_hint"),
-                            parent_url=response.meta.get("parent_url") or response.url)
+                            parent_url=response.meta.get("parent_url") or response.url,
+                            column_url=response.meta.get("column_url") or column_url(canonical_url(response.url)),
+                            observe_only=response.meta.get("observe_only"))
         if req is not None:
             req.meta.update(hanweb_form=form, hanweb_start=start, hanweb_per=per, hanweb_proxy=path,
                             column_url=response.meta.get("column_url") or response.url)
@@ -429,8 +457,9 @@ class PortalSpider(ListPagingMixin, SurveyNotesMixin, scrapy.Spider):
         base = response.meta["column_url"]
         entries = self._list_entries(snippets, base)
         yield from self._entries(response, entries)
-        if self.survey is not None:
-            self._note_entries(self.survey.list_finding(base), entries)
+        if self.survey is not None or response.meta.get("observe_only"):
+            if self.survey is not None:
+                self._note_entries(self.survey.list_finding(base), entries)
             return
         start, per = response.meta["hanweb_start"], response.meta["hanweb_per"]
         nxt = start + per * 3
@@ -452,8 +481,11 @@ class PortalSpider(ListPagingMixin, SurveyNotesMixin, scrapy.Spider):
         # Decide before the observations are stored: the comparison is with earlier crawls' observations.
         decisions = self.archive.decide_listed(list_url, rows) if rows else {}
         if rows:
-            yield ListObservationsItem(list_url=list_url, observed_at=self.clock.now(), entries=rows)
-        if self.survey is not None:
+            yield ListObservationsItem(list_url=list_url, observed_at=self.clock.now(), entries=rows,
+                                       column_url=response.meta.get("column_url"))
+        if self.survey is not None or response.meta.get("observe_only"):
+            if response.meta.get("observe_only"):
+                stats.inc_value("disclosure/observed_entries", len(rows))
             return
         for url, _title, date, _publisher in rows:
             decision = decisions[url]
@@ -537,6 +569,7 @@ class PortalSpider(ListPagingMixin, SurveyNotesMixin, scrapy.Spider):
         """Count a failed request by kind (WAF, timeout, DNS, refused, HTTP, other); never stops the crawl."""
         stats = self.crawler.stats
         if failure.check(WafBlocked, ChallengeUnsolved):
+            yield from self._failed_column(failure.request, "blocked", "waf")
             return  # counted by WafMiddleware / BrowserTierMiddleware
         name = type(failure.value).__name__
         if failure.check(HttpError):
@@ -552,4 +585,44 @@ class PortalSpider(ListPagingMixin, SurveyNotesMixin, scrapy.Spider):
             kind = name
         stats.inc_value(f"disclosure/errors/{kind}")
         logger.warning("request failed (%s): %s", kind, failure.request.url)
+        yield from self._failed_column(failure.request, "failed", kind)
+
+    # ------------------------------------------------------------------ columns (website inspection)
+    def _observed_column(self, url: str, text: str) -> bool:
+        """A hub link to a column the archive does not keep documents of: a short column-like name and a
+        list-shaped URL (``…/index.html``, a folder, a Hanweb ``/col/colN/``)."""
+        if not self.profile.observe_columns or self.survey is not None or not looks_like_column(text):
+            return False
+        name = posixpath.basename(urlsplit(url).path)
+        return bool(_NAV_SEGMENT.match(name) or _HANWEB_COLUMN.search(url))
+
+    def _column_item(self, response_or_request, outcome: str, status: int | None, *, driver: str | None = None,
+                     error: str | None = None, home: bool = False) -> ColumnItem:
+        meta = response_or_request.meta
+        url = meta.get("column_url") or column_url(meta.get("archive_url") or canonical_url(response_or_request.url))
+        name = meta.get("column_name") or (meta.get("unit_hint") if home else None)
+        kind, source = (HOME, "default") if home else self.profile.inspection_kind(url, name)
+        return ColumnItem(url=url, observed_at=self.clock.now(), name=name, unit_hint=meta.get("unit_hint"),
+                          driver=driver or self.profile.dialect_for(url)[0], archive_kind=meta.get("column_kind"),
+                          kind=kind, kind_source=source, outcome=outcome, status=status, error=error)
+
+    def _home_observed(self, response: Response):
+        """The site's start pages and units' own pages: recorded for reachability."""
+        meta = response.meta
+        if self.survey is not None or not (meta.get("unit_page") or meta.get("hub_depth") == 0):
+            return
+        if response.status == 304:
+            return
+        outcome = "ok" if response.status < 400 else "failed" if response.status >= 500 else "missing"
+        yield self._column_item(response, outcome, response.status, home=True)
+
+    def _failed_column(self, request: Request, outcome: str, error: str):
+        """A column's first page or a home page that got no answer (or a WAF challenge)."""
+        meta = request.meta
+        if self.survey is not None:
+            return
+        if meta.get("role") == "list" and meta.get("page_no") in (None, "0") and meta.get("column_url"):
+            yield self._column_item(request, outcome, None, error=error)
+        elif meta.get("role") == "other" and (meta.get("unit_page") or meta.get("hub_depth") == 0):
+            yield self._column_item(request, outcome, None, error=error, home=True)
 

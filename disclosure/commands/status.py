@@ -28,6 +28,17 @@ def _format(h: PortalHealth) -> list[str]:
     return lines
 
 
+def _verdict(session, profile: str) -> dict | None:
+    """The newest stored website-inspection verdict of a portal (``disclosure run`` / ``inspect`` store it)."""
+    from archive.inspection import latest_verdict
+
+    snap = latest_verdict(session, profile)
+    if snap is None:
+        return None
+    return {"verdict": snap.verdict, "as_of": snap.as_of.isoformat(), "failed_rules": snap.failed_rules,
+            "counts": snap.counts, "computed_at": snap.computed_at.isoformat()}
+
+
 @click.command("status")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
 @click.option("--check", is_flag=True, help="Exit 3 when any portal has a warning (for monitoring).")
@@ -38,10 +49,17 @@ def command(app: AppContext, as_json: bool, check: bool) -> None:
     db = app.database()
     with db.session() as session:
         healths = archive_health(session, [split_portal(p)[0] for p in cfg.portals], expected_interval_hours=cfg.expected_interval_hours)
+        verdicts = {h.profile: _verdict(session, h.profile) for h in healths}
     if as_json:
-        click.echo(json.dumps([h.to_dict() for h in healths], ensure_ascii=False, indent=2))
+        click.echo(json.dumps([{**h.to_dict(), "inspection": verdicts[h.profile]} for h in healths],
+                              ensure_ascii=False, indent=2))
     else:
         for h in healths:
-            click.echo("\n".join(_format(h)))
+            lines = _format(h)
+            v = verdicts[h.profile]
+            if v is not None:  # after the "archived" line
+                lines.insert(4, f"  inspection           {v['verdict']} as of {v['as_of'][:16]}"
+                                + (f" (deciding rule: {v['failed_rules'][0]})" if v["failed_rules"] else ""))
+            click.echo("\n".join(lines))
     if check and any(h.warnings for h in healths):
         sys.exit(EXIT_PORTAL_FAILED)

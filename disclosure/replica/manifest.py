@@ -120,6 +120,30 @@ class ManifestSpecialCase:
 
 
 @dataclass
+class ManifestColumn:
+    """A column as a website inspection sees it at the manifest's date (docs/inspection.md)."""
+
+    url: str  # its (first) list page
+    name: str
+    unit: str | None  # unit code; None for the site's or the platform's own columns
+    kind: str  # news | notice | personnel_planning | annual_report | other: what inspection should call it
+    opened_at: str | None  # ISO date first linked (None: since the site began)
+    newest_entry: str | None  # ISO date of its newest entry online at the manifest's date (None: empty)
+    entries: int  # entries a crawl reads: every page of report and notice columns, the first page of the others
+    planted: str = ""  # stale_news | stale_notice | stale_long | empty | "" (columns.py)
+
+
+@dataclass
+class ManifestOutage:
+    """A window in which a unit's whole platform answers 503."""
+
+    unit: str  # unit code
+    url: str  # its platform page
+    start: str  # ISO date, inclusive
+    end: str  # ISO date, exclusive
+
+
+@dataclass
 class Manifest:
     """Ground truth for one generated replica portal."""
 
@@ -135,6 +159,8 @@ class Manifest:
     missing_reports: list[tuple[str, int]] = field(default_factory=list)
     special_cases: list[ManifestSpecialCase] = field(default_factory=list)
     list_urls: list[str] = field(default_factory=list)  # every list page a full crawl needs
+    columns: list[ManifestColumn] = field(default_factory=list)  # inspection view of the columns (issue 20)
+    outages: list[ManifestOutage] = field(default_factory=list)
 
     def to_json(self) -> str:
         """Serialise as JSON (UTF-8, Chinese kept readable)."""
@@ -165,7 +191,10 @@ def _from_dict(data: dict[str, Any]) -> Manifest:
         docs.append(ManifestDocument(**d, versions=versions, attachments=attachments))
     specials = [ManifestSpecialCase(**s) for s in data.pop("special_cases")]
     missing = [(str(c), int(y)) for c, y in data.pop("missing_reports")]
-    return Manifest(**data, units=units, documents=docs, special_cases=specials, missing_reports=missing)
+    columns = [ManifestColumn(**c) for c in data.pop("columns", [])]
+    outages = [ManifestOutage(**o) for o in data.pop("outages", [])]
+    return Manifest(**data, units=units, documents=docs, special_cases=specials, missing_reports=missing,
+                    columns=columns, outages=outages)
 
 
 def load_manifest(path: str | Path) -> Manifest:

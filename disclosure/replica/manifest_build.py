@@ -6,16 +6,20 @@ import posixpath
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
+from disclosure.replica import columns as inspection
 from disclosure.replica import hostile, traps
 from disclosure.replica.manifest import (
     Manifest,
     ManifestAttachment,
+    ManifestColumn,
     ManifestDocument,
+    ManifestOutage,
     ManifestSection,
     ManifestSpecialCase,
     ManifestUnit,
     ManifestVersion,
 )
+from disclosure.replica.pages import PER_PAGE
 from disclosure.replica.units import ENC_GBK_DECLARED, ENC_UTF8
 
 if TYPE_CHECKING:
@@ -124,7 +128,38 @@ def build_manifest(site: Site, base: str, as_of: str | None) -> Manifest:
     return Manifest(seed=site.seed, scale=site.scale, county=site.county, area_code=site.area_code, base_url=base,
                     as_of=as_of, units=_units(site, base), documents=docs, missing_reports=missing,
                     special_cases=_special_cases(site, base, at),
-                    list_urls=[_url(base, p) for p in site.list_paths(at)])
+                    list_urls=[_url(base, p) for p in site.list_paths(at)], columns=_columns(site, base, at),
+                    outages=_outages(site, base))
+
+
+def _columns(site: Site, base: str, at: str) -> list[ManifestColumn]:
+    """Report and notice columns of the TRS and Hanweb units and the central column, and the planted ones."""
+    from disclosure.replica.site import CENTRAL_DIR, COLUMN_NAMES
+
+    out = []
+    keys = [("central", "ndbg")] if site.preset.central else []
+    keys += [(u.code, c) for u in site.units if u.dialect in ("trs", "hanweb") for c in ("ndbg", "tzgg")]
+    for code, column in keys:
+        dates = [e.date for e in site.entries((code, column), at, "x")]
+        unit = site.unit_by_code.get(code)
+        path = CENTRAL_DIR + "index.html" if unit is None else site.column_path(unit, column)
+        out.append(ManifestColumn(_url(base, path), COLUMN_NAMES[column][0], unit.code if unit else None,
+                                  "annual_report" if column == "ndbg" else "notice", None,
+                                  max(dates) if dates else None, len(dates)))
+    for c in site.inspection_columns:
+        if c.opened_at > at[:10]:
+            continue
+        dates = c.dates(at)
+        out.append(ManifestColumn(_url(base, c.path), c.name, c.unit or None, c.kind, c.opened_at,
+                                  dates[0] if dates else None, min(len(dates), PER_PAGE), c.planted))
+    return out
+
+
+def _outages(site: Site, base: str) -> list[ManifestOutage]:
+    unit = site.unit_by_code.get(inspection.OUTAGE_UNIT)
+    if not site.preset.traps or unit is None:
+        return []
+    return [ManifestOutage(unit.code, _url(base, site.platform_path(unit)), s, e) for s, e in inspection.OUTAGES]
 
 
 def site_deadline_passed(site: Site, code: str, year: int, at: str) -> bool:

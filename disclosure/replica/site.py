@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from email.utils import format_datetime, parsedate_to_datetime
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
+from disclosure.replica import columns as inspection
 from disclosure.replica import families, hostile, pages, sources, traps
 from disclosure.replica.counties import DEFAULT, County, county_preset
 from disclosure.replica.county_mixed import adjust_plan, build_mixed_units
@@ -150,6 +151,9 @@ class Site:
         self._index()
         self.specials = traps.plant(self) if preset.traps else traps.Specials()
         self.planted: dict[str, str] = {} if preset.traps else families.plant(self)
+        # Columns beyond reports and notices, for website inspection (columns.py)
+        self.inspection_columns = inspection.plant(self)
+        self.inspection_by_dir = {posixpath.dirname(c.path) + "/": c for c in self.inspection_columns}
 
     # ---- URL layout -------------------------------------------------------------------------------------
     @staticmethod
@@ -333,6 +337,8 @@ class Site:
         special = traps.handle(self, req, path, query, host, as_of)
         if special is not None:
             return special
+        if inspection.is_down(self, path, as_of):
+            return inspection.down_response()
         if req.method not in ("GET", "HEAD") and path != DATAPROXY:
             return Response(405, b"method not allowed", "text/plain")
         if path == DOWNFILE:
@@ -474,6 +480,9 @@ class Site:
                 return None
             if col in self.hanweb_cols:
                 return self._hanweb_column(col)
+        planted = inspection.serve(self, path, as_of) if self.inspection_by_dir else None
+        if planted is not None:
+            return planted
         if not self.preset.traps:
             page = families.navigation(self, path, as_of, host)
             if page is not None:
@@ -553,7 +562,8 @@ class Site:
             directory = CENTRAL_DIR if key[0] == "central" else f"{self.unit_dir(unit)}{key[1]}/"
             pages_n = max(1, -(-total // PER_PAGE))
             out += [directory + ("index.html" if i == 0 else f"index_{i}.html") for i in range(pages_n)]
-        return out
+        out += [c.path for c in self.inspection_columns if c.opened_at <= as_of[:10]]  # first pages only
+        return [p for p in out if not inspection.is_down(self, p, as_of)]
 
 
 def decorate(html: str, site_name: str, sidebar: bool = False) -> str:

@@ -124,6 +124,7 @@ def _calendar(query: dict[str, list[str]]) -> Response:
 
 def navigation_page(site: Site, path: str, as_of: str, host: str) -> Response | None:
     """Home, the 政府信息公开 platform and TRS unit platform pages; None when ``path`` is none of them."""
+    from disclosure.replica import columns as inspection
     from disclosure.replica.site import CENTRAL_DIR, Response, encode_page
 
     port = host.rsplit(":", 1)[1] if ":" in host else "80"
@@ -143,11 +144,13 @@ def navigation_page(site: Site, path: str, as_of: str, host: str) -> Response | 
                               site.title(doc)))
         latest = sorted((d for d in site.docs if d.first_appears_at <= as_of), key=lambda d: d.claimed_at)[-8:]
         links += [(site.doc_path(d), site.title(d, d.version_at(as_of)[1].edit_no)) for d in reversed(latest)]
+        links += inspection.links(site, "home", "", as_of)
         html = pages.simple_page(f"{site.county}人民政府", [(h, t) for h, t in links if t])
         return Response(200, html.encode(), "text/html; charset=utf-8", [("Cache-Control", "no-cache")])
     if path in ("/zfxxgk/", "/zfxxgk/index.html"):
         links = [(site.platform_path(u), u.name) for u in site.units]
         links += [(CENTRAL_DIR + "index.html", "政府信息公开年报"), (WAF_PATH, "法定主动公开内容")]
+        links += inspection.links(site, "platform", "", as_of)
         html = pages.simple_page("政府信息公开", links, intro=f"{site.county}政府信息公开平台")
         return Response(200, html.encode(), "text/html; charset=utf-8", [("Cache-Control", "no-cache")])
     if path.startswith("/zfxxgk/gzzfxxgk/") and path.endswith("/index.html") and path.count("/") == 4:
@@ -156,6 +159,7 @@ def navigation_page(site: Site, path: str, as_of: str, host: str) -> Response | 
             return None
         links = [("./ndbg/index.html", "政府信息公开年报"), ("./tzgg/index.html", "通知公告"),
                  ("/zfxxgk/index.html", "返回信息公开平台")]
+        links += [("./" + h, t) for h, t in inspection.links(site, "unit", unit.code, as_of, site.unit_dir(unit))]
         html = pages.simple_page(f"{unit.name}信息公开", links).replace(
             'charset=utf-8"', 'charset=gbk"' if unit.encoding_mode == "gbk_declared" else 'charset=utf-8"')
         data, ctype = encode_page(html, unit.encoding_mode)

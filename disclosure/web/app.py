@@ -32,6 +32,7 @@ from disclosure.config import Config
 from disclosure.health import archive_health
 from disclosure.web.charts import line_chart
 from disclosure.web.document_view import capture_row, load_document, version_diff
+from disclosure.web.inspection_view import add_inspection_routes
 from disclosure.web.report_tables import key_labels
 from search.api import SearchQuery, SearchResult, index_exists, open_index
 from search.errors import SearchError
@@ -381,4 +382,5 @@ def create_app(config: Config, *, db: Database | None = None) -> FastAPI:
     def status_api() -> JSONResponse:
         return JSONResponse({"portals": [p.to_dict() for p in _health()]})
 
+    add_inspection_routes(app, state, config, page, _csv_response)
     return app

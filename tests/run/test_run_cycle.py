@@ -118,7 +118,7 @@ def test_three_runs_across_time_then_portal_down(tmp_path, replica, replica_site
         portal = res.json()["portals"][0]
         assert portal["profile"] == "replica" and portal["status"] == "ok"
         assert [(s["name"], s["status"]) for s in portal["steps"]] == [
-            ("crawl", "ok"), ("ingest", "ok"), ("index", "ok"), ("timeliness", "ok")]
+            ("crawl", "ok"), ("ingest", "ok"), ("index", "ok"), ("timeliness", "ok"), ("inspection", "ok")]
         crawl = portal["steps"][0]["counts"]
         if step > 1:
             # Incremental: pages already archived are not downloaded again as new captures.
