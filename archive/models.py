@@ -137,6 +137,10 @@ class Capture(Base):
     processing_status: Mapped[str] = mapped_column(String(20), default="pending")
     processing_error: Mapped[str | None] = mapped_column(Text)
     processed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # The ingest process working on it and until when (PostgreSQL: several share the pending captures;
+    # a killed one's claim lapses and the capture is claimed again).
+    claimed_by: Mapped[str | None] = mapped_column(String(200))
+    claim_expires_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
 
 class FetchState(Base):
