@@ -9,6 +9,7 @@ each (recall of phrases). ``--scale N`` uses the replica site's documents instea
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import random
@@ -447,6 +448,16 @@ def _report(runs: list[Run]) -> None:
                    + (f"   update {r.update_s:.2f}s  RSS {r.rss_mb:.0f} MB" if r.update_s else ""))
 
 
+@contextlib.contextmanager
+def _workdir(keep: str | None) -> Iterator[str]:
+    if keep:
+        Path(keep).mkdir(parents=True, exist_ok=True)
+        yield keep
+        return
+    with tempfile.TemporaryDirectory(prefix="bench-search-") as tmp:
+        yield tmp
+
+
 @click.command("search")
 @click.option("--docs", "sizes", default=None,
               help="Generated corpus size(s), comma-separated (e.g. 1000,5000,20000,100000). "
@@ -459,7 +470,10 @@ def _report(runs: list[Run]) -> None:
               help="Skip Whoosh above this many documents (it builds at ~100 docs/s).")
 @click.option("--repeat", type=int, default=5, show_default=True, help="Runs of the query set.")
 @click.option("--seed", type=int, default=1, show_default=True)
-def command(sizes: str | None, scale: int | None, engines: str, whoosh_max: int, repeat: int, seed: int) -> None:
+@click.option("--keep", type=click.Path(file_okay=False), default=None,
+              help="Build the indexes in this directory and keep them (default: a temporary one).")
+def command(sizes: str | None, scale: int | None, engines: str, whoosh_max: int, repeat: int, seed: int,
+            keep: str | None) -> None:
     """Index and query benchmark: tantivy vs Whoosh vs SQLite FTS5 trigram (docs/performance.md).
 
     Every engine runs on each corpus in turn: the replica's documents (``--scale``) and generated
@@ -481,7 +495,7 @@ def command(sizes: str | None, scale: int | None, engines: str, whoosh_max: int,
         click.echo(f"corpus: {label}, {corpus.size} documents, mean {corpus.mean_chars():.0f} characters, "
                    "streamed in batches "
                    f"(sentence pool made in {time.perf_counter() - started:.1f}s)")
-        with tempfile.TemporaryDirectory(prefix="bench-search-") as tmp:
+        with _workdir(keep) as tmp:
             for engine in chosen:
                 if engine == "whoosh" and corpus.size > whoosh_max:
                     runs.append(Run(engine, corpus.size, note=f"skipped (more than --whoosh-max {whoosh_max})"))
@@ -492,5 +506,6 @@ def command(sizes: str | None, scale: int | None, engines: str, whoosh_max: int,
                     runs.append(bench_tantivy_bare(corpus, Path(tmp), repeat))
                 else:
                     runs.append(bench_search_index(corpus, engine, Path(tmp), repeat))
-                shutil.rmtree(Path(tmp) / engine, ignore_errors=True)
+                if not keep:
+                    shutil.rmtree(Path(tmp) / engine, ignore_errors=True)
     _report(runs)
