@@ -298,8 +298,13 @@ def _worker(args: argparse.Namespace) -> int:
                               "DISCLOSURE_SUMMARY_PATH": job.summary, "JOBDIR": str(jobdir)}, priority="cmdline")
             settings.setdict(portal_frontier(settings, profile.name), priority="cmdline")
             if process is None:
-                # The process-wide parts (logging, reactor, thread pool) from the first portal's settings.
-                process = CrawlerProcess(settings)
+                # The process-wide parts (logging, reactor) from the first portal's settings, at a priority
+                # below every crawler's own (CrawlerProcess merges its settings into each crawler's).
+                shared = Settings()
+                shared.setmodule(default_settings, priority="project")
+                shared.setdict({k: v for k, v in job.settings.items() if k.startswith(("LOG_", "TWISTED_"))},
+                               priority="project")
+                process = CrawlerProcess(shared)
                 quietlog.install()  # an unreachable portal: one line per failure, no traceback
             # The first crawler installs the reactor (as CrawlerProcess does for the crawlers it makes).
             process.crawl(Crawler(PortalSpider, settings, init_reactor=not started), profile=profile)

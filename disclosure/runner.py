@@ -99,6 +99,7 @@ class RunOptions:
     profiles: Sequence[str] = ()
     base_url: str | None = None
     progress: Progress | None = None
+    max_pages: int | None = None  # stop each portal's crawl after this many responses (a trial run)
 
 
 class ConfigurationError(Exception):
@@ -180,13 +181,13 @@ def validate_profiles(profiles: Sequence[str], base_url: str | None = None) -> N
 
 
 def step_crawl(config: Config, profile: str, base_url: str | None, result: PortalResult,
-               progress: bool = False) -> StepResult:
+               progress: bool = False, max_pages: int | None = None) -> StepResult:
     """Incremental crawl of one portal through ``crawler.run.run_crawls`` (a worker process)."""
-    return crawl_portals(config, [(profile, base_url)], [result], progress)[0]
+    return crawl_portals(config, [(profile, base_url)], [result], progress, max_pages)[0]
 
 
 def crawl_portals(config: Config, entries: Sequence[tuple[str, str | None]], results: Sequence[PortalResult],
-                  progress: bool = False) -> list[StepResult]:
+                  progress: bool = False, max_pages: int | None = None) -> list[StepResult]:
     """Incremental crawl of every portal at once (``crawler.run.run_crawls``): one step result per portal.
 
     Each portal keeps its own politeness, lock, crawl run and summary; one that is blocked or fails ends
@@ -201,6 +202,7 @@ def crawl_portals(config: Config, entries: Sequence[tuple[str, str | None]], res
                                warc_dir=config.warc_dir.resolve(), jobs_dir=config.jobs_dir.resolve(),
                                user_agent=config.effective_user_agent(), politeness=config.politeness,
                                progress=progress, explicit_politeness=run.explicit_politeness(config.sources),
+                               max_pages=max_pages,
                                settings={"LOG_FILE": str(scrapy_log.resolve()), "LOG_FILE_APPEND": True,
                                          "LOG_LEVEL": "INFO", **_crawl_policy(config)})
     steps = []
@@ -402,7 +404,7 @@ def start_portal(db: Any, profile: str, base_url: str | None, log: EventLog) -> 
 
 def run_portal(config: Config, db: Any, profile: str, base_url: str | None, log: EventLog,
                progress: Progress | None = None, *, result: PortalResult | None = None,
-               crawled: StepResult | None = None) -> PortalResult:
+               crawled: StepResult | None = None, max_pages: int | None = None) -> PortalResult:
     """One portal's cycle. Never raises for a portal's own failure: it is in the result.
 
     ``result`` and ``crawled``: the portal was started (``start_portal``) and crawled with the others
@@ -414,7 +416,8 @@ def run_portal(config: Config, db: Any, profile: str, base_url: str | None, log:
         return result
 
     steps: list[tuple[str, Callable[[], StepResult]]] = [
-        ("crawl", lambda: step_crawl(config, profile, base_url, result, bool(progress and progress.enabled))),
+        ("crawl", lambda: step_crawl(config, profile, base_url, result, bool(progress and progress.enabled),
+                                     max_pages)),
         ("ingest", lambda: step_ingest(config, db, result)),
         ("index", lambda: step_index(config, db, result)),
         ("timeliness", lambda: step_timeliness(config, db, result)),
@@ -447,10 +450,10 @@ def run_portal(config: Config, db: Any, profile: str, base_url: str | None, log:
 
 
 def _run_portals(config: Config, db: Any, entries: list[tuple[str, str | None]], log: EventLog,
-                 progress: Progress | None) -> list[PortalResult]:
+                 progress: Progress | None, max_pages: int | None = None) -> list[PortalResult]:
     """Every portal crawled at once, then each portal's ingest, index and timeliness in turn."""
     if len(entries) == 1:
-        return [run_portal(config, db, entries[0][0], entries[0][1], log, progress)]
+        return [run_portal(config, db, entries[0][0], entries[0][1], log, progress, max_pages=max_pages)]
     results = [start_portal(db, profile, base_url, log) for profile, base_url in entries]
     live = [(entry, r) for entry, r in zip(entries, results, strict=True) if r.portal_run_id is not None]
     if progress:
@@ -458,7 +461,7 @@ def _run_portals(config: Config, db: Any, entries: list[tuple[str, str | None]],
     t0 = time.monotonic()
     try:
         steps = crawl_portals(config, [e for e, _ in live], [r for _, r in live],
-                              bool(progress and progress.enabled))
+                              bool(progress and progress.enabled), max_pages)
     except ComponentMissing as exc:
         steps = [StepResult("crawl", "not_available", detail=str(exc)) for _ in live]
     except Exception as exc:  # noqa: BLE001 - the crawl of every portal failed alike
@@ -532,7 +535,7 @@ def run_cycle(config: Config, options: RunOptions, log: EventLog) -> RunSummary:
             return _finish(summary, log, EXIT_CONFIG if problem.configuration else EXIT_FAILED, problem.message)
         try:
             summary.portals.extend(_run_portals(config, db, [split_portal(e, options.base_url) for e in profiles],
-                                                log, options.progress))
+                                                log, options.progress, options.max_pages))
         finally:
             if options.progress:
                 options.progress.done()
