@@ -84,6 +84,8 @@ CLAIM_BATCH = 16
 CLAIM_LEASE_S = 600.0
 # The first key of the ingest's PostgreSQL advisory locks ("DISC"); the second is the host's CRC-32.
 _LOCK_CLASS = 0x44495343
+# ... and of the lock on deciding who claims a portal's captures ("DISR"; the second key: the portal id).
+_CLAIM_LOCK_CLASS = 0x44495352
 
 
 @dataclass
@@ -269,7 +271,8 @@ class _Ingestor:
             urls = sorted(parents)
             for start in range(0, len(urls), 500):
                 found.update(session.execute(select(Capture.fetched_at, Capture.id).where(
-                    Capture.url.in_(urls[start:start + 500]), Capture.role == "document", _PENDING)).tuples())
+                    Capture.url.in_(urls[start:start + 500]), Capture.role == "document", _PENDING,
+                    _UNCLAIMED(_utcnow()))).tuples())
         return [i for _at, i in sorted(found) if i not in batch]  # in fetch order
 
     def _one(self, capture_id: int, report: IngestReport, *, defer_ok: bool) -> bool:
@@ -898,6 +901,11 @@ def recount_run(session: Session, crawl_run_id: int) -> None:
 _PENDING = or_(Capture.processing_status == "pending", Capture.processing_status.is_(None))
 
 
+def _UNCLAIMED(now: dt.datetime):  # noqa: N802 - reads as the condition it is, like _PENDING
+    """No other ingest process holds the capture (never claimed, released, or its lease ran out)."""
+    return or_(Capture.claim_expires_at.is_(None), Capture.claim_expires_at < now)
+
+
 def select_captures(session: Session, *, crawl_run_id: int | None = None, only_pending: bool = True,
                     since: dt.datetime | None = None, failed_only: bool = False) -> list[int]:
     """Ids of the document and attachment captures to process, in fetch order."""
@@ -980,24 +988,46 @@ def _claimed(db: Database, ingestor: _Ingestor, *, crawl_run_id: int | None, sin
 def claim_captures(session: Session, worker: str, limit: int, *, lease_s: float = CLAIM_LEASE_S,
                    crawl_run_id: int | None = None, since: dt.datetime | None = None,
                    started: dt.datetime | None = None) -> list[int]:
-    """Claim up to ``limit`` pending captures for ``worker`` (fetch order); returns their ids.
+    """Claim up to ``limit`` pending captures of one portal for ``worker`` (fetch order); their ids.
 
-    ``FOR UPDATE SKIP LOCKED`` lets concurrent claimers pass each other's rows; a claim whose lease ran
-    out (a killed worker) is claimed again. Attachments waiting for their page are retried once per
-    ingest (those already tried since ``started`` are left).
+    A portal's captures go to one worker at a time (a portal another worker holds claims in is passed
+    over), so they are ingested in the order they were fetched, as by a single ingest: pages before
+    their files, a report's first URL before its repeat (document identity depends on that order).
+    Workers share the work portal by portal; parsing within one is spread by ``--workers``. ``FOR UPDATE SKIP
+    LOCKED`` lets concurrent claimers pass each other's rows; a claim whose lease ran out (a killed
+    worker) is claimed again. Attachments waiting for their page are retried once per ingest (those
+    already tried since ``started`` are left).
     """
     now = _utcnow()
     retry = and_(Capture.processing_status == "skipped", Capture.processing_error == PARENT_MISSING)
     if started is not None:
         retry = and_(retry, or_(Capture.processed_at.is_(None), Capture.processed_at < started))
-    query = select(Capture.id).where(Capture.role.in_(PROCESSED_ROLES), or_(_PENDING, retry),
-                                     or_(Capture.claim_expires_at.is_(None), Capture.claim_expires_at < now))
+    claimable = and_(Capture.role.in_(PROCESSED_ROLES), or_(_PENDING, retry), _UNCLAIMED(now))
     if crawl_run_id is not None:
-        query = query.where(Capture.crawl_run_id == crawl_run_id)
+        claimable = and_(claimable, Capture.crawl_run_id == crawl_run_id)
     if since is not None:
-        query = query.where(Capture.fetched_at >= since)
-    query = query.order_by(Capture.fetched_at, Capture.id).limit(limit).with_for_update(skip_locked=True)
-    ids = list(session.scalars(query))
+        claimable = and_(claimable, Capture.fetched_at >= since)
+    portal = CrawlRun.portal_id
+    groups = session.execute(select(portal, func.min(Capture.fetched_at)).select_from(Capture)
+                             .outerjoin(CrawlRun, CrawlRun.id == Capture.crawl_run_id).where(claimable)
+                             .group_by(portal).order_by(func.min(Capture.fetched_at))).all()
+    shared = session.get_bind().dialect.name == "postgresql"
+    ids: list[int] = []
+    for portal_id, _first in groups:
+        runs = select(CrawlRun.id).where(portal == portal_id) if portal_id is not None else None
+        same = Capture.crawl_run_id.in_(runs) if runs is not None else Capture.crawl_run_id.is_(None)
+        if shared:  # one claimer at a time decides about this portal
+            session.execute(text("SELECT pg_advisory_xact_lock(:a, :b)"),
+                            {"a": _CLAIM_LOCK_CLASS, "b": portal_id if portal_id is not None else -1})
+        held = session.scalar(select(func.count()).select_from(Capture).where(
+            same, Capture.claimed_by.is_not(None), Capture.claimed_by != worker, Capture.claim_expires_at >= now))
+        if held:
+            continue
+        ids = list(session.scalars(select(Capture.id).where(claimable, same)
+                                   .order_by(Capture.fetched_at, Capture.id).limit(limit)
+                                   .with_for_update(skip_locked=True)))
+        if ids:
+            break
     if ids:
         session.execute(update(Capture).where(Capture.id.in_(ids)).values(
             claimed_by=worker, claim_expires_at=now + dt.timedelta(seconds=lease_s)))
