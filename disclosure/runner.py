@@ -245,6 +245,7 @@ def step_ingest(config: Config, db: Any, result: PortalResult) -> StepResult:
     """
     ingest = _import("archive.ingest")
     rawstore = _import("archive.rawstore")
+    workers = _import("archive.parallel").default_workers()  # parsers ahead of the one writer
     lock = ingest_lock(config)
     try:
         lock.acquire(timeout=0)
@@ -255,9 +256,9 @@ def step_ingest(config: Config, db: Any, result: PortalResult) -> StepResult:
             report = None
             if isinstance(result.crawl_run_id, int):
                 # This crawl's captures first, so its crawl_runs row counts the documents and versions it added.
-                report = ingest.process_captures(db, store, crawl_run_id=result.crawl_run_id)
+                report = ingest.process_captures(db, store, crawl_run_id=result.crawl_run_id, workers=workers)
             # Then anything still pending (a capture left by an interrupted run, or a crawl without a run id).
-            rest = ingest.process_captures(db, store)
+            rest = ingest.process_captures(db, store, workers=workers)
     finally:
         lock.release()
     if report is None:
