@@ -19,12 +19,16 @@ import hashlib
 import inspect
 import json
 import logging
+import os
 import re
+import socket
+import uuid
+import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from sqlalchemy import and_, delete, func, or_, select
+from sqlalchemy import and_, delete, func, or_, select, text, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -51,6 +55,7 @@ from archive.models import (
     Unit,
     Version,
 )
+from archive.parallel import ParsePool
 from archive.parse.model import ParsedDocument
 from archive.rawstore import RawResponse, RawStore, RawStoreError
 from archive.store import Counts, assign, sync_checks, sync_figures, sync_sections
@@ -75,6 +80,13 @@ PARENT_MISSING = "parent document not archived"
 _UNIT_NAME = re.compile(r"(局|委|办|院|政府|办公室|室|会|中心|所|站|队|处|司|馆|社|团|部|街道|乡|镇)$")
 
 ParseFn = Callable[..., ParsedDocument]
+# PostgreSQL: captures claimed per batch (times the workers) and how long a claim lasts unless released.
+CLAIM_BATCH = 16
+CLAIM_LEASE_S = 600.0
+# The first key of the ingest's PostgreSQL advisory locks ("DISC"); the second is the host's CRC-32.
+_LOCK_CLASS = 0x44495343
+# ... and of the lock on deciding who claims a portal's captures ("DISR"; the second key: the portal id).
+_CLAIM_LOCK_CLASS = 0x44495352
 
 
 @dataclass
@@ -239,10 +251,14 @@ def _norm_title(title: str | None) -> str:
 class _Ingestor:
     """One batch: holds caches (portal and unit ids) that are rebuilt after a rolled-back capture."""
 
-    def __init__(self, db: Database, rawstore: RawStore, parse: ParseFn, ocr: bool = True):
+    def __init__(self, db: Database, rawstore: RawStore, parse: ParseFn, ocr: bool = True,
+                 pool: ParsePool | None = None):
         self.db = db
         self.rawstore = rawstore
         self.parse = parse
+        self.pool = pool  # parses ahead in other processes (``--workers``); None: parse here
+        # Several ingest processes may share a PostgreSQL archive: identity decisions per host are serialised.
+        self._shared = db.engine.dialect.name == "postgresql"
         self.parse_errors = _parse_errors()
         self.ocr = ocr  # may OCR run; False (a reparse without --ocr) reuses the stored OCR results only
         try:
@@ -262,6 +278,8 @@ class _Ingestor:
     def run(self, capture_ids: Sequence[int]) -> IngestReport:
         report = IngestReport()
         deferred: list[int] = []
+        if self.pool is not None:
+            self.pool.plan(capture_ids)
         for capture_id in capture_ids:
             if not self._one(capture_id, report, defer_ok=True):
                 deferred.append(capture_id)
@@ -289,7 +307,8 @@ class _Ingestor:
             urls = sorted(parents)
             for start in range(0, len(urls), 500):
                 found.update(session.execute(select(Capture.fetched_at, Capture.id).where(
-                    Capture.url.in_(urls[start:start + 500]), Capture.role == "document", _PENDING)).tuples())
+                    Capture.url.in_(urls[start:start + 500]), Capture.role == "document", _PENDING,
+                    _UNCLAIMED(_utcnow()))).tuples())
         return [i for _at, i in sorted(found) if i not in batch]  # in fetch order
 
     def _one(self, capture_id: int, report: IngestReport, *, defer_ok: bool) -> bool:
@@ -382,12 +401,15 @@ class _Ingestor:
         if capture.role == "attachment":
             return self._attachment(session, capture, report)
         if capture.status in REMOVED_STATUSES:
+            self._serialise(session, capture)
             return self._removed(session, capture, report)
         if capture.status == 304:
+            self._serialise(session, capture)
             return self._not_modified(session, capture)
         if not 200 <= capture.status < 300:
             return "skipped", f"HTTP {capture.status}"
         if is_mobile_twin(capture.url):
+            self._serialise(session, capture)
             doc = self._document_at(session, capture.url)
             if doc is not None and any(not is_mobile_twin(u.url) for u in doc.urls):
                 # The desktop page is the document's reading; its mobile twin (a different layout of
@@ -402,8 +424,21 @@ class _Ingestor:
             return "failed", _no_text_reason(parsed)
         if not parsed.body_text.strip() and not parsed.title and not parsed.sections:
             return "skipped", "empty page: no title and no text"
+        self._serialise(session, capture)
         self._store_page(session, capture, parsed, report)
         return "parsed", None
+
+    def _serialise(self, session: Session, capture: Capture) -> None:
+        """On PostgreSQL, wait for any other ingest process writing documents of this capture's host.
+
+        Two processes meeting one report under two URLs would each find no document and make one: a
+        transaction-scoped advisory lock per host makes the second wait and then find the first's
+        document. Taken after parsing, so only the writes of one host queue, never the parsing.
+        """
+        if self._shared:
+            host = urlsplit(capture.url).netloc.lower().encode("utf-8")
+            session.execute(text("SELECT pg_advisory_xact_lock(:a, :b)"),
+                            {"a": _LOCK_CLASS, "b": zlib.crc32(host) - 2**31})
 
     def _read(self, capture: Capture) -> RawResponse:
         try:
@@ -414,6 +449,22 @@ class _Ingestor:
 
     def _parse(self, raw: RawResponse, capture: Capture, filename: str | None = None,
                session: Session | None = None) -> ParsedDocument:
+        outcome = self.pool.take(capture.id, capture.url, filename) if self.pool is not None else None
+        if outcome is not None and outcome.parsed is not None and _needs_local_parse(outcome.parsed):
+            outcome = None  # OCR (or archived OCR) is this process's: its results are stored with the version
+        if outcome is not None:
+            try:
+                if outcome.error is not None:
+                    raise outcome.error
+                assert outcome.parsed is not None
+                return outcome.parsed
+            except self.parse_errors as exc:
+                raise CaptureFailed(str(exc) or type(exc).__name__) from exc
+            except (MemoryError, RecursionError) as exc:
+                raise CaptureFailed(f"parser gave up: {type(exc).__name__}") from exc
+            except Exception as exc:  # noqa: BLE001 - a parser bug is this capture's failure
+                log.error("parser error on %s: %s", capture.url, exc)
+                raise CaptureFailed(f"parser error: {type(exc).__name__}: {exc}") from exc
         kwargs: dict[str, object] = {"url": capture.url,
                                      "content_type": capture.content_type or raw.content_type,
                                      "filename": filename}
@@ -758,8 +809,9 @@ class _Ingestor:
         kind = file_kind(filename, capture.content_type or raw.content_type) or file_kind(
             filename_from_url(capture.url), None)
         url = found_url(capture.url)
-        row = session.scalar(select(Attachment).where(Attachment.document_id == doc.id, Attachment.url == url))
         parsed = self._parse(raw, capture, filename, session=session)
+        self._serialise(session, capture)
+        row = session.scalar(select(Attachment).where(Attachment.document_id == doc.id, Attachment.url == url))
         version = self._version_at(session, doc, capture.fetched_at)
         body = self._is_report_body(session, doc, version, row, parsed)
         values = {"filename": filename, "file_kind": kind, "capture_id": capture.id, "sha256": capture.sha256,
@@ -910,6 +962,11 @@ def recount_run(session: Session, crawl_run_id: int) -> None:
 _PENDING = or_(Capture.processing_status == "pending", Capture.processing_status.is_(None))
 
 
+def _UNCLAIMED(now: dt.datetime):  # noqa: N802 - reads as the condition it is, like _PENDING
+    """No other ingest process holds the capture (never claimed, released, or its lease ran out)."""
+    return or_(Capture.claim_expires_at.is_(None), Capture.claim_expires_at < now)
+
+
 def select_captures(session: Session, *, crawl_run_id: int | None = None, only_pending: bool = True,
                     since: dt.datetime | None = None, failed_only: bool = False) -> list[int]:
     """Ids of the document and attachment captures to process, in fetch order."""
@@ -927,6 +984,12 @@ def select_captures(session: Session, *, crawl_run_id: int | None = None, only_p
     return list(session.scalars(query.order_by(Capture.fetched_at, Capture.id)))
 
 
+def _needs_local_parse(parsed: ParsedDocument) -> bool:
+    """A document parsed in a pool process that must be parsed again here: its scanned pages or pictured
+    tables need OCR, whose results this process stores with the version (and reuses on reparse)."""
+    return parsed.tables_as_images or any("text layer" in w or "OCR" in w for w in parsed.warnings)
+
+
 def process_capture_ids(db: Database, rawstore: RawStore, capture_ids: Sequence[int], *,
                         parse: ParseFn | None = None, ocr: bool = True) -> IngestReport:
     """Process exactly these captures, in the order given (callers pass fetch order), then cross-year checks.
@@ -937,20 +1000,109 @@ def process_capture_ids(db: Database, rawstore: RawStore, capture_ids: Sequence[
 
 def process_captures(db: Database, rawstore: RawStore, *, crawl_run_id: int | None = None,
                      only_pending: bool = True, since: dt.datetime | None = None, failed_only: bool = False,
-                     parse: ParseFn | None = None, ocr: bool = True) -> IngestReport:
+                     parse: ParseFn | None = None, ocr: bool = True, workers: int = 1,
+                     lease_s: float = CLAIM_LEASE_S) -> IngestReport:
     """Parse and store captures; every capture ends parsed, failed (with its reason) or skipped.
 
     ``only_pending=False`` re-processes every capture (``disclosure reparse``); ``failed_only`` retries
     the failed ones; ``since`` limits to captures fetched from then on. Idempotent: a second run over
     the same captures reports 0 changes. With ``crawl_run_id`` the run's ``new_documents`` /
     ``new_versions`` are recounted from the archive (:func:`recount_run`).
+
+    ``workers`` > 1 parses in that many processes ahead of the writer (the default parser only). On
+    PostgreSQL the pending captures are claimed in small batches (``claim_captures``), so ingest
+    processes on several machines share them; a claim lapses after ``lease_s`` seconds.
     """
-    with db.session() as session:
-        ids = select_captures(session, crawl_run_id=crawl_run_id, only_pending=only_pending, since=since,
-                              failed_only=failed_only)
-    report = process_capture_ids(db, rawstore, ids, parse=parse, ocr=ocr)
+    pool = ParsePool(db, rawstore.warc_dir, workers) if workers > 1 and parse is None else None
+    ingestor = _Ingestor(db, rawstore, parse or _default_parser(), ocr=ocr, pool=pool)
+    try:
+        if db.engine.dialect.name == "postgresql" and only_pending and not failed_only:
+            report = _claimed(db, ingestor, crawl_run_id=crawl_run_id, since=since,
+                              batch=CLAIM_BATCH * max(1, workers), lease_s=lease_s)
+        else:
+            with db.session() as session:
+                ids = select_captures(session, crawl_run_id=crawl_run_id, only_pending=only_pending,
+                                      since=since, failed_only=failed_only)
+            report = ingestor.run(ids)
+    finally:
+        if pool is not None:
+            pool.close()
     if crawl_run_id is not None:
         with db.session() as session:
             recount_run(session, crawl_run_id)
     log.info("ingest: %s", report.summary())
     return report
+
+
+def _claimed(db: Database, ingestor: _Ingestor, *, crawl_run_id: int | None, since: dt.datetime | None,
+             batch: int, lease_s: float) -> IngestReport:
+    """Claim, process and release batches of pending captures until none is left to claim."""
+    worker = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+    started = _utcnow()
+    report = IngestReport()
+    while True:
+        with db.session() as session:
+            ids = claim_captures(session, worker, batch, lease_s=lease_s, crawl_run_id=crawl_run_id,
+                                 since=since, started=started)
+        if not ids:
+            return report
+        try:
+            report.merge(ingestor.run(ids))
+        finally:
+            with db.session() as session:
+                session.execute(update(Capture).where(Capture.id.in_(ids), Capture.claimed_by == worker)
+                                .values(claimed_by=None, claim_expires_at=None))
+
+
+def claim_captures(session: Session, worker: str, limit: int, *, lease_s: float = CLAIM_LEASE_S,
+                   crawl_run_id: int | None = None, since: dt.datetime | None = None,
+                   started: dt.datetime | None = None) -> list[int]:
+    """Claim up to ``limit`` pending captures of one portal for ``worker`` (fetch order); their ids.
+
+    A portal's captures go to one worker at a time (a portal another worker holds claims in is passed
+    over), so they are ingested in the order they were fetched, as by a single ingest: pages before
+    their files, a report's first URL before its repeat (document identity depends on that order).
+    Workers share the work portal by portal; parsing within one is spread by ``--workers``. ``FOR UPDATE SKIP
+    LOCKED`` lets concurrent claimers pass each other's rows; a claim whose lease ran out (a killed
+    worker) is claimed again. Attachments waiting for their page are retried once per ingest (those
+    already tried since ``started`` are left).
+    """
+    now = _utcnow()
+    retry = and_(Capture.processing_status == "skipped", Capture.processing_error == PARENT_MISSING)
+    if started is not None:
+        retry = and_(retry, or_(Capture.processed_at.is_(None), Capture.processed_at < started))
+    claimable = and_(Capture.role.in_(PROCESSED_ROLES), or_(_PENDING, retry), _UNCLAIMED(now))
+    if crawl_run_id is not None:
+        claimable = and_(claimable, Capture.crawl_run_id == crawl_run_id)
+    if since is not None:
+        claimable = and_(claimable, Capture.fetched_at >= since)
+    portal = CrawlRun.portal_id
+    groups = session.execute(select(portal, func.min(Capture.fetched_at)).select_from(Capture)
+                             .outerjoin(CrawlRun, CrawlRun.id == Capture.crawl_run_id).where(claimable)
+                             .group_by(portal).order_by(func.min(Capture.fetched_at))).all()
+    shared = session.get_bind().dialect.name == "postgresql"
+    ids: list[int] = []
+    for portal_id, _first in groups:
+        runs = select(CrawlRun.id).where(portal == portal_id) if portal_id is not None else None
+        same = Capture.crawl_run_id.in_(runs) if runs is not None else Capture.crawl_run_id.is_(None)
+        if shared:  # one claimer at a time decides about this portal
+            session.execute(text("SELECT pg_advisory_xact_lock(:a, :b)"),
+                            {"a": _CLAIM_LOCK_CLASS, "b": portal_id if portal_id is not None else -1})
+        held = session.scalar(select(func.count()).select_from(Capture).where(
+            same, Capture.claimed_by.is_not(None), Capture.claimed_by != worker, Capture.claim_expires_at >= now))
+        if held:
+            continue
+        ids = list(session.scalars(select(Capture.id).where(claimable, same)
+                                   .order_by(Capture.fetched_at, Capture.id).limit(limit)
+                                   .with_for_update(skip_locked=True)))
+        if ids:
+            break
+    if ids:
+        session.execute(update(Capture).where(Capture.id.in_(ids)).values(
+            claimed_by=worker, claim_expires_at=now + dt.timedelta(seconds=lease_s)))
+    session.commit()
+    return ids
+
+
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)

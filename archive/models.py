@@ -141,6 +141,10 @@ class Capture(Base):
     # The browser that rendered the stored body (the DOM after scripts ran), e.g. "chromium 156.0.8078.114";
     # None for a response stored as received (crawler/browser.py).
     rendered_by: Mapped[str | None] = mapped_column(String(100))
+    # The ingest process working on it and until when (PostgreSQL: several share the pending captures;
+    # a killed one's claim lapses and the capture is claimed again).
+    claimed_by: Mapped[str | None] = mapped_column(String(200))
+    claim_expires_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
 
 class FetchState(Base):

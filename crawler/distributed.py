@@ -88,9 +88,26 @@ def merge_into(settings: dict[str, Any], base_extensions: dict[str, int] | None 
 
 
 def clear_frontier(redis_url: str, frontier: str = "default", spider: str = SPIDER_NAME) -> int:
-    """Delete a frontier's queue and seen-set (before a new distributed crawl reuses the name)."""
+    """Delete a frontier's queue and seen-set, every portal's (before a new distributed crawl reuses the name)."""
     server = get_redis(url=redis_url)
-    return int(server.delete(*frontier_keys(frontier, spider).values()))
+    keys = [*frontier_keys(frontier, spider).values(),
+            *server.scan_iter(match=f"{KEY_PREFIX}:{frontier}/*:{spider}:*")]
+    return int(server.delete(*keys)) if keys else 0
+
+
+def portal_frontier(settings: Any, portal: str) -> dict[str, Any]:
+    """The keys of ``portal``'s own queue inside the configured frontier (``{frontier}/{portal}``).
+
+    Every crawler of one process is a ``portal`` spider: without this, the portals crawled side by side
+    (``disclosure crawl A B``) would pop each other's requests. Machines crawling the same portal meet in
+    its queue whatever other portals each crawls. {} when the frontier is not in Redis.
+    """
+    if not settings.get("REDIS_URL") or not settings.get("SCHEDULER_QUEUE_KEY"):
+        return {}
+    frontier = settings.get("DISCLOSURE_FRONTIER") or "default"
+    old, new = f"{KEY_PREFIX}:{frontier}:", f"{KEY_PREFIX}:{frontier}/{portal}:"
+    keys = ("SCHEDULER_QUEUE_KEY", "SCHEDULER_DUPEFILTER_KEY", "DISCLOSURE_FRONTIER_ACTIVITY_KEY")
+    return {k: str(settings.get(k)).replace(old, new, 1) for k in keys if settings.get(k)}
 
 
 class SharedFrontierScheduler(_RedisScheduler):  # type: ignore[misc,valid-type]

@@ -1,14 +1,16 @@
-"""Run one crawl of one portal: the lock, a fresh worker process, the summary.
+"""Run crawls of portals: the locks, fresh worker processes, the summaries.
 
-``run_crawl`` is what ``disclosure crawl`` and the scheduled runner call. Scrapy's Twisted reactor cannot
-be restarted inside a process, so each crawl runs in a worker (``python -m crawler.run worker …``) which
-takes the portal's lock itself (a killed parent cannot leave a crawl running unlocked) and writes its
-summary as JSON for the parent.
+``run_crawl`` (one portal) and ``run_crawls`` (many at once) are what ``disclosure crawl`` and the
+scheduled runner call. Scrapy's Twisted reactor cannot be restarted inside a process, so crawls run in
+workers (``python -m crawler.run worker …``); a worker crawls its portals side by side, one Scrapy
+crawler each, takes each portal's lock itself (a killed parent cannot leave a crawl running unlocked)
+and writes each portal's summary as JSON for the parent.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import os
@@ -19,8 +21,8 @@ import sys
 import tempfile
 import time
 import warnings
-from collections.abc import Collection, Mapping
-from dataclasses import asdict
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -94,6 +96,16 @@ def lock_path(jobs_dir: Path, profile: str) -> Path:
     return Path(jobs_dir) / f"{profile}.lock"
 
 
+@dataclass
+class CrawlJob:
+    """One portal of a crawl worker: its profile, base URL, Scrapy settings and summary file."""
+
+    profile: str
+    base_url: str | None
+    summary: str
+    settings: dict[str, Any]
+
+
 def run_crawl(profile_name_or_url: str, *, database_url: str, warc_dir: str | Path, jobs_dir: str | Path,
               user_agent: str | None = None, politeness: Any | None = None, base_url: str | None = None,
               settings: dict[str, Any] | None = None, max_pages: int | None = None,
@@ -103,57 +115,104 @@ def run_crawl(profile_name_or_url: str, *, database_url: str, warc_dir: str | Pa
     ``politeness`` is a ``PolitenessConfig``; the profile's ``[politeness]`` replaces the values not in
     ``explicit_politeness`` (see ``politeness_values``). ``settings`` override everything.
     """
-    if profile_name_or_url.endswith(".toml"):  # a profile file: the worker runs in another directory
-        profile_name_or_url = str(Path(profile_name_or_url).resolve())
-    try:
-        profile = resolve_profile(profile_name_or_url, base_url)
-    except ProfileError as exc:
-        return CrawlSummary(profile=profile_name_or_url, status="failed", message=str(exc))
-    # Scrapy's own log goes to stderr at WARNING unless the caller asks for more (the summary says the rest).
-    polite = politeness_settings(politeness_values(politeness, profile, explicit_politeness))
-    overrides = {"LOG_LEVEL": "WARNING", **polite, **(settings or {})}
-    if user_agent:
-        overrides["USER_AGENT"] = user_agent
-    if max_pages:
-        overrides["CLOSESPIDER_PAGECOUNT"] = max_pages
-    overrides["DISCLOSURE_PROGRESS"] = sys.stdout.isatty() if progress is None else progress
-    # The worker starts in another directory: every path it gets must be absolute (see _absolute_args).
+    return run_crawls([(profile_name_or_url, base_url)], database_url=database_url, warc_dir=warc_dir,
+                      jobs_dir=jobs_dir, user_agent=user_agent, politeness=politeness, settings=settings,
+                      max_pages=max_pages, progress=progress, explicit_politeness=explicit_politeness)[0]
+
+
+def run_crawls(portals: Sequence[tuple[str, str | None]], *, database_url: str, warc_dir: str | Path,
+               jobs_dir: str | Path, user_agent: str | None = None, politeness: Any | None = None,
+               settings: dict[str, Any] | None = None, max_pages: int | None = None,
+               progress: bool | None = None, explicit_politeness: Collection[str] | None = None,
+               processes: int | None = None) -> list[CrawlSummary]:
+    """Crawl several portals at once; one summary per portal, in the order given.
+
+    The portals are split over ``processes`` worker processes (default: one per core, at most one per
+    portal); each worker crawls its share side by side in one Twisted reactor, one Scrapy crawler per
+    portal, so every portal keeps its own politeness (delay, concurrency, AutoThrottle, robots.txt), lock,
+    crawl run and summary, and a blocked or failing portal ends alone while the others go on.
+    """
+    summaries: list[CrawlSummary | None] = [None] * len(portals)
     warc_dir, jobs_dir, database_url = _absolute_args(warc_dir, jobs_dir, database_url)
     Path(jobs_dir).mkdir(parents=True, exist_ok=True)
-    fd, summary_path = tempfile.mkstemp(prefix=f"crawl-{profile.name}-", suffix=".json", dir=jobs_dir)
-    os.close(fd)
-    os.unlink(summary_path)
-    cmd = [sys.executable, "-m", "crawler.run", "worker", "--profile", profile_name_or_url,
-           "--database-url", database_url, "--warc-dir", str(warc_dir), "--jobs-dir", str(jobs_dir),
-           "--summary", summary_path, "--settings-json", json.dumps(overrides)]
-    if base_url:
-        cmd += ["--base-url", base_url]
+    jobs: list[tuple[int, CrawlJob]] = []
+    for i, (name, base_url) in enumerate(portals):
+        if name.endswith(".toml"):  # a profile file: the worker runs in another directory
+            name = str(Path(name).resolve())
+        try:
+            profile = resolve_profile(name, base_url)
+        except ProfileError as exc:
+            summaries[i] = CrawlSummary(profile=name, status="failed", message=str(exc))
+            continue
+        # Scrapy's own log goes to stderr at WARNING unless the caller asks for more (the summary says the rest).
+        polite = politeness_settings(politeness_values(politeness, profile, explicit_politeness))
+        overrides = {"LOG_LEVEL": "WARNING", **polite, **(settings or {})}
+        if user_agent:
+            overrides["USER_AGENT"] = user_agent
+        if max_pages:
+            overrides["CLOSESPIDER_PAGECOUNT"] = max_pages
+        # Several portals' progress lines would overwrite each other: progress only for a single crawl.
+        overrides["DISCLOSURE_PROGRESS"] = (sys.stdout.isatty() if progress is None else progress) \
+            and len(portals) == 1
+        fd, summary_path = tempfile.mkstemp(prefix=f"crawl-{profile.name}-", suffix=".json", dir=jobs_dir)
+        os.close(fd)
+        os.unlink(summary_path)
+        jobs.append((i, CrawlJob(name, base_url, summary_path, overrides)))
+    n = max(1, min(processes or os.cpu_count() or 1, len(jobs)))
+    shares = [jobs[k::n] for k in range(n)]
     started = time.monotonic()
-    proc = subprocess.Popen(cmd, cwd=Path(__file__).resolve().parent.parent)
+    codes = _run_workers([[job for _, job in share] for share in shares if share], database_url=database_url,
+                         warc_dir=warc_dir, jobs_dir=jobs_dir)
+    for share, code in zip([s for s in shares if s], codes, strict=True):
+        for i, job in share:
+            if os.path.exists(job.summary):
+                summaries[i] = CrawlSummary.load(job.summary)
+                os.unlink(job.summary)
+            else:
+                summaries[i] = CrawlSummary(
+                    profile=resolve_profile(job.profile, job.base_url).name,
+                    status="failed" if code > 0 else "interrupted", duration_s=round(time.monotonic() - started, 2),
+                    message=f"crawl worker ended with exit code {code} without a summary")
+    return [s for s in summaries if s is not None]
+
+
+def _run_workers(shares: list[list[CrawlJob]], *, database_url: str, warc_dir: Path, jobs_dir: Path) -> list[int]:
+    """Start one worker process per share of jobs, wait for all; their exit codes."""
+    procs = []
+    for share in shares:
+        fd, jobs_path = tempfile.mkstemp(prefix="crawl-jobs-", suffix=".json", dir=jobs_dir)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump([asdict(job) for job in share], fh, ensure_ascii=False)
+        cmd = [sys.executable, "-m", "crawler.run", "worker", "--jobs-json", jobs_path,
+               "--database-url", database_url, "--warc-dir", str(warc_dir), "--jobs-dir", str(jobs_dir)]
+        procs.append((subprocess.Popen(cmd, cwd=Path(__file__).resolve().parent.parent), jobs_path))
     previous = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM,)}
 
-    def forward(signum, _frame):  # a stopped parent stops the crawl gracefully (resumable)
-        proc.send_signal(signum)
+    def forward(signum, _frame):  # a stopped parent stops the crawls gracefully (resumable)
+        for proc, _ in procs:
+            proc.send_signal(signum)
 
     try:
         signal.signal(signal.SIGTERM, forward)
     except ValueError:  # not the main thread: no forwarding
         previous = {}
+    codes = []
     try:
-        code = proc.wait()
-    except KeyboardInterrupt:
-        proc.send_signal(signal.SIGINT)
-        code = proc.wait()
+        for proc, _ in procs:
+            try:
+                codes.append(proc.wait())
+            except KeyboardInterrupt:
+                for other, _ in procs:
+                    if other.poll() is None:
+                        other.send_signal(signal.SIGINT)
+                codes.append(proc.wait())
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-    if os.path.exists(summary_path):
-        summary = CrawlSummary.load(summary_path)
-        os.unlink(summary_path)
-        return summary
-    return CrawlSummary(profile=profile.name, status="failed" if code > 0 else "interrupted",
-                        duration_s=round(time.monotonic() - started, 2),
-                        message=f"crawl worker ended with exit code {code} without a summary")
+        for _, jobs_path in procs:
+            with contextlib.suppress(OSError):
+                os.unlink(jobs_path)
+    return codes
 
 
 def _absolute_args(warc_dir: str | Path, jobs_dir: str | Path, database_url: str) -> tuple[Path, Path, str]:
@@ -193,68 +252,107 @@ def _prepare_jobdir(jobdir: Path, database_url: str, profile: str) -> bool:
 
 
 def _worker(args: argparse.Namespace) -> int:
-    from scrapy.crawler import CrawlerProcess
+    """Crawl the worker's portals side by side in one reactor; exit code: the worst portal's."""
+    from scrapy.crawler import Crawler, CrawlerProcess
     from scrapy.settings import Settings
 
     from crawler import quietlog
     from crawler import settings as default_settings
+    from crawler.distributed import portal_frontier
     from crawler.spiders.portal import PortalSpider
 
-    try:
-        profile: SiteProfile = resolve_profile(args.profile, args.base_url)
-    except ProfileError as exc:
-        CrawlSummary(profile=args.profile, status="failed", message=str(exc)).save(args.summary)
-        return EXIT_BY_STATUS["failed"]
+    if args.jobs_json:
+        jobs = [CrawlJob(**job) for job in json.loads(Path(args.jobs_json).read_text(encoding="utf-8"))]
+    else:
+        jobs = [CrawlJob(args.profile, args.base_url, args.summary, json.loads(args.settings_json or "{}"))]
     jobs_dir = Path(args.jobs_dir)
     jobs_dir.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(str(lock_path(jobs_dir, profile.name)))
+    # Kept on purpose (crawler/settings.py): the per-IP cap of shared provincial servers.
+    warnings.filterwarnings("ignore", message="The CONCURRENT_REQUESTS_PER_IP setting is deprecated")
+    started: list[tuple[CrawlJob, SiteProfile, FileLock, bool]] = []
+    codes: list[int] = []
+    process: CrawlerProcess | None = None
     try:
-        lock.acquire(timeout=0)
-    except Timeout:
-        msg = (f"another crawl of portal {profile.name!r} is running (lock {lock_path(jobs_dir, profile.name)}); "
-               "not starting a second one")
-        CrawlSummary(profile=profile.name, status="locked", message=msg).save(args.summary)
-        return EXIT_BY_STATUS["locked"]
-    try:
-        jobdir = jobs_dir / profile.name
-        resumed = _prepare_jobdir(jobdir, args.database_url, profile.name)
-        settings = Settings()
-        settings.setmodule(default_settings, priority="project")
-        settings.setdict(json.loads(args.settings_json or "{}"), priority="cmdline")
-        settings.setdict({"DISCLOSURE_DATABASE_URL": args.database_url, "DISCLOSURE_WARC_DIR": args.warc_dir,
-                          "DISCLOSURE_SUMMARY_PATH": args.summary, "JOBDIR": str(jobdir)}, priority="cmdline")
-        # Kept on purpose (crawler/settings.py): the per-IP cap of shared provincial servers.
-        warnings.filterwarnings("ignore", message="The CONCURRENT_REQUESTS_PER_IP setting is deprecated")
-        process = CrawlerProcess(settings)
-        quietlog.install()  # an unreachable portal: one line per failure, no traceback
-        process.crawl(PortalSpider, profile=profile)
-        process.start()
-        if not os.path.exists(args.summary):
-            CrawlSummary(profile=profile.name, status="failed", message="the crawl ended without a summary"
-                         ).save(args.summary)
-        summary = CrawlSummary.load(args.summary)
-        if resumed:
-            summary.message = (summary.message + " (resumed an interrupted crawl)").strip()
-            summary.save(args.summary)
-        if summary.status in ("ok", "blocked", "failed"):
-            shutil.rmtree(jobdir, ignore_errors=True)  # the JOBDIR only serves resuming
-        return EXIT_BY_STATUS.get(summary.status, 1)
+        for job in jobs:
+            try:
+                profile: SiteProfile = resolve_profile(job.profile, job.base_url)
+            except ProfileError as exc:
+                CrawlSummary(profile=job.profile, status="failed", message=str(exc)).save(job.summary)
+                codes.append(EXIT_BY_STATUS["failed"])
+                continue
+            lock = FileLock(str(lock_path(jobs_dir, profile.name)))
+            try:
+                lock.acquire(timeout=0)
+            except Timeout:
+                msg = (f"another crawl of portal {profile.name!r} is running (lock "
+                       f"{lock_path(jobs_dir, profile.name)}); not starting a second one")
+                CrawlSummary(profile=profile.name, status="locked", message=msg).save(job.summary)
+                codes.append(EXIT_BY_STATUS["locked"])
+                continue
+            jobdir = jobs_dir / profile.name
+            resumed = _prepare_jobdir(jobdir, args.database_url, profile.name)
+            settings = Settings()
+            settings.setmodule(default_settings, priority="project")
+            settings.setdict(job.settings, priority="cmdline")
+            settings.setdict({"DISCLOSURE_DATABASE_URL": args.database_url, "DISCLOSURE_WARC_DIR": args.warc_dir,
+                              "DISCLOSURE_SUMMARY_PATH": job.summary, "JOBDIR": str(jobdir)}, priority="cmdline")
+            settings.setdict(portal_frontier(settings, profile.name), priority="cmdline")
+            if process is None:
+                # The process-wide parts (logging, reactor) from the first portal's settings, at a priority
+                # below every crawler's own (CrawlerProcess merges its settings into each crawler's).
+                shared = Settings()
+                shared.setmodule(default_settings, priority="project")
+                shared.setdict({k: v for k, v in job.settings.items() if k.startswith(("LOG_", "TWISTED_"))},
+                               priority="project")
+                process = CrawlerProcess(shared)
+                quietlog.install()  # an unreachable portal: one line per failure, no traceback
+            # The first crawler installs the reactor (as CrawlerProcess does for the crawlers it makes).
+            process.crawl(Crawler(PortalSpider, settings, init_reactor=not started), profile=profile)
+            started.append((job, profile, lock, resumed))
+        if process is not None:
+            process.start()
+        for job, profile, _lock, resumed in started:
+            codes.append(_finish_job(job, profile, jobs_dir / profile.name, resumed))
     finally:
-        lock.release()
+        for _job, _profile, lock, _resumed in started:
+            lock.release()
+    return max(codes, default=0, key=_severity)
+
+
+def _severity(code: int) -> tuple[int, int]:
+    # failed (1) outranks blocked (4), which outranks locked (5), as disclosure.runner.exit_code_for.
+    return ({0: 0, 5: 1, 4: 2}.get(code, 3), code)
+
+
+def _finish_job(job: CrawlJob, profile: SiteProfile, jobdir: Path, resumed: bool) -> int:
+    """The portal's summary completed after its crawler ended; its exit code."""
+    if not os.path.exists(job.summary):
+        CrawlSummary(profile=profile.name, status="failed", message="the crawl ended without a summary"
+                     ).save(job.summary)
+    summary = CrawlSummary.load(job.summary)
+    if resumed:
+        summary.message = (summary.message + " (resumed an interrupted crawl)").strip()
+        summary.save(job.summary)
+    if summary.status in ("ok", "blocked", "failed"):
+        shutil.rmtree(jobdir, ignore_errors=True)  # the JOBDIR only serves resuming
+    return EXIT_BY_STATUS.get(summary.status, 1)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m crawler.run")
     sub = parser.add_subparsers(dest="cmd", required=True)
-    w = sub.add_parser("worker", help="run one crawl in this process (used by run_crawl)")
-    w.add_argument("--profile", required=True)
+    w = sub.add_parser("worker", help="run crawls in this process (used by run_crawls)")
+    w.add_argument("--jobs-json", help="a JSON list of jobs (profile, base_url, summary, settings)")
+    w.add_argument("--profile")
     w.add_argument("--base-url")
     w.add_argument("--database-url", required=True)
     w.add_argument("--warc-dir", required=True)
     w.add_argument("--jobs-dir", required=True)
-    w.add_argument("--summary", required=True)
+    w.add_argument("--summary")
     w.add_argument("--settings-json", default="{}")
     args = parser.parse_args(argv)
+    if not args.jobs_json and not (args.profile and args.summary):
+        parser.error("worker needs --jobs-json, or --profile and --summary")
     return _worker(args)
 
 

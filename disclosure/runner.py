@@ -1,7 +1,8 @@
 """The scheduled cycle behind ``disclosure run``: for each portal crawl → ingest → index → timeliness.
 
 One run holds a lock (``<jobs_dir>/run.lock``) so cron and a person never crawl the same archive at once.
-A portal's failure is recorded and the next portal still runs. Each step calls the real component; a
+Every portal is crawled at the same time (each under its own politeness), then each is ingested, indexed
+and checked in turn. A portal's failure is recorded and the other portals still run. Each step calls the real component; a
 component whose package is not installed is reported as ``not_available`` instead of crashing the run.
 The outcome of each portal's cycle is stored as a ``PortalRun`` row, which ``disclosure status`` reads.
 """
@@ -98,6 +99,7 @@ class RunOptions:
     profiles: Sequence[str] = ()
     base_url: str | None = None
     progress: Progress | None = None
+    max_pages: int | None = None  # stop each portal's crawl after this many responses (a trial run)
 
 
 class ConfigurationError(Exception):
@@ -179,25 +181,41 @@ def validate_profiles(profiles: Sequence[str], base_url: str | None = None) -> N
 
 
 def step_crawl(config: Config, profile: str, base_url: str | None, result: PortalResult,
-               progress: bool = False) -> StepResult:
-    """Incremental crawl of one portal through ``crawler.run.run_crawl`` (a worker process)."""
+               progress: bool = False, max_pages: int | None = None) -> StepResult:
+    """Incremental crawl of one portal through ``crawler.run.run_crawls`` (a worker process)."""
+    return crawl_portals(config, [(profile, base_url)], [result], progress, max_pages)[0]
+
+
+def crawl_portals(config: Config, entries: Sequence[tuple[str, str | None]], results: Sequence[PortalResult],
+                  progress: bool = False, max_pages: int | None = None) -> list[StepResult]:
+    """Incremental crawl of every portal at once (``crawler.run.run_crawls``): one step result per portal.
+
+    Each portal keeps its own politeness, lock, crawl run and summary; one that is blocked or fails ends
+    alone while the others go on.
+    """
     run = _import("crawler.run")
     # Scrapy's own text log goes to a file beside the event log, never to the terminal (cron mail).
-    scrapy_log = crawl_log_path(config, profile)
+    scrapy_log = crawl_log_path(config, entries[0][0] if len(entries) == 1 else "portals")
     scrapy_log.parent.mkdir(parents=True, exist_ok=True)
     # Absolute paths: the worker process runs from the package directory, not from our working directory.
-    summary = run.run_crawl(profile, database_url=config.database_url, warc_dir=config.warc_dir.resolve(),
-                            jobs_dir=config.jobs_dir.resolve(), user_agent=config.effective_user_agent(),
-                            politeness=config.politeness, base_url=base_url, progress=progress,
-                            explicit_politeness=run.explicit_politeness(config.sources),
-                            settings={"LOG_FILE": str(scrapy_log.resolve()), "LOG_FILE_APPEND": True,
-                                      "LOG_LEVEL": "INFO", **_crawl_policy(config)})
-    result.crawl_run_id = summary.run_id
-    result.documents_seen = summary.documents_seen
-    status = summary.status if summary.status in _BAD | {"ok"} else "failed"
-    counts = {k: v for k, v in _counts(_plain(summary)).items() if k != "run_id"}
-    detail = summary.message or summary.finish_reason or ""
-    return StepResult("crawl", status, detail=detail, counts=counts, errors=dict(summary.errors))
+    summaries = run.run_crawls(list(entries), database_url=config.database_url,
+                               warc_dir=config.warc_dir.resolve(), jobs_dir=config.jobs_dir.resolve(),
+                               user_agent=config.effective_user_agent(), politeness=config.politeness,
+                               progress=progress, explicit_politeness=run.explicit_politeness(config.sources),
+                               max_pages=max_pages,
+                               settings={"LOG_FILE": str(scrapy_log.resolve()), "LOG_FILE_APPEND": True,
+                                         "LOG_LEVEL": "INFO", **_crawl_policy(config)})
+    steps = []
+    for summary, result in zip(summaries, results, strict=True):
+        result.crawl_run_id = summary.run_id
+        result.documents_seen = summary.documents_seen
+        status = summary.status if summary.status in _BAD | {"ok"} else "failed"
+        counts = {k: v for k, v in _counts(_plain(summary)).items() if k != "run_id"}
+        detail = summary.message or summary.finish_reason or ""
+        step = StepResult("crawl", status, detail=detail, counts=counts, errors=dict(summary.errors))
+        step.seconds = float(getattr(summary, "duration_s", 0.0) or 0.0)
+        steps.append(step)
+    return steps
 
 
 def _crawl_policy(config: Config) -> dict[str, Any]:
@@ -227,6 +245,7 @@ def step_ingest(config: Config, db: Any, result: PortalResult) -> StepResult:
     """
     ingest = _import("archive.ingest")
     rawstore = _import("archive.rawstore")
+    workers = _import("archive.parallel").default_workers()  # parsers ahead of the one writer
     lock = ingest_lock(config)
     try:
         lock.acquire(timeout=0)
@@ -237,9 +256,9 @@ def step_ingest(config: Config, db: Any, result: PortalResult) -> StepResult:
             report = None
             if isinstance(result.crawl_run_id, int):
                 # This crawl's captures first, so its crawl_runs row counts the documents and versions it added.
-                report = ingest.process_captures(db, store, crawl_run_id=result.crawl_run_id)
+                report = ingest.process_captures(db, store, crawl_run_id=result.crawl_run_id, workers=workers)
             # Then anything still pending (a capture left by an interrupted run, or a crawl without a run id).
-            rest = ingest.process_captures(db, store)
+            rest = ingest.process_captures(db, store, workers=workers)
     finally:
         lock.release()
     if report is None:
@@ -375,28 +394,45 @@ def _run_step(name: str, fn: Callable[[], StepResult], log: EventLog, profile: s
         log.event("step.error", level="error", profile=profile, step=name, error=step.detail,
                   traceback=traceback.format_exc(limit=8))
     step.seconds = time.monotonic() - t0
-    level = "error" if step.status in _BAD else "warning" if step.status == "not_available" else "info"
-    log.event("step.end", level=level, profile=profile, step=name, status=step.status, detail=step.detail,
-              seconds=round(step.seconds, 3), counts=step.counts, errors=step.errors)
+    _log_step(step, log, profile)
     return step
 
 
-def run_portal(config: Config, db: Any, profile: str, base_url: str | None, log: EventLog,
-               progress: Progress | None = None) -> PortalResult:
-    """One portal's cycle. Never raises for a portal's own failure: it is in the result."""
+def _log_step(step: StepResult, log: EventLog, profile: str) -> None:
+    level = "error" if step.status in _BAD else "warning" if step.status == "not_available" else "info"
+    log.event("step.end", level=level, profile=profile, step=step.name, status=step.status, detail=step.detail,
+              seconds=round(step.seconds, 3), counts=step.counts, errors=step.errors)
+
+
+def start_portal(db: Any, profile: str, base_url: str | None, log: EventLog) -> PortalResult:
+    """Record the start of a portal's cycle (its ``PortalRun`` row); a failed result if it cannot be."""
     result = PortalResult(profile=profile)
     log.event("portal.start", profile=profile, base_url=base_url)
-    started = _now()
     try:
-        result.portal_run_id = _record_start(db, profile, started)
+        result.portal_run_id = _record_start(db, profile, _now())
     except Exception as exc:  # noqa: BLE001 - a database that cannot be written fails this portal
         result.status = "failed"
         result.message = f"cannot record the run in the database: {type(exc).__name__}: {exc}"
         log.event("portal.end", level="error", profile=profile, status=result.status, message=result.message)
+    return result
+
+
+def run_portal(config: Config, db: Any, profile: str, base_url: str | None, log: EventLog,
+               progress: Progress | None = None, *, result: PortalResult | None = None,
+               crawled: StepResult | None = None, max_pages: int | None = None) -> PortalResult:
+    """One portal's cycle. Never raises for a portal's own failure: it is in the result.
+
+    ``result`` and ``crawled``: the portal was started (``start_portal``) and crawled with the others
+    (``crawl_portals``); the cycle goes on from the ingest.
+    """
+    if result is None:
+        result = start_portal(db, profile, base_url, log)
+    if result.status == "failed" and result.portal_run_id is None:
         return result
 
     steps: list[tuple[str, Callable[[], StepResult]]] = [
-        ("crawl", lambda: step_crawl(config, profile, base_url, result, bool(progress and progress.enabled))),
+        ("crawl", lambda: step_crawl(config, profile, base_url, result, bool(progress and progress.enabled),
+                                     max_pages)),
         ("ingest", lambda: step_ingest(config, db, result)),
         ("index", lambda: step_index(config, db, result)),
         ("timeliness", lambda: step_timeliness(config, db, result)),
@@ -405,7 +441,11 @@ def run_portal(config: Config, db: Any, profile: str, base_url: str | None, log:
     for name, fn in steps:
         if progress:
             progress.update(f"{profile}: {name} …")
-        step = _run_step(name, fn, log, profile)
+        if name == "crawl" and crawled is not None:
+            step = crawled
+            _log_step(step, log, profile)
+        else:
+            step = _run_step(name, fn, log, profile)
         result.steps.append(step)
         if name == "crawl" and step.status in ("blocked", "locked"):
             # Nothing new was fetched; still ingest anything pending from earlier runs.
@@ -423,6 +463,33 @@ def run_portal(config: Config, db: Any, profile: str, base_url: str | None, log:
     log.event("portal.end", level="info" if result.status == "ok" else "error", profile=profile,
               status=result.status, message=result.message, documents_seen=result.documents_seen)
     return result
+
+
+def _run_portals(config: Config, db: Any, entries: list[tuple[str, str | None]], log: EventLog,
+                 progress: Progress | None, max_pages: int | None = None) -> list[PortalResult]:
+    """Every portal crawled at once, then each portal's ingest, index and timeliness in turn."""
+    if len(entries) == 1:
+        return [run_portal(config, db, entries[0][0], entries[0][1], log, progress, max_pages=max_pages)]
+    results = [start_portal(db, profile, base_url, log) for profile, base_url in entries]
+    live = [(entry, r) for entry, r in zip(entries, results, strict=True) if r.portal_run_id is not None]
+    if progress:
+        progress.update(f"crawling {len(live)} portals at once …")
+    t0 = time.monotonic()
+    try:
+        steps = crawl_portals(config, [e for e, _ in live], [r for _, r in live],
+                              bool(progress and progress.enabled), max_pages)
+    except ComponentMissing as exc:
+        steps = [StepResult("crawl", "not_available", detail=str(exc)) for _ in live]
+    except Exception as exc:  # noqa: BLE001 - the crawl of every portal failed alike
+        steps = [StepResult("crawl", "failed", detail=f"{type(exc).__name__}: {exc}",
+                            errors={type(exc).__name__: 1}) for _ in live]
+        log.event("step.error", level="error", profile="*", step="crawl", error=steps[0].detail,
+                  traceback=traceback.format_exc(limit=8))
+    for step in steps:
+        step.seconds = step.seconds or time.monotonic() - t0
+    crawled = {id(r): step for (_, r), step in zip(live, steps, strict=True)}
+    return [run_portal(config, db, profile, base_url, log, progress, result=r, crawled=crawled[id(r)])
+            if id(r) in crawled else r for (profile, base_url), r in zip(entries, results, strict=True)]
 
 
 def exit_code_for(portals: Sequence[PortalResult]) -> int:
@@ -483,9 +550,8 @@ def run_cycle(config: Config, options: RunOptions, log: EventLog) -> RunSummary:
             problem = database_problem(exc, config.database_url)
             return _finish(summary, log, EXIT_CONFIG if problem.configuration else EXIT_FAILED, problem.message)
         try:
-            for entry in profiles:
-                profile, base_url = split_portal(entry, options.base_url)
-                summary.portals.append(run_portal(config, db, profile, base_url, log, options.progress))
+            summary.portals.extend(_run_portals(config, db, [split_portal(e, options.base_url) for e in profiles],
+                                                log, options.progress, options.max_pages))
         finally:
             if options.progress:
                 options.progress.done()

@@ -6,11 +6,7 @@ default, and Whoosh, pure Python) live behind :class:`SearchIndex` in ``search/e
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal, Protocol
 
 from search.errors import (
     IndexCorruptError,
@@ -19,6 +15,7 @@ from search.errors import (
     QuerySyntaxError,
     SearchError,
 )
+from search.types import FACETS, SearchDocument, SearchHit, SearchIndex, SearchQuery, SearchResult
 
 __all__ = [
     "ENGINES",
@@ -38,116 +35,6 @@ __all__ = [
 ]
 
 ENGINES = ("tantivy", "whoosh")
-FACETS = ("year", "publisher", "kind")
-
-
-@dataclass
-class SearchDocument:
-    """What the index holds for one archived document (its current version)."""
-
-    document_id: int
-    title: str
-    body: str
-    sections: dict[int, str] = field(default_factory=dict)  # canonical section number 1–6 → text
-    publisher: str | None = None
-    publisher_aliases: list[str] = field(default_factory=list)
-    report_year: int | None = None
-    kind: str = "document"  # annual_report | notice | document
-    published_at: dt.datetime | None = None
-    portal: str | None = None  # the portal's profile name
-    url: str = ""
-    version_id: int | None = None
-    capture_id: int | None = None
-    removed: bool = False  # gone from the portal; still searchable, marked
-
-
-@dataclass
-class SearchQuery:
-    """A query: text in the query language plus filters, sort, paging and whether to compute facets.
-
-    ``publisher``, ``kind`` and ``portal`` take one value or several (any of them matches), so a user
-    can widen a facet selection. ``publisher`` matches the full name or any alias, or a run of it
-    (``民宗局``). ``section`` restricts unfielded words to section N (1–6).
-    """
-
-    text: str = ""
-    year_from: int | None = None
-    year_to: int | None = None
-    publisher: str | Sequence[str] | None = None
-    kind: str | Sequence[str] | None = None
-    portal: str | Sequence[str] | None = None
-    section: int | None = None
-    date_from: dt.date | dt.datetime | None = None
-    date_to: dt.date | dt.datetime | None = None  # inclusive: a date means up to the end of that day
-    sort: Literal["relevance", "date"] = "relevance"
-    limit: int = 20
-    page: int = 1
-    facets: bool = True
-
-
-@dataclass
-class SearchHit:
-    """One result: what a reader needs to judge it and open the original or the archived copy."""
-
-    document_id: int
-    title: str
-    publisher: str | None
-    year: int | None
-    published_at: dt.datetime | None
-    url: str
-    snippet: str  # HTML: matches in <b>…</b>, every other character escaped
-    score: float
-    removed: bool
-    version_id: int | None
-    capture_id: int | None
-
-
-@dataclass
-class SearchResult:
-    """Total matches, facet counts (value, count; most frequent first) and the page of hits."""
-
-    total: int
-    facets: dict[str, list[tuple[str, int]]]
-    hits: list[SearchHit]
-
-
-class SearchIndex(Protocol):
-    """One index on disk, whatever the engine."""
-
-    engine: str
-    path: Path
-
-    def add(self, docs: Iterable[SearchDocument]) -> int:
-        """Index documents, replacing any held under the same document_id; returns how many."""
-        ...
-
-    def remove(self, ids: Iterable[int]) -> None:
-        """Delete documents from the index."""
-        ...
-
-    def mark_removed(self, ids: Iterable[int]) -> int:
-        """Flag documents as removed from the portal (they stay searchable); returns how many."""
-        ...
-
-    def search(self, q: SearchQuery) -> SearchResult:
-        """Run a query (raises QuerySyntaxError for malformed text)."""
-        ...
-
-    def count(self) -> int:
-        """Number of documents in the index (as of the last commit)."""
-        ...
-
-    def document_ids(self) -> set[int]:
-        """Every document_id in the index (as of the last commit)."""
-        ...
-
-    def commit(self) -> None:
-        """Make pending changes durable and visible to readers."""
-        ...
-
-    def close(self) -> None:
-        """Release the writer (and its lock) and readers."""
-        ...
 
 
 def index_exists(path: str | Path) -> bool:

@@ -19,7 +19,7 @@ def test_upgrade_is_idempotent(tmp_path):
     open_database(url).dispose()
     db = open_database(url)
     with db.engine.connect() as conn:
-        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "0005_columns"
+        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "0006_capture_claims"
 
 
 # ---------------------------------------------------------------------------------------------------

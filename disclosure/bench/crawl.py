@@ -148,6 +148,22 @@ def tiers_report() -> list[str]:
     return lines
 
 
+def plain_crawl(base_url: str, out_dir: Path) -> tuple[int, float]:
+    """(responses, seconds) of the plain spider over the portal at ``base_url`` (its own process)."""
+    import subprocess
+    import sys
+
+    started = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "disclosure.bench._plain_spider", base_url, str(out_dir)],
+                          capture_output=True, text=True, cwd=Path(__file__).resolve().parents[2])
+    lines = proc.stdout.strip().splitlines()
+    if proc.returncode != 0 or not lines:
+        raise click.ClickException(f"the plain spider failed: {proc.stderr.strip()[-500:]}")
+    pages, _seconds = lines[-1].split()
+    # Wall time of the process, as the crawler's figure is (start-up included on both sides).
+    return int(pages), time.perf_counter() - started
+
+
 @click.command("crawl")
 @click.option("--scale", default=1, show_default=True, type=int, help="Replica scale (10 ≈ ten counties' worth).")
 @click.option("--families", is_flag=True, help="Instead: requests per document found, per portal family, on both "
@@ -195,6 +211,11 @@ def command(scale: int, families: bool, clients: int, keep: str | None, no_brows
         click.echo(f"full crawl: {full.status}, {full.pages} responses, {full.new_captures} captures, "
                    f"{full.bytes / 1e6:.1f} MB in {took:.1f} s = {full.pages / took:.0f} pages/s, "
                    f"{full.bytes / 1e6 / took:.2f} MB/s; peak RSS of the crawl worker {rss_mb:.0f} MB")
+        plain_pages, plain_s = plain_crawl(server.base_url, root / "plain")
+        ours, theirs = full.pages / took, plain_pages / plain_s if plain_s else 0.0
+        click.echo(f"plain Scrapy spider (every same-site link, bodies to files, no archive): {plain_pages} "
+                   f"responses in {plain_s:.1f} s = {theirs:.0f} pages/s; the crawler reaches "
+                   f"{ours / theirs if theirs else 0:.0%} of its pages/s")
         server.reset_log()
         started = time.perf_counter()
         again = crawl()

@@ -126,7 +126,9 @@ def _ingest(root: Path, ids: list[int], label: str):
 @click.option("--html", "n_html", default=200, show_default=True, help="HTML annual reports to ingest.")
 @click.option("--pdf", "n_pdf", default=60, show_default=True, help="PDF-delivered annual reports to ingest.")
 @click.option("--keep", type=click.Path(file_okay=False), default=None, help="Keep the work directory here.")
-def command(n_html: int, n_pdf: int, keep: str | None) -> None:
+@click.option("--workers", "workers", default=None,
+              help="Also ingest the whole crawl with these parser-process counts (e.g. 1,2) and print the speed-up.")
+def command(n_html: int, n_pdf: int, keep: str | None, workers: str | None) -> None:
     """Parse + store documents/s (HTML and PDF reports) and the ratio to bare lxml on the same pages."""
     import lxml.html
 
@@ -167,5 +169,41 @@ def command(n_html: int, n_pdf: int, keep: str | None) -> None:
                    f"{store_t.cpu / lxml_t.cpu:,.0f}x CPU; store share of parse+store: "
                    f"{max(0.0, 1 - parse_t.cpu / store_t.cpu):.0%} of CPU")
         click.echo(f"  {report.summary()}")
+    if workers:
+        _bench_workers(root, [int(w) for w in workers.split(",") if w.strip()])
     if not keep:
         shutil.rmtree(root, ignore_errors=True)
+
+
+def _bench_workers(root: Path, counts: list[int]) -> None:
+    """The whole crawl ingested from scratch with each number of parser processes (``--workers``)."""
+    import os
+    import resource
+
+    from archive.db import open_database, sqlite_url
+    from archive.ingest import process_captures
+    from archive.rawstore import RawStore
+
+    first: float | None = None
+    load = os.getloadavg()
+    click.echo(f"whole crawl, parser processes (load average before: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}, "
+               f"{os.cpu_count()} cores)")
+    for n in counts:
+        copy = root / f"ingest-workers-{n}.sqlite3"
+        shutil.copyfile(root / "crawled.sqlite3", copy)
+        db = open_database(sqlite_url(copy))
+        holder = {}
+        with RawStore(root / "warc") as store:
+            wall, cpu = time.perf_counter(), time.process_time()
+            children = resource.getrusage(resource.RUSAGE_CHILDREN)
+            holder["r"] = process_captures(db, store, workers=n)
+            wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        db.dispose()
+        parsers = (after.ru_utime + after.ru_stime) - (children.ru_utime + children.ru_stime)
+        report = holder["r"]
+        captures = report.parsed + len(report.failed) + len(report.skipped)
+        first = first or wall
+        click.echo(f"  --workers {n}: {captures} captures in {wall:.1f} s = {captures / wall:,.1f} captures/s, "
+                   f"speed-up {first / wall:.2f}x; CPU s: writer {cpu:.1f}, parser processes {parsers:.1f} "
+                   f"({report.documents.inserted} documents)")

@@ -9,14 +9,16 @@ each (recall of phrases). ``--scale N`` uses the replica site's documents instea
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
 import random
 import re
 import shutil
 import sqlite3
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -53,10 +55,53 @@ QUERIES: list[tuple[str, str, dict]] = [
 TWO_CHAR_TERMS = ["复议", "网上", "审批", "诉讼", "宗教", "预算", "清单", "督查"]
 
 
-@dataclass
 class Corpus:
-    docs: list[SearchDocument]
-    phrases: list[str]  # one unique phrase per document (same order)
+    """A corpus streamed in batches (a million documents never sit in memory at once).
+
+    Iterating it again regenerates the same documents. The first full pass also counts, outside any
+    timed section, what recall is checked against: the documents holding each 2-character term and
+    the unique phrase of each sampled document.
+    """
+
+    def __init__(self, size: int, make: Callable[[], Iterator[tuple[SearchDocument, str]]],
+                 sample: Sequence[int] = ()):
+        self.size = size
+        self._make = make
+        self.sample = sorted(sample)  # positions whose phrase recall is checked
+        self.sample_docs: dict[int, tuple[int, str]] = {}  # position → (document_id, phrase)
+        self.expected: dict[str, int] | None = None
+
+    def batches(self, size: int = 2_000) -> Iterator[list[SearchDocument]]:
+        """The documents in lists of ``size``; the first complete pass records expected counts."""
+        counting = self.expected is None
+        counts = dict.fromkeys(TWO_CHAR_TERMS, 0)
+        wanted = set(self.sample)
+        batch: list[SearchDocument] = []
+        for position, (doc, phrase) in enumerate(self._make()):
+            if counting:
+                text = normalize(doc.title) + "\n" + normalize(doc.body)
+                for term in TWO_CHAR_TERMS:
+                    counts[term] += term in text
+                if position in wanted:
+                    self.sample_docs[position] = (doc.document_id, phrase)
+            batch.append(doc)
+            if len(batch) >= size:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
+        if counting:
+            self.expected = counts
+
+    def iter_docs(self) -> Iterator[SearchDocument]:
+        """Every document, one at a time."""
+        for batch in self.batches():
+            yield from batch
+
+    def mean_chars(self, n: int = 2_000) -> float:
+        """Mean body length of the first ``n`` documents."""
+        docs = next(self.batches(n), [])
+        return sum(len(d.body) for d in docs) / max(1, len(docs))
 
 
 def _sentence_pool(n_reports: int, seed: int) -> list[str]:
@@ -79,9 +124,16 @@ def _sentence_pool(n_reports: int, seed: int) -> list[str]:
 
 def generated_corpus(n: int, seed: int = 1) -> Corpus:
     """``n`` documents built from a pool of generated report sentences (fast: no per-doc generation)."""
-    rnd = random.Random(seed)
     pool = _sentence_pool(min(300, max(30, n // 10)), seed)
-    docs, phrases = [], []
+    return Corpus(n, lambda: _generate(n, seed, pool), _sample(n, seed))
+
+
+def _sample(n: int, seed: int) -> list[int]:
+    return random.Random(seed).sample(range(n), min(50, n))
+
+
+def _generate(n: int, seed: int, pool: list[str]) -> Iterator[tuple[SearchDocument, str]]:
+    rnd = random.Random(seed)
     for i in range(1, n + 1):
         county, unit = rnd.choice(COUNTIES), rnd.choice(UNITS)
         publisher = f"{county}{unit}"
@@ -98,13 +150,11 @@ def generated_corpus(n: int, seed: int = 1) -> Corpus:
             parts.append(f"{HEADINGS[number - 1]}\n{sections[number]}")
         title = f"{publisher}{year}年政府信息公开工作年度报告" if kind == "annual_report" else \
             f"{publisher}关于{rnd.choice(['政务公开', '依申请公开', '行政复议', '信息公开指南'])}工作的通知"
-        docs.append(SearchDocument(
+        yield SearchDocument(
             document_id=i, title=title, body="\n".join(parts), sections=sections, publisher=publisher,
             publisher_aliases=[f"县{unit}"], report_year=year if kind == "annual_report" else None, kind=kind,
             published_at=dt.datetime(year + 1, 1, 1) + dt.timedelta(minutes=rnd.randint(0, 200_000)),
-            portal=county, url=f"http://127.0.0.1/{i}.html", version_id=i, capture_id=i))
-        phrases.append(phrase)
-    return Corpus(docs, phrases)
+            portal=county, url=f"http://127.0.0.1/{i}.html", version_id=i, capture_id=i), phrase
 
 
 def replica_corpus(scale: int, seed: int = 1) -> Corpus:
@@ -139,6 +189,8 @@ class Run:
     latencies: dict[str, list[float]] = field(default_factory=dict)
     recall_2char: float = 0.0
     phrase_recall: float = 0.0
+    update_s: float = 0.0  # adding 1,000 documents to the built index and committing
+    rss_mb: float = 0.0  # the process's resident memory after the queries
     note: str = ""
 
     @property
@@ -153,7 +205,9 @@ class Run:
 
 
 class _BuildClock:
-    """Wall, process and thread CPU time of an index build, written into a Run."""
+    """Wall, process and thread CPU time of an index build, written into a Run.
+
+    Entered once per batch: only the time the engine takes counts, not making the next batch."""
 
     def __init__(self, run: Run):
         self.run = run
@@ -163,9 +217,9 @@ class _BuildClock:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.run.build_s = time.perf_counter() - self.wall
-        self.run.build_cpu_s = time.process_time() - self.cpu
-        self.run.build_main_cpu_s = time.thread_time() - self.main
+        self.run.build_s += time.perf_counter() - self.wall
+        self.run.build_cpu_s += time.process_time() - self.cpu
+        self.run.build_main_cpu_s += time.thread_time() - self.main
 
 
 def _size_mb(path: Path) -> float:
@@ -185,20 +239,43 @@ def _time_queries(run: Run, query: Callable[[str, dict], int], repeat: int) -> N
             run.latencies.setdefault(category, []).append((time.perf_counter() - start) * 1000)
 
 
-def _expected_counts(corpus: Corpus, terms: list[str]) -> dict[str, int]:
-    texts = [normalize(d.title) + "\n" + normalize(d.body) for d in corpus.docs]
-    return {t: sum(1 for x in texts if t in x) for t in terms}
+def _rss_mb() -> float:
+    """The process's resident memory now (Linux), in MB."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e6
+    except (OSError, ValueError, IndexError):
+        return 0.0
 
 
-def bench_search_index(corpus: Corpus, engine: str, workdir: Path, repeat: int, expected: dict[str, int],
-                       phrase_sample: list[int]) -> Run:
-    run = Run(engine, len(corpus.docs))
+def _update_docs(corpus: Corpus, n: int) -> list[SearchDocument]:
+    """``n`` documents not in the corpus yet (ids after it): an incremental update."""
+    extra = generated_corpus(n, seed=corpus.size + 17)
+    docs = next(extra.batches(n), [])
+    for i, d in enumerate(docs, 1):
+        d.document_id = d.version_id = d.capture_id = corpus.size + i
+    return docs
+
+
+def bench_search_index(corpus: Corpus, engine: str, workdir: Path, repeat: int) -> Run:
+    run = Run(engine, corpus.size)
     path = workdir / engine
-    with _BuildClock(run):
+    clock = _BuildClock(run)
+    with clock:
         index = open_index(path, engine, create=True, writer=True)
-        index.add(corpus.docs)
+    for batch in corpus.batches():
+        with clock:
+            index.add(batch)
+    with clock:
         index.commit()
     run.size_mb = _size_mb(path)
+    expected = corpus.expected or {}
+    # An incremental update: 1,000 new documents added and committed to the full index.
+    update = _update_docs(corpus, min(1_000, max(1, corpus.size // 10)))
+    started = time.perf_counter()
+    index.add(update)
+    index.commit()
+    run.update_s = time.perf_counter() - started
 
     def query(text: str, extra: dict) -> int:
         return index.search(SearchQuery(text, limit=20, facets=True, **extra)).total
@@ -207,9 +284,10 @@ def bench_search_index(corpus: Corpus, engine: str, workdir: Path, repeat: int, 
     _time_queries(run, query, repeat)
     found = {t: index.search(SearchQuery(t, limit=1, facets=False)).total for t in expected}
     run.recall_2char = _recall(found, expected)
-    hits = sum(1 for i in phrase_sample if corpus.docs[i].document_id in {
-        h.document_id for h in index.search(SearchQuery(f'"{corpus.phrases[i]}"', limit=5, facets=False)).hits})
-    run.phrase_recall = hits / len(phrase_sample) if phrase_sample else 0.0
+    hits = sum(1 for doc_id, phrase in corpus.sample_docs.values() if doc_id in {
+        h.document_id for h in index.search(SearchQuery(f'"{phrase}"', limit=5, facets=False)).hits})
+    run.phrase_recall = hits / len(corpus.sample_docs) if corpus.sample_docs else 0.0
+    run.rss_mb = _rss_mb()
     index.close()
     return run
 
@@ -220,18 +298,19 @@ def _recall(found: dict[str, int], expected: dict[str, int]) -> float:
     return sum(min(found[t], expected[t]) for t in expected) / total if total else 1.0
 
 
-def bench_fts5(corpus: Corpus, workdir: Path, repeat: int, expected: dict[str, int],
-               phrase_sample: list[int]) -> Run:
+def bench_fts5(corpus: Corpus, workdir: Path, repeat: int) -> Run:
     """The baseline a user tries first: SQLite FTS5 with the trigram tokenizer, facets by GROUP BY."""
-    run = Run("fts5-trigram", len(corpus.docs))
+    run = Run("fts5-trigram", corpus.size)
     path = workdir / "fts5.sqlite3"
-    with _BuildClock(run):
+    clock = _BuildClock(run)
+    with clock:
         con = sqlite3.connect(path)
         con.execute("CREATE TABLE meta(id INTEGER PRIMARY KEY, publisher TEXT, aliases TEXT, year INT, kind TEXT, "
                     "published INT)")
         con.execute("CREATE VIRTUAL TABLE docs USING fts5(title, body, tokenize='trigram')")
-        with con:
-            for d in corpus.docs:
+    for batch in corpus.batches():
+        with clock, con:
+            for d in batch:
                 con.execute("INSERT INTO docs(rowid, title, body) VALUES (?, ?, ?)", (d.document_id, d.title, d.body))
                 con.execute("INSERT INTO meta VALUES (?, ?, ?, ?, ?, ?)", (
                     d.document_id, d.publisher, " ".join(d.publisher_aliases), d.report_year, d.kind,
@@ -269,17 +348,16 @@ def bench_fts5(corpus: Corpus, workdir: Path, repeat: int, expected: dict[str, i
                            args).fetchone()[0]
 
     _time_queries(run, query, repeat)
+    expected = corpus.expected or {}
     run.recall_2char = _recall({t: query(t, {}) for t in expected}, expected)
-    hits = sum(1 for i in phrase_sample if con.execute(
-        "SELECT 1 FROM docs WHERE docs MATCH ? AND rowid = ?", (f'"{corpus.phrases[i]}"',
-                                                                  corpus.docs[i].document_id)).fetchone())
-    run.phrase_recall = hits / len(phrase_sample) if phrase_sample else 0.0
+    hits = sum(1 for doc_id, phrase in corpus.sample_docs.values() if con.execute(
+        "SELECT 1 FROM docs WHERE docs MATCH ? AND rowid = ?", (f'"{phrase}"', doc_id)).fetchone())
+    run.phrase_recall = hits / len(corpus.sample_docs) if corpus.sample_docs else 0.0
     con.close()
     return run
 
 
-def bench_tantivy_bare(corpus: Corpus, workdir: Path, repeat: int, expected: dict[str, int],
-                       phrase_sample: list[int]) -> Run:
+def bench_tantivy_bare(corpus: Corpus, workdir: Path, repeat: int) -> Run:
     """The floor to compare with: tantivy alone, its built-in ngram(2,2) tokenizer on title and body,
     nothing stored, no sections, facets in one aggregation, no snippets, query strings parsed by tantivy.
 
@@ -288,7 +366,7 @@ def bench_tantivy_bare(corpus: Corpus, workdir: Path, repeat: int, expected: dic
     """
     import tantivy
 
-    run = Run("tantivy-bare", len(corpus.docs), note="")
+    run = Run("tantivy-bare", corpus.size, note="")
     sb = tantivy.SchemaBuilder()
     sb.add_integer_field("document_id", indexed=True, fast=True)
     for name in ("title", "body"):
@@ -300,12 +378,14 @@ def bench_tantivy_bare(corpus: Corpus, workdir: Path, repeat: int, expected: dic
     schema = sb.build()
     path = workdir / "tantivy-bare"
     path.mkdir()
-    with _BuildClock(run):
+    clock = _BuildClock(run)
+    with clock:
         index = tantivy.Index(schema, path=str(path))
         index.register_tokenizer("bigram", tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.ngram(2, 2))
                                  .filter(tantivy.Filter.lowercase()).build())
         writer = index.writer(heap_size=256_000_000)
-        for d in corpus.docs:
+    for d in corpus.iter_docs():
+        with clock:
             doc = tantivy.Document(document_id=d.document_id, title=d.title, body=d.body, kind=d.kind,
                                    published=int(d.published_at.timestamp()) if d.published_at else 0)
             if d.publisher:
@@ -315,6 +395,7 @@ def bench_tantivy_bare(corpus: Corpus, workdir: Path, repeat: int, expected: dic
             if d.report_year is not None:
                 doc.add_integer("year", d.report_year)
             writer.add_document(doc)
+    with clock:
         writer.commit()
         writer.wait_merging_threads()
         index.reload()
@@ -341,20 +422,21 @@ def bench_tantivy_bare(corpus: Corpus, workdir: Path, repeat: int, expected: dic
         return int(searcher.aggregate(q, aggs)["total"]["value"])
 
     _time_queries(run, query, repeat)
+    expected = corpus.expected or {}
     run.recall_2char = _recall({t: query(t, {}) for t in expected}, expected)
-    ids = {corpus.docs[i].document_id: i for i in phrase_sample}
     hits = 0
-    for doc_id, i in ids.items():
-        found = searcher.search(index.parse_query(f'"{corpus.phrases[i]}"', ["body"]), 100).hits
+    for doc_id, phrase in corpus.sample_docs.values():
+        found = searcher.search(index.parse_query(f'"{phrase}"', ["body"]), 100).hits
         hits += doc_id in set(searcher.fast_field_values("document_id", [a for _, a in found]))
-    run.phrase_recall = hits / len(phrase_sample) if phrase_sample else 0.0
+    run.phrase_recall = hits / len(corpus.sample_docs) if corpus.sample_docs else 0.0
     return run
 
 
 def _report(runs: list[Run]) -> None:
     cats = list(dict.fromkeys(c for c, _, _ in QUERIES))
     click.echo(f"{'engine':<13} {'docs':>7} {'docs/s':>8} {'size MB':>8} {'2-char recall':>13} "
-               f"{'phrase recall':>13} {'CPU ms/doc':>10}  all p50/p95 ms    " + "  ".join(f"{c} p95" for c in cats))
+               f"{'phrase recall':>13} {'CPU ms/doc':>10}  all p50/p95 ms    " + "  ".join(f"{c} p95" for c in cats)
+               + "   (update: +1,000 docs and commit)")
     for r in runs:
         if r.note:
             click.echo(f"{r.engine:<13} {r.docs:>7}  {r.note}")
@@ -362,7 +444,18 @@ def _report(runs: list[Run]) -> None:
         every = [x for v in r.latencies.values() for x in v]
         per = "  ".join(f"{_pct(r.latencies[c], 0.95):>{len(c) + 4}.1f}" for c in cats)
         click.echo(f"{r.engine:<13} {r.docs:>7} {r.docs_per_s:>8.0f} {r.size_mb:>8.1f} {r.recall_2char:>13.0%} "
-                   f"{r.phrase_recall:>13.0%} {r.cpu_per_doc():>10}  {_pct(every, 0.5):>6.1f} / {_pct(every, 0.95):>7.1f}   {per}")
+                   f"{r.phrase_recall:>13.0%} {r.cpu_per_doc():>10}  {_pct(every, 0.5):>6.1f} / {_pct(every, 0.95):>7.1f}   {per}"
+                   + (f"   update {r.update_s:.2f}s  RSS {r.rss_mb:.0f} MB" if r.update_s else ""))
+
+
+@contextlib.contextmanager
+def _workdir(keep: str | None) -> Iterator[str]:
+    if keep:
+        Path(keep).mkdir(parents=True, exist_ok=True)
+        yield keep
+        return
+    with tempfile.TemporaryDirectory(prefix="bench-search-") as tmp:
+        yield tmp
 
 
 @click.command("search")
@@ -377,7 +470,10 @@ def _report(runs: list[Run]) -> None:
               help="Skip Whoosh above this many documents (it builds at ~100 docs/s).")
 @click.option("--repeat", type=int, default=5, show_default=True, help="Runs of the query set.")
 @click.option("--seed", type=int, default=1, show_default=True)
-def command(sizes: str | None, scale: int | None, engines: str, whoosh_max: int, repeat: int, seed: int) -> None:
+@click.option("--keep", type=click.Path(file_okay=False), default=None,
+              help="Build the indexes in this directory and keep them (default: a temporary one).")
+def command(sizes: str | None, scale: int | None, engines: str, whoosh_max: int, repeat: int, seed: int,
+            keep: str | None) -> None:
     """Index and query benchmark: tantivy vs Whoosh vs SQLite FTS5 trigram (docs/performance.md).
 
     Every engine runs on each corpus in turn: the replica's documents (``--scale``) and generated
@@ -396,21 +492,20 @@ def command(sizes: str | None, scale: int | None, engines: str, whoosh_max: int,
     for label, make in corpora:
         started = time.perf_counter()
         corpus = make()
-        click.echo(f"corpus: {label}, {len(corpus.docs)} documents, mean "
-                   f"{sum(len(d.body) for d in corpus.docs) / max(1, len(corpus.docs)):.0f} characters "
-                   f"(made in {time.perf_counter() - started:.1f}s)")
-        expected = _expected_counts(corpus, TWO_CHAR_TERMS)
-        sample = random.Random(seed).sample(range(len(corpus.docs)), min(50, len(corpus.docs)))
-        with tempfile.TemporaryDirectory(prefix="bench-search-") as tmp:
+        click.echo(f"corpus: {label}, {corpus.size} documents, mean {corpus.mean_chars():.0f} characters, "
+                   "streamed in batches "
+                   f"(sentence pool made in {time.perf_counter() - started:.1f}s)")
+        with _workdir(keep) as tmp:
             for engine in chosen:
-                if engine == "whoosh" and len(corpus.docs) > whoosh_max:
-                    runs.append(Run(engine, len(corpus.docs), note=f"skipped (more than --whoosh-max {whoosh_max})"))
+                if engine == "whoosh" and corpus.size > whoosh_max:
+                    runs.append(Run(engine, corpus.size, note=f"skipped (more than --whoosh-max {whoosh_max})"))
                     continue
                 if engine == "fts5":
-                    runs.append(bench_fts5(corpus, Path(tmp), repeat, expected, sample))
+                    runs.append(bench_fts5(corpus, Path(tmp), repeat))
                 elif engine == "tantivy-bare":
-                    runs.append(bench_tantivy_bare(corpus, Path(tmp), repeat, expected, sample))
+                    runs.append(bench_tantivy_bare(corpus, Path(tmp), repeat))
                 else:
-                    runs.append(bench_search_index(corpus, engine, Path(tmp), repeat, expected, sample))
-                shutil.rmtree(Path(tmp) / engine, ignore_errors=True)
+                    runs.append(bench_search_index(corpus, engine, Path(tmp), repeat))
+                if not keep:
+                    shutil.rmtree(Path(tmp) / engine, ignore_errors=True)
     _report(runs)

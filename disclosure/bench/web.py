@@ -72,7 +72,7 @@ def run_bench(docs: int, repeat: int, workdir: Path) -> tuple[Timings, Timings, 
     index_path = workdir / "index" / "tantivy"
     start = time.perf_counter()
     index = open_index(index_path, "tantivy", create=True, writer=True)
-    index.add(corpus.docs)
+    index.add(corpus.iter_docs())
     index.commit()
     index.close()
     build_s = time.perf_counter() - start

@@ -12,7 +12,7 @@ from disclosure.cli import EXIT_FAILED, EXIT_LOCKED, AppContext
 
 def run_ingest(app: AppContext, *, only_pending: bool, failed_only: bool = False,
                since: dt.datetime | None = None, crawl_run_id: int | None = None, strict: bool = False,
-               ocr: bool = True) -> None:
+               ocr: bool = True, workers: int = 1, lease_s: float = 600.0) -> None:
     """Process captures from the raw archive (no network) and print the one-line summary.
 
     ``ocr=False`` (reparse without --ocr) runs no OCR: scans are read from their archived OCR results.
@@ -28,20 +28,25 @@ def run_ingest(app: AppContext, *, only_pending: bool, failed_only: bool = False
 
     db = app.database()
     lock = ingest_lock(app.config)
+    # PostgreSQL: pending captures are claimed row by row, so ingests may run side by side.
+    shared = db.engine.dialect.name == "postgresql" and only_pending and not failed_only
     try:
-        lock.acquire(timeout=0)
+        if not shared:
+            lock.acquire(timeout=0)
     except Timeout:
         click.echo(f"another ingest is running (lock {lock.lock_file}); not starting a second one", err=True)
         sys.exit(EXIT_LOCKED)
     try:
         with RawStore(app.config.warc_dir) as rawstore:
             report = process_captures(db, rawstore, crawl_run_id=crawl_run_id, only_pending=only_pending,
-                                      since=since, failed_only=failed_only, ocr=ocr)
+                                      since=since, failed_only=failed_only, ocr=ocr, workers=workers,
+                                      lease_s=lease_s)
     except DatabaseUnwritable as exc:
         click.echo(f"ingest stopped: {exc}", err=True)
         sys.exit(EXIT_FAILED)
     finally:
-        lock.release()
+        if lock.is_locked:
+            lock.release()
     click.echo(report.summary())
     from archive.parse.ocr import STATS
 

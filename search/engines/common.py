@@ -15,7 +15,6 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from search.analysis import document_tokens, gram_string, token_string
-from search.api import FACETS, SearchDocument, SearchHit, SearchQuery
 from search.errors import IndexCorruptError, IndexLockedError, QuerySyntaxError
 from search.query import (
     And,
@@ -32,6 +31,7 @@ from search.query import (
     positive_texts,
 )
 from search.snippets import make_snippet
+from search.types import FACETS, SearchDocument, SearchHit, SearchQuery
 
 MARKER = "search-index.json"
 # Per engine: a change of an engine's schema bumps its number (search.sync then rebuilds the index).

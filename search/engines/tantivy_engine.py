@@ -12,7 +12,6 @@ from pathlib import Path
 import tantivy
 
 from search.analysis import query_grams, query_tokens
-from search.api import FACETS, SearchDocument, SearchQuery, SearchResult
 from search.engines.common import (
     FACET_FIELDS,
     TITLE_BOOST,
@@ -32,6 +31,7 @@ from search.engines.common import (
 )
 from search.errors import IndexCorruptError, IndexMissingError
 from search.query import And, AndMaybe, Boost, MatchAll, Node, Not, Or, Range, Text, Wildcard
+from search.types import FACETS, SearchDocument, SearchQuery, SearchResult
 
 log = logging.getLogger(__name__)
 

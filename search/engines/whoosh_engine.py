@@ -18,7 +18,6 @@ from whoosh.analysis import SpaceSeparatedTokenizer
 from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 
 from search.analysis import query_tokens
-from search.api import SearchDocument, SearchQuery, SearchResult
 from search.engines.common import (
     FACET_FIELDS,
     TITLE_BOOST,
@@ -37,6 +36,7 @@ from search.engines.common import (
 )
 from search.errors import IndexCorruptError, IndexMissingError
 from search.query import TEXT_FIELDS, And, AndMaybe, Boost, MatchAll, Node, Not, Or, Range, Text, Wildcard
+from search.types import SearchDocument, SearchQuery, SearchResult
 
 log = logging.getLogger(__name__)
 

@@ -19,16 +19,16 @@ def test_migrations_match_models(database_url):
         with db.engine.connect() as conn:
             diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
         assert diff == [], f"models and migrations differ on {db.engine.dialect.name}: {diff}"
-        assert current_revision(db.engine) == "0005_columns"
+        assert current_revision(db.engine) == "0006_capture_claims"
     finally:
         db.dispose()
     # A second open finds the schema current; a full downgrade and upgrade work on this backend too.
     again = open_database(database_url)
-    assert current_revision(again.engine) == "0005_columns"
+    assert current_revision(again.engine) == "0006_capture_claims"
     command.downgrade(alembic_config(database_url), "base")
     assert current_revision(again.engine) is None
     upgrade(database_url)
-    assert current_revision(again.engine) == "0005_columns"
+    assert current_revision(again.engine) == "0006_capture_claims"
     again.dispose()
 
 
