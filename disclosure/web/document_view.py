@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import difflib
-import re
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -22,6 +20,7 @@ from archive.models import (
     Unit,
     Version,
 )
+from disclosure.web.compare import text_diff
 from disclosure.web.report_tables import RebuiltTable, failed_keys, rebuild_tables
 
 DATE_SOURCES_ZH = {
@@ -100,6 +99,7 @@ class DocumentView:
     body_text: str
     archived_capture_id: int | None
     failed_rules: list[str] = field(default_factory=list)
+    unit_id: int | None = None
 
 
 def _version_info(v: Version, current_id: int | None) -> VersionInfo:
@@ -152,14 +152,8 @@ def load_document(session: Session, document_id: int, version_id: int | None = N
         versions=[_version_info(v, doc.current_version_id) for v in versions],
         report_format=chosen.format if chosen else None, tables_as_images=bool(chosen and chosen.tables_as_images),
         sections=sections, tables=tables, checks=checks, attachments=attachments,
-        body_text=chosen.body_text if chosen else "", archived_capture_id=archived, failed_rules=failed)
-
-
-_SENTENCE = re.compile(r"(?<=[。；！？])")
-
-
-def _lines(text: str) -> list[str]:
-    return [s.strip() for s in _SENTENCE.split(text) if s.strip()]
+        body_text=chosen.body_text if chosen else "", archived_capture_id=archived, failed_rules=failed,
+        unit_id=doc.unit_id)
 
 
 def version_diff(session: Session, old_id: int, new_id: int) -> str | None:
@@ -167,10 +161,8 @@ def version_diff(session: Session, old_id: int, new_id: int) -> str | None:
     old, new = session.get(Version, old_id), session.get(Version, new_id)
     if old is None or new is None or old.document_id != new.document_id:
         return None
-    differ = difflib.HtmlDiff(tabsize=2, wrapcolumn=48)
-    return differ.make_table(_lines(old.body_text), _lines(new.body_text),
-                             fromdesc=f"版本 {old.id}（{old.first_seen_at:%Y-%m-%d}）",
-                             todesc=f"版本 {new.id}（{new.first_seen_at:%Y-%m-%d}）", context=True, numlines=1)
+    return text_diff(old.body_text, new.body_text, f"版本 {old.id}（{old.first_seen_at:%Y-%m-%d}）",
+                     f"版本 {new.id}（{new.first_seen_at:%Y-%m-%d}）")
 
 
 def capture_row(session: Session, capture_id: int) -> Capture | None:
