@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -45,7 +46,9 @@ def figure_changes(session: Session, old_id: int, new_id: int) -> list[FigureCha
         a, b = old.get(key), new.get(key)
         if a is not None and b is not None and a[0] == b[0] and a[1] == b[1]:
             continue
-        out.append(FigureChange(key, labels.get(key, key), a[1] if a else None, b[1] if b else None,
+        label = labels.get(key) or (f"正文所述：{labels.get(key[5:], '统计数字')}" if key.startswith("text.")
+                                    else "其他统计数字")
+        out.append(FigureChange(key, label, a[1] if a else None, b[1] if b else None,
                                 a[0] if a else None, b[0] if b else None))
     return out
 
@@ -131,11 +134,18 @@ def sentences(text: str) -> list[str]:
 
 def text_diff(old: str, new: str, old_label: str, new_label: str) -> str:
     """A side-by-side HTML diff table of two texts by sentence (difflib escapes every character)."""
-    differ = difflib.HtmlDiff(tabsize=2, wrapcolumn=30)
+    # No wrapcolumn: the stylesheet wraps the cells to the width the screen has.
+    differ = difflib.HtmlDiff(tabsize=2)
     table = differ.make_table(sentences(old), sentences(new), fromdesc=old_label, todesc=new_label, context=True,
                               numlines=1)
-    # difflib's own words are English; the page is Chinese.
-    return table.replace("No Differences Found", "没有差异").replace("Empty File", "（无内容）")
+    # difflib's own words and link letters (f first, n next, t top) are English; the page is Chinese.
+    table = table.replace("No Differences Found", "没有差异").replace("Empty File", "（无内容）")
+    return _NAV_LINK.sub(lambda m: f'{m.group(1)} title="{_NAV_TITLE[m.group(2)]}">{_NAV_MARK[m.group(2)]}</a>', table)
+
+
+_NAV_LINK = re.compile(r'(<a href="#difflib_chg_[^"]*")>([fnt])</a>')
+_NAV_TITLE = {"f": "第一处改动", "n": "下一处改动", "t": "回到顶部"}
+_NAV_MARK = {"f": "↓", "n": "↓", "t": "↑"}
 
 
 def unit_comparison(session: Session, unit_id: int, year_a: int | None = None,

@@ -102,6 +102,16 @@ class DocumentView:
     unit_id: int | None = None
 
 
+def with_paragraphs(section_text: str, body_text: str) -> str:
+    """A section's text with the paragraph breaks of the body restored (the parser joins a section's blocks with
+    spaces): a space before a whole body line becomes a line break."""
+    text = section_text
+    for line in {ln.strip() for ln in body_text.splitlines()}:
+        if len(line) >= 4:
+            text = text.replace(" " + " ".join(line.split()), "\n" + " ".join(line.split()), 1)
+    return text
+
+
 def _version_info(v: Version, current_id: int | None) -> VersionInfo:
     return VersionInfo(v.id, v.first_seen_at, v.last_seen_at, v.claimed_published_at, v.capture_id, v.content_hash,
                        v.source_kind, v.id == current_id)
@@ -125,7 +135,7 @@ def load_document(session: Session, document_id: int, version_id: int | None = N
     checks: list[CheckInfo] = []
     failed: list[str] = []
     if chosen is not None:
-        sections = [(s.number, s.heading, s.text) for s in session.scalars(
+        sections = [(s.number, s.heading, with_paragraphs(s.text, chosen.body_text)) for s in session.scalars(
             select(Section).where(Section.version_id == chosen.id).order_by(Section.number))]
         checks = [CheckInfo(c.rule, c.ok, c.detail) for c in session.scalars(
             select(CheckResult).where(CheckResult.version_id == chosen.id).order_by(CheckResult.ok, CheckResult.rule))]
@@ -161,8 +171,17 @@ def version_diff(session: Session, old_id: int, new_id: int) -> str | None:
     old, new = session.get(Version, old_id), session.get(Version, new_id)
     if old is None or new is None or old.document_id != new.document_id:
         return None
-    return text_diff(old.body_text, new.body_text, f"版本 {old.id}（{old.first_seen_at:%Y-%m-%d}）",
+    return text_diff(_prose(session, old), _prose(session, new), f"版本 {old.id}（{old.first_seen_at:%Y-%m-%d}）",
                      f"版本 {new.id}（{new.first_seen_at:%Y-%m-%d}）")
+
+
+def _prose(session: Session, version: Version) -> str:
+    """A version's text without its statistics tables: its sections when it has them (the changed-figures table
+    shows the numbers), else the whole body."""
+    sections = session.scalars(select(Section).where(Section.version_id == version.id).order_by(Section.number)).all()
+    if not sections:
+        return version.body_text
+    return "\n".join(f"{s.heading}\n{with_paragraphs(s.text, version.body_text)}" for s in sections)
 
 
 def capture_row(session: Session, capture_id: int) -> Capture | None:

@@ -35,6 +35,8 @@ _ROW.update({"new": "本年新收申请", "carried_in": "上年结转申请", "c
 _GROUP = dict(REVIEW_GROUPS)
 _LABELS = key_labels()
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+_AFTER_EQUALS = re.compile(r"=\s*(-?\d+(?:\.\d+)?)")
+_YEARS = re.compile(r"\b(\d{4}) carried_")
 
 
 def when(value: dt.datetime | dt.date | str | None, *, minutes: bool = True) -> str:
@@ -88,12 +90,12 @@ class CheckMessage:
 
 def _numbers(detail: str) -> tuple[str, str]:
     """The two sides of a check detail (``a + b = 3; c = 2`` → 3, 2; ``carried_out 1 … carried_in 2`` → 1, 2)."""
-    if "=" in detail:
-        sides = [part.rsplit("=", 1)[-1].strip() for part in detail.split(";")]
-    else:
-        sides = _NUMBER.findall(detail)
-        sides = [sides[0], sides[-1]] if sides else []
-    return (sides[0], sides[1]) if len(sides) >= 2 else ("？", "？")
+    sides = _AFTER_EQUALS.findall(detail) if "=" in detail else _NUMBER.findall(detail)
+    return (_plain(sides[0]), _plain(sides[-1])) if len(sides) >= 2 else ("？", "？")
+
+
+def _plain(number: str) -> str:
+    return number[:-2] if number.endswith(".0") else number
 
 
 def check_message(rule: str, detail: str) -> CheckMessage:
@@ -102,7 +104,8 @@ def check_message(rule: str, detail: str) -> CheckMessage:
     parts = rule.split(".")
     if rule.startswith("B.row_total."):
         row = ".".join(parts[2:])
-        return CheckMessage(f"表二{_ROW.get(row, '')}“总计”应等于各类申请人之和：填报 {left}，各项合计 {right}",
+        where = "表二（七）" if row == "result.total" else f"表二“{_ROW.get(row, '')}”一行的"
+        return CheckMessage(f"{where}“总计”应等于各类申请人之和：填报 {left}，各项合计 {right}",
                             f"requests.{row}.total")
     if rule.startswith("B.column_balance."):
         col = parts[-1]
@@ -118,8 +121,10 @@ def check_message(rule: str, detail: str) -> CheckMessage:
                             f"{group}.total")
     if rule.startswith("cross_year.carried."):
         col = parts[-1]
-        return CheckMessage(f"表二“{_COL.get(col, '')}”列：上一年度报告“结转下年度继续办理”为 {left}，"
-                            f"本年度“上年结转”为 {right}，两者应相等", f"requests.carried_in.{col}")
+        years = _YEARS.findall(detail)
+        prev, this = (f"{years[0]} 年度", f"{years[1]} 年度") if len(years) == 2 else ("上一年度", "本年度")
+        return CheckMessage(f"表二“{_COL.get(col, '')}”列：{prev}报告“结转下年度继续办理”为 {left}，"
+                            f"{this}报告“上年结转”为 {right}，两者应相等", f"requests.carried_in.{col}")
     if rule.startswith("text."):
         key = rule.removeprefix("text.")
         label = _LABELS.get(key, "统计数字")
