@@ -38,7 +38,7 @@ from disclosure.web.charts import line_chart
 from disclosure.web.compare import figure_changes, unit_comparison
 from disclosure.web.document_view import capture_row, load_document, version_diff
 from disclosure.web.downloads import evidence_archive
-from disclosure.web.errors import MAX_ID, BadRequest, NotFound, allow_head, install_error_handlers
+from disclosure.web.errors import MAX_ID, BadRequest, HeadAsGet, NotFound, install_error_handlers
 from disclosure.web.figures_view import COUNTY_TOTAL, figures_view
 from disclosure.web.report_tables import key_labels
 from disclosure.web.search_view import active_filters, page_numbers, years_in_order
@@ -488,5 +488,5 @@ def create_app(config: Config, *, db: Database | None = None) -> FastAPI:
             raise NotFound("单位不存在")
         return page(request, "unit.html", "timeliness", cmp=comparison)
 
-    allow_head(app)
+    app.add_middleware(HeadAsGet)
     return app

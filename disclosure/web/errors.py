@@ -13,9 +13,9 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from archive.deadlines import NoDeadlineRule
 from archive.timeliness import UnknownPortal, UnknownUnit
@@ -110,8 +110,26 @@ def install_error_handlers(app: FastAPI, templates: Jinja2Templates) -> None:
         return answer(request, 500, "服务器内部错误，已记录。请稍后再试或换一个请求。")
 
 
-def allow_head(app: FastAPI) -> None:
-    """Let every GET route answer HEAD too (FastAPI routes only the methods declared; uvicorn drops the body)."""
-    for route in app.router.routes:
-        if isinstance(route, APIRoute) and "GET" in route.methods:
-            route.methods.add("HEAD")
+class HeadAsGet:
+    """ASGI middleware: HEAD is served by the GET route with the body dropped (headers, length and status kept).
+
+    FastAPI routes only the methods a route declares; declaring HEAD on each would also double every operation in
+    the OpenAPI document.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def headers_only(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                if message.get("more_body"):
+                    return
+                message = {"type": "http.response.body", "body": b"", "more_body": False}
+            await send(message)
+
+        await self.app(dict(scope, method="GET"), receive, headers_only)

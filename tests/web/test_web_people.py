@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import AS_OF_FIRST, AS_OF_SECOND
-from .test_web_browser import CHROMIUM, CHROMIUM_ARGS, SHOTS
+from .conftest import AS_OF_FIRST, AS_OF_SECOND, CHROMIUM
+from .test_web_browser import SHOTS
 
 pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (apt-get install chromium)")]
@@ -29,16 +29,6 @@ CODES = re.compile(r"B\.(row_total|column_balance|result_total)|cross_year\.|tex
                    r"bureau|township|annual_report|notice|ok|failed|blocked|None|null|True|False)(?![A-Za-z_])"
                    r"|\d{4}-\d\d-\d\dT\d\d:|syntax error|Traceback|expected a term|unclosed|Not Found"
                    r"|No Differences|Empty File|Internal Server Error")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield b
-        b.close()
 
 
 def _context(browser, live_web, width: int):
