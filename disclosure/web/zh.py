@@ -91,7 +91,7 @@ class CheckMessage:
 def _numbers(detail: str) -> tuple[str, str]:
     """The two sides of a check detail (``a + b = 3; c = 2`` → 3, 2; ``carried_out 1 … carried_in 2`` → 1, 2)."""
     sides = _AFTER_EQUALS.findall(detail) if "=" in detail else _NUMBER.findall(detail)
-    return (_plain(sides[0]), _plain(sides[-1])) if len(sides) >= 2 else ("？", "？")
+    return (_plain(sides[0]), _plain(sides[1])) if len(sides) >= 2 else ("？", "？")
 
 
 def _plain(number: str) -> str:
