@@ -14,6 +14,7 @@ _MAX_SPANS = 400
 _WS = re.compile(r"\s+")
 _CELLS = re.compile(r"[\d\s.,%，、．-]")
 _TABULAR_SHARE = 0.45
+_CELL_RUN = re.compile(r"[^\S\n]*(?:[\d.,%-]+[^\S\n]+){3,}")
 
 
 def _spans(norm: str, needles: list[str]) -> list[tuple[int, int]]:
@@ -74,6 +75,11 @@ def make_snippet(text: str, query_texts: list[str], width: int = WIDTH) -> str:
     needles = sorted(found, key=len, reverse=True)
     spans = _spans(norm, needles) if needles else []
     start = _window(spans, text, width) if spans else 0
+    # Nor does a snippet open on the tail of a table (``0 0 0 0 4.因…``): skip a leading run of cells.
+    lead = _CELL_RUN.match(text, start)
+    first_match = next((s for s, _ in spans if s >= start), len(text))
+    if lead and lead.end() <= first_match:
+        start = lead.end()
     end = min(len(text), start + width)
     out = ["…" if start > 0 else ""]
     pos = start

@@ -61,6 +61,9 @@ def test_snippet_prefers_prose_to_runs_of_table_cells():
     snippet = make_snippet("前言。" + "填充文字。" * 40 + prose + "填充文字。" * 40 + table, ["行政复议"])
     assert "未发生因政府信息公开申请<b>行政复议</b>" in snippet
     assert "0 0 0 0" not in snippet
+    # A heading right after a table: the snippet opens on the heading, not on the table's last cells.
+    after_table = "前文。" * 10 + " 0" * 30 + " 4.因政府信息公开工作被申请行政复议、提起行政诉讼情况" + "后文。" * 50
+    assert make_snippet(after_table, ["行政复议"]).startswith("…4.因政府信息公开工作被申请<b>行政复议</b>")
 
 
 def test_page_numbers_and_year_order():
