@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from archive.models import Document, Figure, Portal, Unit
@@ -64,15 +64,7 @@ def figure_rows(session: Session, key: str, *, years: tuple[int, int] | None = N
             .outerjoin(Unit, Unit.id == Document.unit_id)
             .outerjoin(Portal, Portal.id == Document.portal_id)
             .where(Document.report_year.is_not(None)))
-    if key.endswith("*"):
-        prefix = key.rstrip("*")
-        stmt = stmt.where(Figure.key.startswith(prefix, autoescape=True))
-    else:
-        stmt = stmt.where(Figure.key == key)
-    if years is not None:
-        stmt = stmt.where(Document.report_year.between(*years))
-    if portal is not None:
-        stmt = stmt.where((Portal.profile == portal) | (Portal.name == portal))
+    stmt = _scoped(stmt, key, years, portal)
     wanted = {p.strip() for p in publishers if p.strip()}
     rows = []
     for (profile, unit_name, aliases, publisher, year, fkey, value, raw, measure, table, doc_id, version_id,
@@ -84,6 +76,33 @@ def figure_rows(session: Session, key: str, *, years: tuple[int, int] | None = N
                               doc_id, version_id, url))
     rows.sort(key=lambda r: (r.unit, r.report_year, r.key, r.document_id))
     return rows
+
+
+def _scoped(stmt: Select, key: str, years: tuple[int, int] | None, portal: str | None) -> Select:
+    """``stmt`` narrowed to ``key`` (exact or ``prefix.*``), report years and portal."""
+    if key.endswith("*"):
+        prefix = key.rstrip("*")
+        stmt = stmt.where(Figure.key.startswith(prefix, autoescape=True))
+    else:
+        stmt = stmt.where(Figure.key == key)
+    if years is not None:
+        stmt = stmt.where(Document.report_year.between(*years))
+    if portal is not None:
+        stmt = stmt.where((Portal.profile == portal) | (Portal.name == portal))
+    return stmt
+
+
+def figure_count(session: Session, key: str, *, years: tuple[int, int] | None = None,
+                 portal: str | None = None) -> int:
+    """How many current figures :func:`figure_rows` would read for ``key`` (before any publisher filter).
+
+    The web interface asks first, so that a broad key pattern is refused before any row is loaded.
+    """
+    stmt = (select(func.count()).select_from(Document)
+            .join(Figure, Figure.version_id == Document.current_version_id)
+            .outerjoin(Portal, Portal.id == Document.portal_id)
+            .where(Document.report_year.is_not(None)))
+    return int(session.scalar(_scoped(stmt, key, years, portal)) or 0)
 
 
 def wide_table(rows: list[FigureRow]) -> WideTable:

@@ -12,6 +12,9 @@ WIDTH = 120
 _LEAD = 24
 _MAX_SPANS = 400
 _WS = re.compile(r"\s+")
+_CELLS = re.compile(r"[\d\s.,%，、．-]")
+_TABULAR_SHARE = 0.45
+_CELL_RUN = re.compile(r"[^\S\n]*(?:[\d.,%-]+[^\S\n]+){3,}")
 
 
 def _spans(norm: str, needles: list[str]) -> list[tuple[int, int]]:
@@ -31,15 +34,27 @@ def _spans(norm: str, needles: list[str]) -> list[tuple[int, int]]:
     return merged
 
 
-def _window(spans: list[tuple[int, int]], length: int, width: int) -> int:
-    """Start of the window of ``width`` characters holding the most matches (ties: the earliest)."""
-    best_start, best_count, j = 0, -1, 0
+def _tabular(text: str) -> bool:
+    """Whether ``text`` is mostly a run of table cells (``0 0 0 12 0``): digits, spaces and separators."""
+    return len(_CELLS.findall(text)) > _TABULAR_SHARE * max(1, len(text))
+
+
+def _window(spans: list[tuple[int, int]], text: str, width: int) -> int:
+    """Start of the window of ``width`` characters holding the most matches (ties: the earliest).
+
+    A window of prose beats any window that is mostly table cells, whatever their matches: a reader wants the
+    sentence, not ``行政复议 0 0 0 0 0``.
+    """
+    length = len(text)
+    best_start, best_rank, j = 0, (False, -1), 0
     for i, (s, _) in enumerate(spans):
         j = max(j, i)
         while j + 1 < len(spans) and spans[j + 1][1] <= s + width - _LEAD:
             j += 1
-        if j - i + 1 > best_count:
-            best_count, best_start = j - i + 1, s
+        start = max(0, min(s - _LEAD, length - width))
+        rank = (not _tabular(text[start:start + width]), j - i + 1)
+        if rank > best_rank:
+            best_rank, best_start = rank, s
     return max(0, min(best_start - _LEAD, length - width))
 
 
@@ -59,7 +74,12 @@ def make_snippet(text: str, query_texts: list[str], width: int = WIDTH) -> str:
         found.update([whole] if whole and whole in norm else text_needles(q))
     needles = sorted(found, key=len, reverse=True)
     spans = _spans(norm, needles) if needles else []
-    start = _window(spans, len(text), width) if spans else 0
+    start = _window(spans, text, width) if spans else 0
+    # Nor does a snippet open on the tail of a table (``0 0 0 0 4.因…``): skip a leading run of cells.
+    lead = _CELL_RUN.match(text, start)
+    first_match = next((s for s, _ in spans if s >= start), len(text))
+    if lead and lead.end() <= first_match:
+        start = lead.end()
     end = min(len(text), start + width)
     out = ["…" if start > 0 else ""]
     pos = start

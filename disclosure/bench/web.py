@@ -19,6 +19,7 @@ import click
 import httpx
 
 from disclosure.bench.search import QUERIES, generated_corpus
+from disclosure.bench.web_load import LoadResult, concurrent_load, seed_figures
 from disclosure.web.background import BackgroundServer, serve_in_thread
 from search.api import SearchQuery, open_index
 
@@ -66,8 +67,25 @@ def _serve(data_dir: Path) -> BackgroundServer:
     return serve_in_thread(create_app(load_config(None, overrides={"data_dir": data_dir}, environ={})))
 
 
-def run_bench(docs: int, repeat: int, workdir: Path) -> tuple[Timings, Timings, float]:
-    """(page timings, bare index timings, index build seconds) for ``docs`` generated documents."""
+@dataclass
+class LoadRun:
+    """The concurrent part: figures seeded, search clients and figure-hungry clients."""
+
+    figures: int
+    clients: int
+    heavy_clients: int
+    seconds: float
+    search: LoadResult
+    heavy: LoadResult
+
+
+def run_bench(docs: int, repeat: int, workdir: Path, *, clients: int = 0, heavy_clients: int = 0,
+              seconds: float = 10.0, units: int = 100) -> tuple[Timings, Timings, float, LoadRun | None]:
+    """(page timings, bare index timings, index build seconds, concurrent load) for ``docs`` generated documents.
+
+    With ``clients``, the archive is first seeded with ``units`` × 10 years of figures, then ``clients`` threads
+    load the search page for ``seconds`` while ``heavy_clients`` ask ``/api/figures`` for every figure.
+    """
     corpus = generated_corpus(docs)
     index_path = workdir / "index" / "tantivy"
     start = time.perf_counter()
@@ -95,19 +113,34 @@ def run_bench(docs: int, repeat: int, workdir: Path) -> tuple[Timings, Timings, 
                     if response.status_code != 200 or 'id="total"' not in response.text:
                         raise click.ClickException(f"/search failed for {text!r} {extra}: {response.status_code}")
         reader.close()
+        load = None
+        if clients:
+            from archive.db import open_database
+
+            figures = seed_figures(open_database(f"sqlite:///{workdir / 'archive.sqlite3'}"), units, 10)
+            paths = [str(httpx.URL("/search", params={"q": text, **extra})) for _c, text, extra in queries]
+            search, heavy = concurrent_load(served.base_url, paths, clients=clients, heavy_clients=heavy_clients,
+                                            seconds=seconds)
+            load = LoadRun(figures, clients, heavy_clients, seconds, search, heavy)
     finally:
         served.stop()
-    return page, bare, build_s
+    return page, bare, build_s, load
 
 
 @click.command("web")
 @click.option("--docs", default=2000, show_default=True, help="Generated documents in the index.")
 @click.option("--repeat", default=3, show_default=True, help="Rounds over the fixed query set.")
-def command(docs: int, repeat: int) -> None:
-    """Search page latency (uvicorn on loopback + httpx) beside bare index.search(), same queries, same run."""
+@click.option("--clients", default=20, show_default=True, help="Concurrent search clients afterwards (0: none).")
+@click.option("--heavy", default=4, show_default=True, help="Concurrent clients asking /api/figures for everything.")
+@click.option("--seconds", default=10.0, show_default=True, help="Length of the concurrent run.")
+@click.option("--units", default=100, show_default=True, help="Units × 10 years of figures seeded for it.")
+def command(docs: int, repeat: int, clients: int, heavy: int, seconds: float, units: int) -> None:
+    """Search page latency (uvicorn on loopback + httpx) beside bare index.search(), same queries, same run;
+    then the search page under concurrent clients while others ask for every figure."""
     workdir = Path(tempfile.mkdtemp(prefix="bench-web-"))
     try:
-        page, bare, build_s = run_bench(docs, repeat, workdir)
+        page, bare, build_s, load = run_bench(docs, repeat, workdir, clients=clients, heavy_clients=heavy,
+                                              seconds=seconds, units=units)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     click.echo(f"{docs} documents, index built in {build_s:.0f} s; {repeat} rounds of "
@@ -122,3 +155,12 @@ def command(docs: int, repeat: int) -> None:
                f"{percentile(bare.all(), .95):10.1f}")
     verdict = "met" if p95 < TARGET_P95_MS else "NOT met"
     click.echo(f"target: search page p95 < {TARGET_P95_MS:.0f} ms: {verdict} ({p95:.1f} ms)")
+    if load is not None:
+        s, h = load.search, load.heavy
+        click.echo(f"concurrent: {load.clients} search clients + {load.heavy_clients} asking /api/figures for "
+                   f"everything ({load.figures} figures archived), {load.seconds:g} s")
+        click.echo(f"  search page: {len(s.latencies)} requests ({len(s.latencies) / load.seconds:.0f}/s), "
+                   f"p50 {percentile(s.latencies, .5):.1f} ms, p95 {percentile(s.latencies, .95):.1f} ms, "
+                   f"errors {s.errors}")
+        click.echo(f"  /api/figures: {len(h.latencies)} requests, p50 {percentile(h.latencies, .5):.1f} ms, "
+                   f"p95 {percentile(h.latencies, .95):.1f} ms, answers {dict(sorted(h.outcomes.items()))}")

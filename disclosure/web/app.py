@@ -11,35 +11,48 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import FastAPI, HTTPException, Query, Request
+from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import select
 
 from archive.db import Database, open_database
-from archive.figures_query import figure_rows, wide_table
+from archive.figures_query import figure_count, figure_rows, wide_table
 from archive.jsonvalue import json_plain
 from archive.models import Figure, Unit
+from archive.parse.encoding import decode_bytes
 from archive.rawstore import RawStore, RawStoreError
-from archive.timeliness import row_json, timeliness_report, unit_year
+from archive.timeliness import row_json, summarize, timeliness_report, unit_year
 from disclosure.config import Config
 from disclosure.health import archive_health
+from disclosure.web import zh
 from disclosure.web.charts import line_chart
+from disclosure.web.compare import figure_changes, unit_comparison
 from disclosure.web.document_view import capture_row, load_document, version_diff
+from disclosure.web.downloads import evidence_archive
+from disclosure.web.errors import MAX_ID, BadRequest, HeadAsGet, NotFound, install_error_handlers
+from disclosure.web.figures_view import COUNTY_TOTAL, figures_view
 from disclosure.web.inspection_view import add_inspection_routes
 from disclosure.web.report_tables import key_labels
+from disclosure.web.search_view import active_filters, page_numbers, years_in_order
 from search.api import SearchQuery, SearchResult, index_exists, open_index
 from search.errors import SearchError
 
 HERE = Path(__file__).parent
 MAX_QUERY_CHARS = 200
 MAX_PAGE = 500
+FIGURES_CAP = 20_000  # figures one request may read (a key pattern matching more is refused)
+FIGURES_PAGE = 1000  # rows per page of /api/figures
+FIGURE_KEY = re.compile(r"[a-z_]+(\.[a-z_]+)*(\.\*)?")
+EXPORT_HITS = 1000  # a search's CSV holds at most this many hits (ten engine pages of 100)
 KINDS_ZH = {"annual_report": "年度报告", "notice": "通知公告", "document": "其他文件"}
 STATUS_ZH = {"on_time": "按时", "late": "逾期", "missing": "未发布", "pending": "未到期", "early_suspicious": "日期存疑"}
 FLAGS_ZH = {"edited_after_publication": "发布后修改", "backdated": "倒签日期", "duplicate": "重复报告"}
@@ -69,10 +82,6 @@ def safe_href(url: str | None) -> str:
     """A crawled URL fit for an ``href``: http(s) only, since a hostile page can carry ``javascript:`` links."""
     text = (url or "").strip()
     return text if text.lower().startswith(("http://", "https://")) else "#"
-
-
-class BadRequest(Exception):
-    """A request parameter is out of bounds; answered with 400 and a message in Chinese."""
 
 
 def _int(value: str | None, name: str, lo: int, hi: int) -> int | None:
@@ -167,7 +176,12 @@ def create_app(config: Config, *, db: Database | None = None) -> FastAPI:
                   openapi_url="/api/openapi.json")
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.filters["href"] = safe_href
-    templates.env.globals.update(KINDS_ZH=KINDS_ZH, STATUS_ZH=STATUS_ZH, FLAGS_ZH=FLAGS_ZH, SECTIONS_ZH=SECTIONS_ZH)
+    templates.env.globals.update(KINDS_ZH=KINDS_ZH, STATUS_ZH=STATUS_ZH, FLAGS_ZH=FLAGS_ZH, SECTIONS_ZH=SECTIONS_ZH,
+                                 RUN_STATUS_ZH=zh.RUN_STATUS_ZH, UNIT_KINDS_ZH=zh.UNIT_KINDS_ZH,
+                                 DATE_SOURCE_ZH=zh.DATE_SOURCE_ZH, error_kind=zh.error_kind, warning_zh=zh.warning,
+                                 check_message=zh.check_message, figure_label=zh.outcome_label,
+                                 deadline_rule=zh.deadline_rule)
+    templates.env.filters["when"] = zh.when
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.state.web = state
 
@@ -182,11 +196,7 @@ def create_app(config: Config, *, db: Database | None = None) -> FastAPI:
         response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
         return response
 
-    @app.exception_handler(BadRequest)
-    async def bad_request(request: Request, exc: BadRequest):
-        if request.url.path.startswith("/api/"):
-            return JSONResponse({"error": str(exc)}, status_code=400)
-        return templates.TemplateResponse(request, "error.html", {"message": str(exc), "nav": ""}, status_code=400)
+    install_error_handlers(app, templates)
 
     def page(request: Request, name: str, nav: str, **context: Any) -> HTMLResponse:
         return templates.TemplateResponse(request, name, {"nav": nav, **context})
@@ -197,14 +207,19 @@ def create_app(config: Config, *, db: Database | None = None) -> FastAPI:
 
     # ------------------------------------------------------------------ search
     def _search(request: Request) -> tuple[dict[str, Any], SearchQuery, SearchResult | None, str | None]:
-        params = _params(request)
+        return _search_page(_params(request))
+
+    def _search_page(params: dict[str, Any], export_page: int | None = None
+                     ) -> tuple[dict[str, Any], SearchQuery, SearchResult | None, str | None]:
         q = search_query_from(params)
+        if export_page is not None:
+            q.page, q.limit = export_page, 100
         if not index_exists(state.index_path):
             return params, q, None, "检索索引尚未建立：请先运行 disclosure index"
         try:
             return params, q, run_search(state, q), None
         except SearchError as exc:
-            return params, q, None, f"检索式有误：{exc}"
+            return params, q, None, zh.search_error(exc)
 
     @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
     def search_page(request: Request) -> HTMLResponse:
@@ -212,11 +227,36 @@ def create_app(config: Config, *, db: Database | None = None) -> FastAPI:
         pages = 0
         if result is not None:
             pages = min(MAX_PAGE, (result.total + q.limit - 1) // q.limit)
+            if "year" in result.facets:
+                result.facets["year"] = years_in_order(result.facets["year"])
+
+        def url(**ch: Any) -> str:
+            return _url("/search", params, **ch)
+
         return page(request, "search.html", "search", params=params, q=q, result=result, error=error,
-                    pages=pages, url=lambda **ch: _url("/search", params, **ch),
+                    pages=pages, url=url, numbers=page_numbers(q.page, pages) if pages > 1 else [],
+                    filters=active_filters(params, url, SECTIONS_ZH, KINDS_ZH),
+                    csv_url=_url("/search.csv", params, page=None, limit=None),
                     toggle=lambda key, value: _url("/search", params, page=None, **{
                         key: [v for v in params[key] if v != value] if value in params[key]
                         else params[key] + [value]}))
+
+    @app.get("/search.csv", include_in_schema=False)
+    def search_csv(request: Request) -> Response:
+        params = _params(request)
+        rows: list[list[Any]] = []
+        for number in range(1, EXPORT_HITS // 100 + 1):
+            _p, _q, result, error = _search_page(params, number)
+            if error:
+                raise BadRequest(error)
+            assert result is not None
+            rows += [[h.document_id, h.title, h.publisher or "", h.year or "",
+                      zh.when(h.published_at, minutes=False) if h.published_at else "", h.url,
+                      f"/doc/{h.document_id}", "removed" if h.removed else ""] for h in result.hits]
+            if number * 100 >= result.total:
+                break
+        return _csv_response(["document_id", "title", "publisher", "report_year", "published_at", "url", "page",
+                              "removed"], rows, "search.csv")
 
     @app.get("/api/search", tags=["search"], summary="全文检索")
     def search_api(request: Request, q: Annotated[str, Query(max_length=MAX_QUERY_CHARS)] = "",
@@ -226,47 +266,58 @@ def create_app(config: Config, *, db: Database | None = None) -> FastAPI:
                    sort: str = "relevance", page: int = 1, limit: int = 20) -> JSONResponse:
         params, q_, result, error = _search(request)
         if error:
-            return JSONResponse({"error": error}, status_code=400 if "检索式" in error else 503)
+            return JSONResponse({"error": error}, status_code=400 if error.startswith("检索式") else 503)
         assert result is not None
         return JSONResponse(result_json(result))
 
     # ------------------------------------------------------------------ documents
-    @app.get("/doc/{document_id}", response_class=HTMLResponse, include_in_schema=False)
-    def document_page(request: Request, document_id: int, version: int | None = None) -> HTMLResponse:
+    def _document(request: Request, document_id: int):
+        version = _int(request.query_params.get("version"), "version", 1, MAX_ID)
         with state.db.session() as session:
             view = load_document(session, document_id, version)
         if view is None:
-            raise HTTPException(404, "文件不存在")
-        return page(request, "document.html", "search", doc=view)
+            raise NotFound("文件不存在")
+        if version is not None and version not in {v.id for v in view.versions}:
+            raise NotFound("该文件没有这个版本")
+        return view
+
+    @app.get("/doc/{document_id}", response_class=HTMLResponse, include_in_schema=False)
+    def document_page(request: Request, document_id: Annotated[int, PathParam(ge=1, le=MAX_ID)]) -> HTMLResponse:
+        return page(request, "document.html", "search", doc=_document(request, document_id))
 
     @app.get("/api/documents/{document_id}", tags=["documents"], summary="文件详情")
-    def document_api(document_id: int, version: int | None = None) -> JSONResponse:
-        with state.db.session() as session:
-            view = load_document(session, document_id, version)
-        if view is None:
-            return JSONResponse({"error": "文件不存在"}, status_code=404)
-        return JSONResponse(json_plain(asdict(view)))
+    def document_api(request: Request, document_id: Annotated[int, PathParam(ge=1, le=MAX_ID)],
+                     version: int | None = None) -> JSONResponse:
+        return JSONResponse(json_plain(asdict(_document(request, document_id))))
 
     @app.get("/doc/{document_id}/diff", response_class=HTMLResponse, include_in_schema=False)
-    def diff_page(request: Request, document_id: int, a: int, b: int) -> HTMLResponse:
+    def diff_page(request: Request, document_id: Annotated[int, PathParam(ge=1, le=MAX_ID)]) -> HTMLResponse:
+        a = _int(request.query_params.get("a"), "a", 1, MAX_ID)
+        b = _int(request.query_params.get("b"), "b", 1, MAX_ID)
+        if a is None or b is None:
+            raise BadRequest("请指定要对比的两个版本（参数 a 和 b）")
         with state.db.session() as session:
             view = load_document(session, document_id)
+            if view is None or {a, b} - {v.id for v in view.versions}:
+                raise NotFound("该文件没有这个版本")
             table = version_diff(session, a, b)
-        if view is None or table is None or {a, b} - {v.id for v in view.versions}:
-            raise HTTPException(404, "版本不存在")
-        return page(request, "diff.html", "search", doc=view, table=table, a=a, b=b)
+            changes = figure_changes(session, a, b)
+        return page(request, "diff.html", "search", doc=view, table=table, a=a, b=b, changes=changes)
 
     @app.get("/archive/{capture_id}", include_in_schema=False)
-    def archived_copy(capture_id: int) -> Response:
+    def archived_copy(capture_id: Annotated[int, PathParam(ge=1, le=MAX_ID)]) -> Response:
         with state.db.session() as session:
             cap = capture_row(session, capture_id)
         if cap is None:
-            raise HTTPException(404, "存档不存在")
+            raise NotFound("存档不存在")
         try:
             raw = state.rawstore.read(cap.warc_file, cap.warc_offset, sha256=cap.sha256, size=cap.size)
         except (RawStoreError, OSError, ValueError) as exc:
-            raise HTTPException(410, f"存档无法读取：{exc}") from exc
+            raise HTTPException(410, "存档无法读取：存档文件缺失或已损坏") from exc
         content_type = cap.content_type or "application/octet-stream"
+        if content_type.startswith(("text/html", "text/plain")):
+            # The bytes as crawled, labelled with the charset the parser decoded them with (a GBK page is not UTF-8).
+            content_type = f"{content_type.split(';')[0].strip()}; charset={decode_bytes(raw.body, content_type).encoding}"
         headers = {"Content-Security-Policy": ARCHIVE_CSP, "X-Content-Type-Options": "nosniff",
                    "Cache-Control": "private, max-age=3600"}
         if not content_type.startswith(("text/html", "text/plain", "application/pdf", "image/")):
@@ -287,6 +338,8 @@ def create_app(config: Config, *, db: Database | None = None) -> FastAPI:
         this_year = dt.date.today().year
         last = _int(request.query_params.get("to"), "to", 2008, 2100) or this_year - 1
         first = _int(request.query_params.get("from"), "from", 2008, 2100) or max(2008, last - 7)
+        if request.query_params.get("year"):  # one year, as /timeliness.csv takes it
+            first = last = _int(request.query_params.get("year"), "year", 2008, 2100) or last
         if first > last or last - first > 30:
             raise BadRequest("年份范围无效")
         return first, last
@@ -295,27 +348,54 @@ def create_app(config: Config, *, db: Database | None = None) -> FastAPI:
     def timeliness_page(request: Request, portal: str | None = None) -> HTMLResponse:
         first, last = _years(request)
         reports, units = _grid(first, last, portal)
-        return page(request, "timeliness.html", "timeliness", reports=reports, units=units,
-                    years=list(range(first, last + 1)), first=first, last=last)
+        years = list(range(first, last + 1))
+        kinds = sorted({row.unit_kind for rep in reports for row in rep.rows})
+        series = [("全县", [rep.summary.on_time_rate for rep in reports])]
+        series += [(zh.UNIT_KINDS_ZH.get(kind, "其他单位"),
+                    [summarize([r for r in rep.rows if r.unit_kind == kind]).on_time_rate for rep in reports])
+                   for kind in kinds]
+        chart = line_chart(years, series, percent=True, bold=frozenset({"全县"}), title="各年度按时发布率")
+        unit_ids = {row.unit_name: row.unit_id for rep in reports for row in rep.rows}
+        return page(request, "timeliness.html", "timeliness", reports=reports, units=units, unit_ids=unit_ids,
+                    years=years, first=first, last=last, chart=chart, portal=portal)
 
-    @app.get("/timeliness/{unit_id}/{year}", response_class=HTMLResponse, include_in_schema=False)
-    def evidence_page(request: Request, unit_id: int, year: int) -> HTMLResponse:
+    def _unit_year(unit_id: int, year: int):
+        if not 2008 <= year <= 2100:
+            raise NotFound("该年度没有适用的年度报告发布期限（年度报告自 2008 年度起发布）")
         with state.db.session() as session:
             unit = session.get(Unit, unit_id)
             if unit is None:
-                raise HTTPException(404, "单位不存在")
+                raise NotFound("单位不存在")
             rows = [r for r in unit_year(session, unit.name, year) if r.unit_id == unit_id]
         if not rows:
-            raise HTTPException(404, "该单位该年度无需发布年度报告")
-        return page(request, "evidence.html", "timeliness", row=rows[0], unit=unit)
+            raise NotFound("该单位该年度无需发布年度报告")
+        return unit, rows[0]
 
-    def _timeliness_rows(year: int, portal: str | None):
+    @app.get("/timeliness/{unit_id}/{year}", response_class=HTMLResponse, include_in_schema=False)
+    def evidence_page(request: Request, unit_id: Annotated[int, PathParam(ge=1, le=MAX_ID)],
+                      year: Annotated[int, PathParam(ge=1, le=9999)]) -> HTMLResponse:
+        unit, row = _unit_year(unit_id, year)
+        return page(request, "evidence.html", "timeliness", row=row, unit=unit)
+
+    @app.get("/timeliness/{unit_id}/{year}/evidence.zip", include_in_schema=False)
+    def evidence_zip(unit_id: Annotated[int, PathParam(ge=1, le=MAX_ID)],
+                     year: Annotated[int, PathParam(ge=1, le=9999)]) -> Response:
+        unit, _row = _unit_year(unit_id, year)
+        body = evidence_archive(state.db, state.rawstore, unit.name, year)
+        return Response(body, media_type="application/zip", headers={
+            "Content-Disposition": f'attachment; filename="evidence-{unit_id}-{year}.zip"'})
+
+    def _timeliness_rows(request: Request):
+        year = _int(request.query_params.get("year"), "year", 2008, 2100)
+        if year is None:
+            raise BadRequest("缺少参数 year（报告年度）")
         with state.db.session() as session:
-            return timeliness_report(session, year, portal)
+            return timeliness_report(session, year, request.query_params.get("portal") or None)
 
     @app.get("/timeliness.csv", include_in_schema=False)
-    def timeliness_csv(year: int, portal: str | None = None) -> Response:
-        rep = _timeliness_rows(year, portal)
+    def timeliness_csv(request: Request) -> Response:
+        rep = _timeliness_rows(request)
+        year = rep.year
         rows = [[r.portal, r.unit_name, r.unit_kind, r.report_year, r.status, r.days_late if r.days_late is not None
                  else "", r.deadline.isoformat(), ";".join(r.flags),
                  r.report.judged_at.isoformat() if r.report else "", r.report.url if r.report else ""]
@@ -324,8 +404,8 @@ def create_app(config: Config, *, db: Database | None = None) -> FastAPI:
                               "flags", "date_used", "url"], rows, f"timeliness-{year}.csv")
 
     @app.get("/api/timeliness", tags=["timeliness"], summary="年度报告发布及时性")
-    def timeliness_api(year: int, portal: str | None = None) -> JSONResponse:
-        rep = _timeliness_rows(year, portal)
+    def timeliness_api(request: Request, year: int, portal: str | None = None) -> JSONResponse:
+        rep = _timeliness_rows(request)
         return JSONResponse({"year": rep.year, "as_of": rep.as_of.isoformat(), "summary": asdict(rep.summary),
                              "rows": [row_json(r) for r in rep.rows]})
 
@@ -334,15 +414,20 @@ def create_app(config: Config, *, db: Database | None = None) -> FastAPI:
 
     def _figures(request: Request):
         key = request.query_params.get("key") or "requests.new.total"
-        if len(key) > 120 or not all(ch.isalnum() or ch in "._*" for ch in key):
-            raise BadRequest("统计项键名无效")
+        if len(key) > 120 or not FIGURE_KEY.fullmatch(key):
+            raise BadRequest("统计项键名无效：应为统计项的键（如 requests.new.total），或以 .* 结尾的前缀（如 requests.new.*）")
         years = None
         yf, yt = (_int(request.query_params.get(k), k, 1990, 2100) for k in ("year_from", "year_to"))
         if yf or yt:
             years = (yf or 1990, yt or 2100)
         publishers = [p for p in request.query_params.getlist("publisher") if p][:20]
+        portal = request.query_params.get("portal") or None
         with state.db.session() as session:
-            rows = figure_rows(session, key, years=years, publishers=publishers)
+            matched = figure_count(session, key, years=years, portal=portal)
+            if matched > FIGURES_CAP:
+                raise BadRequest(f"该统计项共匹配 {matched} 个数字，超过单次查询上限 {FIGURES_CAP}："
+                                 "请选择更具体的统计项或缩小年度范围")
+            rows = figure_rows(session, key, years=years, publishers=publishers, portal=portal)
             keys = sorted(set(session.scalars(select(Figure.key).distinct())))
         return key, rows, keys
 
@@ -350,11 +435,13 @@ def create_app(config: Config, *, db: Database | None = None) -> FastAPI:
     def figures_page(request: Request) -> HTMLResponse:
         key, rows, keys = _figures(request)
         wide = wide_table(rows)
-        series = [(unit, vals) for unit, _k, vals in wide.rows][:10]
-        return page(request, "figures.html", "figures", key=key, label=labels.get(key, key), wide=wide,
-                    keys=[(k, labels.get(k, k)) for k in keys], chart=line_chart(wide.years, series),
-                    csv_url=_url("/figures.csv", {"key": key, **{k: request.query_params.get(k) for k in
-                                                                ("year_from", "year_to")}}))
+        view = figures_view(wide, request.query_params.getlist("unit"))
+        kept = {k: request.query_params.get(k) for k in ("year_from", "year_to", "portal")}
+        return page(request, "figures.html", "figures", key=key, label=labels.get(key, "统计数字"), wide=wide,
+                    keys=[(k, labels.get(k, k)) for k in keys], view=view,
+                    chart=line_chart(wide.years, view.series, bold=frozenset({COUNTY_TOTAL}),
+                                     title=f"{labels.get(key, '统计数字')}：历年数值"),
+                    csv_url=_url("/figures.csv", {"key": key, **kept}))
 
     @app.get("/figures.csv", include_in_schema=False)
     def figures_csv(request: Request) -> Response:
@@ -365,9 +452,18 @@ def create_app(config: Config, *, db: Database | None = None) -> FastAPI:
                                r.measure or "", r.document_id, r.url] for r in rows], "figures.csv")
 
     @app.get("/api/figures", tags=["figures"], summary="统计数字")
-    def figures_api(request: Request, key: str = "requests.new.total") -> JSONResponse:
+    def figures_api(request: Request, key: str = "requests.new.total", offset: int = 0,
+                    limit: int = FIGURES_PAGE) -> JSONResponse:
+        offset = _int(request.query_params.get("offset"), "offset", 0, FIGURES_CAP) or 0
+        limit = _int(request.query_params.get("limit"), "limit", 1, FIGURES_PAGE) or FIGURES_PAGE
         key, rows, _ = _figures(request)
-        return JSONResponse({"key": key, "label": labels.get(key), "rows": [json_plain(asdict(r)) for r in rows]})
+        next_url = None
+        if offset + limit < len(rows):
+            pairs = [(k, v) for k, v in request.query_params.multi_items() if k != "offset"]
+            next_url = "/api/figures?" + urlencode([*pairs, ("offset", str(offset + limit))])
+        return JSONResponse({"key": key, "label": labels.get(key), "total": len(rows), "offset": offset,
+                             "limit": limit, "next": next_url,
+                             "rows": [json_plain(asdict(r)) for r in rows[offset:offset + limit]]})
 
     # ------------------------------------------------------------------ status
     def _health():
@@ -383,4 +479,16 @@ def create_app(config: Config, *, db: Database | None = None) -> FastAPI:
         return JSONResponse({"portals": [p.to_dict() for p in _health()]})
 
     add_inspection_routes(app, state, config, page, _csv_response)
+    # ------------------------------------------------------------------ comparisons
+    @app.get("/unit/{unit_id}", response_class=HTMLResponse, include_in_schema=False)
+    def unit_page(request: Request, unit_id: Annotated[int, PathParam(ge=1, le=MAX_ID)]) -> HTMLResponse:
+        a = _int(request.query_params.get("a"), "a", 2008, 2100)
+        b = _int(request.query_params.get("b"), "b", 2008, 2100)
+        with state.db.session() as session:
+            comparison = unit_comparison(session, unit_id, a, b)
+        if comparison is None:
+            raise NotFound("单位不存在")
+        return page(request, "unit.html", "timeliness", cmp=comparison)
+
+    app.add_middleware(HeadAsGet)
     return app

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import difflib
-import re
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -22,6 +20,7 @@ from archive.models import (
     Unit,
     Version,
 )
+from disclosure.web.compare import text_diff
 from disclosure.web.report_tables import RebuiltTable, failed_keys, rebuild_tables
 
 DATE_SOURCES_ZH = {
@@ -101,6 +100,17 @@ class DocumentView:
     body_text: str
     archived_capture_id: int | None
     failed_rules: list[str] = field(default_factory=list)
+    unit_id: int | None = None
+
+
+def with_paragraphs(section_text: str, body_text: str) -> str:
+    """A section's text with the paragraph breaks of the body restored (the parser joins a section's blocks with
+    spaces): a space before a whole body line becomes a line break."""
+    text = section_text
+    for line in {ln.strip() for ln in body_text.splitlines()}:
+        if len(line) >= 4:
+            text = text.replace(" " + " ".join(line.split()), "\n" + " ".join(line.split()), 1)
+    return text
 
 
 def _version_info(v: Version, current_id: int | None) -> VersionInfo:
@@ -126,7 +136,7 @@ def load_document(session: Session, document_id: int, version_id: int | None = N
     checks: list[CheckInfo] = []
     failed: list[str] = []
     if chosen is not None:
-        sections = [(s.number, s.heading, s.text) for s in session.scalars(
+        sections = [(s.number, s.heading, with_paragraphs(s.text, chosen.body_text)) for s in session.scalars(
             select(Section).where(Section.version_id == chosen.id).order_by(Section.number))]
         checks = [CheckInfo(c.rule, c.ok, c.detail) for c in session.scalars(
             select(CheckResult).where(CheckResult.version_id == chosen.id).order_by(CheckResult.ok, CheckResult.rule))]
@@ -154,14 +164,8 @@ def load_document(session: Session, document_id: int, version_id: int | None = N
         report_format=chosen.format if chosen else None, tables_as_images=bool(chosen and chosen.tables_as_images),
         ocr=bool(chosen and chosen.ocr),
         sections=sections, tables=tables, checks=checks, attachments=attachments,
-        body_text=chosen.body_text if chosen else "", archived_capture_id=archived, failed_rules=failed)
-
-
-_SENTENCE = re.compile(r"(?<=[。；！？])")
-
-
-def _lines(text: str) -> list[str]:
-    return [s.strip() for s in _SENTENCE.split(text) if s.strip()]
+        body_text=chosen.body_text if chosen else "", archived_capture_id=archived, failed_rules=failed,
+        unit_id=doc.unit_id)
 
 
 def version_diff(session: Session, old_id: int, new_id: int) -> str | None:
@@ -169,10 +173,17 @@ def version_diff(session: Session, old_id: int, new_id: int) -> str | None:
     old, new = session.get(Version, old_id), session.get(Version, new_id)
     if old is None or new is None or old.document_id != new.document_id:
         return None
-    differ = difflib.HtmlDiff(tabsize=2, wrapcolumn=48)
-    return differ.make_table(_lines(old.body_text), _lines(new.body_text),
-                             fromdesc=f"版本 {old.id}（{old.first_seen_at:%Y-%m-%d}）",
-                             todesc=f"版本 {new.id}（{new.first_seen_at:%Y-%m-%d}）", context=True, numlines=1)
+    return text_diff(_prose(session, old), _prose(session, new), f"版本 {old.id}（{old.first_seen_at:%Y-%m-%d}）",
+                     f"版本 {new.id}（{new.first_seen_at:%Y-%m-%d}）")
+
+
+def _prose(session: Session, version: Version) -> str:
+    """A version's text without its statistics tables: its sections when it has them (the changed-figures table
+    shows the numbers), else the whole body."""
+    sections = session.scalars(select(Section).where(Section.version_id == version.id).order_by(Section.number)).all()
+    if not sections:
+        return version.body_text
+    return "\n".join(f"{s.heading}\n{with_paragraphs(s.text, version.body_text)}" for s in sections)
 
 
 def capture_row(session: Session, capture_id: int) -> Capture | None:

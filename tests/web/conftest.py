@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +17,11 @@ from tests.run.helpers import run_cli, write_config
 # Early enough to keep the archive small, late enough for 2019 and 2021 formats, edits and notices.
 AS_OF_FIRST = "2022-02-10"
 AS_OF_SECOND = "2022-06-30"
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+# The flags a sandboxed root CI needs, and no background traffic to the (closed) network.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
 @dataclass
@@ -58,3 +64,14 @@ def live_web(web_archive: WebArchive):
     served = serve_in_thread(create_app(load_config(web_archive.config_path, environ={})))
     yield LiveWeb(served.base_url, web_archive)
     served.stop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium driven by Playwright (no browser download), one per test module."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()

@@ -6,33 +6,18 @@ Screenshots of every page visited are saved under test-output/screenshots/ for a
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
 
-from .conftest import AS_OF_SECOND
+from .conftest import AS_OF_SECOND, CHROMIUM
 
 SHOTS = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-# The flags a sandboxed root CI needs, and no background traffic to the (closed) network.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 if CHROMIUM is None and os.environ.get("CI"):
     raise RuntimeError("Chromium is required for the browser tests in CI (.ci/run installs Debian's chromium)")
 pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (apt-get install chromium)")]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield b
-        b.close()
 
 
 @pytest.fixture
