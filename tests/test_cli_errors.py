@@ -25,6 +25,7 @@ DB_COMMANDS = {
     "export": ["export", "--out", "{tmp}/export"],
     "figures": ["figures", "--key", "requests.new.total"],
     "index": ["index"],
+    "inspect": ["inspect"],
     "ingest": ["ingest"],
     "reparse": ["reparse"],
     "run": ["run", "replica", "--base-url", UNREACHABLE],
