@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -119,20 +120,10 @@ def _apply(cfg: Config, values: dict[str, Any], source: str) -> None:
     known = {f.name for f in fields(Config)} - {"sources", "config_file"}
     for key, value in values.items():
         if key == "politeness":
-            if not isinstance(value, dict):
-                raise ConfigError("[politeness] must be a table")
-            pol_known = {f.name for f in fields(PolitenessConfig)}
-            for pkey, pvalue in value.items():
-                if pkey not in pol_known:
-                    raise ConfigError(f"unknown setting politeness.{pkey} in {source}")
-                coerced = _coerce(pkey, pvalue, getattr(cfg.politeness, pkey))
-                if (problem := politeness_problem(pkey, coerced)) is not None:
-                    raise ConfigError(f"politeness.{problem} in {source}")
-                setattr(cfg.politeness, pkey, coerced)
-                cfg.sources[f"politeness.{pkey}"] = source
+            _apply_table(cfg, "politeness", cfg.politeness, value, source, _politeness_value_problem)
             continue
         if key == "inspection":
-            _apply_inspection(cfg, value, source)
+            _apply_table(cfg, "inspection", cfg.inspection, value, source, _inspection_value_problem)
             continue
         if key not in known:
             raise ConfigError(f"unknown setting {key!r} in {source}")
@@ -140,20 +131,32 @@ def _apply(cfg: Config, values: dict[str, Any], source: str) -> None:
         cfg.sources[key] = source
 
 
-def _apply_inspection(cfg: Config, value: Any, source: str) -> None:
-    """The [inspection] table: positive numbers only (a period or threshold of 0 would judge nothing)."""
+def _apply_table(cfg: Config, name: str, target: Any, value: Any, source: str,
+                 problem: Callable[[str, Any, Any], str | None]) -> None:
+    """A nested table ([politeness], [inspection]) onto the dataclass ``target``: known keys only, each value
+    coerced to the default's type and refused with ``problem(key, coerced, raw)``'s message."""
     if not isinstance(value, dict):
-        raise ConfigError("[inspection] must be a table")
-    known = {f.name for f in fields(Thresholds)}
+        raise ConfigError(f"[{name}] must be a table")
+    known = {f.name for f in fields(target)}
     for key, raw in value.items():
         if key not in known:
-            raise ConfigError(f"unknown setting inspection.{key} in {source}")
-        coerced = _coerce(key, raw, getattr(cfg.inspection, key))
-        if coerced <= 0 or (key == "unreachable_share" and coerced >= 1):
-            raise ConfigError(f"inspection.{key} must be {'between 0 and 1' if key == 'unreachable_share' else 'greater than 0'}, "
-                              f"not {raw!r} in {source}")
-        setattr(cfg.inspection, key, coerced)
-        cfg.sources[f"inspection.{key}"] = source
+            raise ConfigError(f"unknown setting {name}.{key} in {source}")
+        coerced = _coerce(key, raw, getattr(target, key))
+        if (message := problem(key, coerced, raw)) is not None:
+            raise ConfigError(f"{name}.{message} in {source}")
+        setattr(target, key, coerced)
+        cfg.sources[f"{name}.{key}"] = source
+
+
+def _politeness_value_problem(key: str, coerced: Any, raw: Any) -> str | None:
+    return politeness_problem(key, coerced)
+
+
+def _inspection_value_problem(key: str, coerced: Any, raw: Any) -> str | None:
+    """Positive numbers only (a period or threshold of 0 would judge nothing); a share below 1."""
+    if coerced <= 0 or (key == "unreachable_share" and coerced >= 1):
+        return f"{key} must be {'between 0 and 1' if key == 'unreachable_share' else 'greater than 0'}, not {raw!r}"
+    return None
 
 
 def _flatten_toml(data: dict[str, Any]) -> dict[str, Any]:
