@@ -130,6 +130,53 @@ B_ROWS: list[tuple[tuple[str, ...], str]] = [
     (("其他处理",), "result.other"),
     (("总计",), "result.total"),
 ]
+# The printed labels of table B's leaves (2021 model form), for OCR'd tables whose labels came out garbled
+# ("日请人无正当理由道期不正" for 申请人无正当理由逾期不补正): the label is matched by how much of it the printed
+# label holds, in order, when no keyword is found.
+B_PRINTED: dict[str, str] = {
+    "new": "本年新收政府信息公开申请数量", "carried_in": "上年结转政府信息公开申请数量",
+    "result.disclosed": "予以公开", "result.partly_disclosed": "部分公开区分处理的只计这一情形不计其他情形",
+    "result.withheld.state_secret": "属于国家秘密", "result.withheld.prohibited_by_law": "其他法律行政法规禁止公开",
+    "result.withheld.security_stability": "危及三安全一稳定", "result.withheld.third_party": "保护第三方合法权益",
+    "result.withheld.internal_affairs": "属于三类内部事务信息", "result.withheld.process_info": "属于四类过程性信息",
+    "result.withheld.enforcement_file": "属于行政执法案卷", "result.withheld.query_matter": "属于行政查询事项",
+    "result.unavailable.not_held": "本机关不掌握相关政府信息", "result.unavailable.needs_creation": "没有现成信息需要另行制作",
+    "result.unavailable.unclear": "补正后申请内容仍不明确", "result.not_processed.petition": "信访举报投诉类申请",
+    "result.not_processed.repeated": "重复申请", "result.not_processed.publication": "要求提供公开出版物",
+    "result.not_processed.mass_repeated": "无正当理由大量反复申请",
+    "result.not_processed.confirmation": "要求行政机关确认或重新出具已获取信息",
+    "result.other.no_correction": "申请人无正当理由逾期不补正行政机关不再处理其政府信息公开申请",
+    "result.other.unpaid_fee": "申请人逾期未按收费通知要求缴纳费用行政机关不再处理其政府信息公开申请",
+    "carried_out": "结转下年度继续办理",
+}
+FUZZY_MIN_CHARS = 6  # shorter garbled labels say too little to be placed
+FUZZY_MIN_SHARE = 0.6  # of the label's characters found, in order, in the printed label
+FUZZY_MARGIN = 0.2  # over the next best printed label
+
+
+def _in_order(label: str, printed: str) -> int:
+    """How many of ``label``'s characters ``printed`` holds in the same order (longest common subsequence)."""
+    prev = [0] * (len(printed) + 1)
+    for ch in label:
+        cur = [0]
+        for j, pc in enumerate(printed):
+            cur.append(prev[j] + 1 if ch == pc else max(prev[j + 1], cur[j]))
+        prev = cur
+    return prev[-1]
+
+
+@lru_cache(maxsize=4096)
+def b_row_fuzzy(label: str) -> str | None:
+    """The table B leaf a garbled (OCR) label most likely is: most of its characters in order in one printed
+    label, clearly more than in any other; None when no label stands out."""
+    bare = re.sub(r"[^\u4e00-\u9fff]", "", _NUMBERING.sub("", label_key(label)))
+    if len(bare) < FUZZY_MIN_CHARS:
+        return None
+    scores = sorted(((_in_order(bare, printed) / len(bare), key) for key, printed in B_PRINTED.items()), reverse=True)
+    (best, key), (second, _) = scores[0], scores[1]
+    return key if best >= FUZZY_MIN_SHARE and best - second >= FUZZY_MARGIN else None
+
+
 _NUMBERING = re.compile(r"^(?:[(（]?[一二三四五六七八九十]+[)）、.．]|[(（]?\d{1,2}[)）、.．])+")
 # Column suffixes a table A row may carry in either format (a header that names others is not its header).
 A_ALLOWED = {
@@ -206,7 +253,8 @@ def _fit(values: list[tuple[CellValue, int]], n: int) -> list[tuple[CellValue, i
 
 
 class _Reader:
-    def __init__(self) -> None:
+    def __init__(self, fuzzy: bool = False) -> None:
+        self.fuzzy = fuzzy
         self.out = FigureResult()
         self.seen: set[str] = set()
         self.table: str | None = None
@@ -273,6 +321,11 @@ class _Reader:
                     continue
                 self._b_row(b, row, values)
                 return
+            # a garbled own label is placed before the group label beside it ("（六）其他处理") is taken for it
+            b = b_row_fuzzy(cand) if self.fuzzy and self.table == "B" and cand == own else None
+            if b:
+                self._b_row(b, row, values)
+                return
 
     def _a_row(self, name: str, row: Row, values: list[tuple[CellValue, int]]) -> None:
         cols = self.a_header
@@ -328,9 +381,10 @@ class _Reader:
         self.pending = []
 
 
-def extract_figures(rows: list[Row]) -> FigureResult:
-    """Read tables A, B and C from ``rows`` (one table or several, in document order)."""
-    reader = _Reader()
+def extract_figures(rows: list[Row], fuzzy_labels: bool = False) -> FigureResult:
+    """Read tables A, B and C from ``rows`` (one table or several, in document order). ``fuzzy_labels``: the
+    rows were read by OCR, so a table B label no keyword finds is matched to the printed label it most resembles."""
+    reader = _Reader(fuzzy_labels)
     for row in rows:
         reader.feed(row)
     out = reader.out

@@ -341,6 +341,11 @@ def _digits(text: str) -> str:
     return text
 
 
+def _is_dash(height_px: int, width_px: int, pt: float) -> bool:
+    """Ink a stroke's thickness high (under 2 pt) and several times as wide: a dash, not a digit."""
+    return height_px * pt < 2.0 and width_px >= 3 * height_px
+
+
 def _read_missed_cells(page: OcrPage, clean, pt: float) -> list[OcrBox]:
     """Table cells with ink but no OCR box (a lone "1" the text detector passed over, often beside a seal's
     remains): each cell's ink, cropped with a white margin, is recognised as one line of text."""
@@ -351,7 +356,7 @@ def _read_missed_cells(page: OcrPage, clean, pt: float) -> list[OcrBox]:
     if not layout.edges or len(layout.edges) > MAX_CELL_EDGES:
         return []
     centres = [((b.x0 + b.x1) / 2, (b.top + b.bottom) / 2) for b in page.boxes]
-    crops, where = [], []
+    crops, where, dashes = [], [], []
     for table in TableFinder(layout, TableSettings.resolve(None)).tables:
         for x0, top, x1, bottom in table.cells:
             if any(x0 < cx < x1 and top < cy < bottom for cx, cy in centres):
@@ -365,16 +370,21 @@ def _read_missed_cells(page: OcrPage, clean, pt: float) -> list[OcrBox]:
             if len(ys) < 12:
                 continue
             ya, yb, xa, xb = ys.min(), ys.max() + 1, xs.min(), xs.max() + 1
+            box = ((px[0] + inset + xa) * pt, (px[1] + inset + ya) * pt,
+                   (px[0] + inset + xb) * pt, (px[1] + inset + yb) * pt)
+            if _is_dash(yb - ya, xb - xa, pt):
+                # a cell's "—"/"——" (nothing to report): the recogniser, shown a bare stroke, reads digits
+                dashes.append(OcrBox("—" if (xb - xa) * pt < 12 else "——", *box))
+                continue
             crop = np.pad(cell[ya:yb, xa:xb], 12, constant_values=255)
             crops.append(np.dstack([crop] * 3))
-            ox, oy = px[0] + inset, px[1] + inset
-            where.append(((ox + xa) * pt, (oy + ya) * pt, (ox + xb) * pt, (oy + yb) * pt))
+            where.append(box)
     if not crops or len(crops) > MAX_CELL_READS:
-        return []
+        return dashes
     from archive.parse.figures import is_value
 
     results, _ = _engine("rapidocr").text_rec(crops)
-    out = []
+    out = dashes
     for (text, score), box in zip(results, where, strict=False):
         text = _digits(str(text).strip())
         # a lone small digit is read with little confidence, but in a table cell a number is what is expected

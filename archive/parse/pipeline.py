@@ -273,10 +273,10 @@ def _assemble(src: _Source, url: str | None, column_kind: str | None, unit_hint:
 
     doc.sections = find_sections(src.blocks)
     table_rows = [row for rows in src.tables for row in rows]
-    from_tables = extract_figures(table_rows) if table_rows else None
+    from_tables = extract_figures(table_rows, fuzzy_labels=bool(src.ocr_pages)) if table_rows else None
     # tables pasted as text: always tried for files (a table the extractor missed), for pages only without tables
     want_text = src.text and (src.source_kind != "html" or not (from_tables and from_tables.figures))
-    from_text = extract_figures(text_to_rows(src.text)) if want_text else None
+    from_text = extract_figures(text_to_rows(src.text), fuzzy_labels=bool(src.ocr_pages)) if want_text else None
     best = max((r for r in (from_tables, from_text) if r is not None), key=lambda r: len(r.figures), default=None)
     figures = list(best.figures) if best else []
     doc.format = best.format if best else None

@@ -118,10 +118,11 @@ def test_every_replica_report_as_ofd(county, replica_site, mixed_site):
 
 # ---------------------------------------------------------------- hostile packages
 def _fails_fast(data: bytes, match: str) -> None:
-    start = time.monotonic()
+    # CPU time of this process, not wall time: a shared CI machine's load must not fail a bounded parse
+    start = time.process_time()
     with pytest.raises(ParseError, match=match):
         parse_document(data, filename="a.ofd")
-    assert time.monotonic() - start < 5
+    assert time.process_time() - start < 5
 
 
 def test_broken_and_hostile_ofd():
@@ -137,14 +138,14 @@ def test_broken_and_hostile_ofd():
               '<!ENTITY g "&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;"><!ENTITY h "&g;&g;&g;&g;&g;&g;&g;&g;&g;&g;">]>')
     xxe = '<?xml version="1.0"?><!DOCTYPE p [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
     for doctype, entity, leak in ((laughs, "&h;", "haha"), (xxe, "&x;", "root:")):
-        start = time.monotonic()
+        start = time.process_time()
         try:
             doc = parse_document(package([text_object(entity, 20, 20)], doctype=doctype), filename="a.ofd")
         except ParseError:
             pass
         else:
             assert leak not in doc.body_text
-        assert time.monotonic() - start < 5
+        assert time.process_time() - start < 5
 
 
 def test_ofd_deep_nesting_zip_bomb_and_object_flood():
