@@ -18,13 +18,15 @@ import click
 @click.option("--seed", default=1, show_default=True, type=int, help="Generator seed.")
 @click.option("--county", default="default", show_default=True, type=click.Choice(["default", "mixed"]),
               help="default: 青山县 (TRS and Hanweb); mixed: 白河县 (the portal families of dialects.md).")
+@click.option("--scans", default=0, show_default=True, type=click.IntRange(0, 50),
+              help="Serve this many PDF reports as scanned PDFs (page images, no text layer: read by OCR).")
 @click.option("--manifest", "manifest_path", type=click.Path(dir_okay=False), default=None,
               help="Write the ground-truth manifest JSON here before serving.")
 @click.option("--js-challenge", is_flag=True, help="Answer every request without the clearance cookie with HTTP 412 "
               "and a script that sets it and reloads (a JS challenge: only a browser gets in).")
 @click.option("--js-units", default="", metavar="CODES", help="Comma-separated TRS unit codes whose column lists "
               "are rendered by script from list.json (only a browser sees their rows), e.g. mzzjj.")
-def command(host: str, port: int, as_of: str | None, scale: int, seed: int, county: str,
+def command(host: str, port: int, as_of: str | None, scale: int, seed: int, county: str, scans: int,
             manifest_path: str | None, js_challenge: bool, js_units: str) -> None:
     """Serve the replica portal (青山县, or 白河县 with --county mixed) until Ctrl-C."""
     from disclosure.replica.server import ReplicaServer
@@ -32,7 +34,7 @@ def command(host: str, port: int, as_of: str | None, scale: int, seed: int, coun
 
     started = time.perf_counter()
     try:
-        site = build_site(seed=seed, scale=scale, county=county)
+        site = build_site(seed=seed, scale=scale, county=county, scans=scans)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--scale") from exc
     try:
@@ -47,7 +49,8 @@ def command(host: str, port: int, as_of: str | None, scale: int, seed: int, coun
         raise click.ClickException(f"cannot listen on {host}:{port}: {exc}") from exc
     kinds = Counter(d.kind for d in site.docs if d.first_appears_at <= server.as_of)
     click.echo(f"replica portal of {site.county}: {len(site.units)} units, {kinds['annual_report']} annual reports, "
-               f"{kinds['notice']} notices as of {server.as_of} (seed {seed}, scale {scale}, county {county}, "
+               f"{kinds['notice']} notices as of {server.as_of}"
+               f"{f', {scans} served as scans' if scans else ''} (seed {seed}, scale {scale}, county {county}, "
                f"planned in {time.perf_counter() - started:.2f} s)")
     if manifest_path:
         manifest = server.manifest(as_of)
