@@ -5,6 +5,7 @@ from alembic.migration import MigrationContext
 
 from archive.db import open_database, sqlite_url
 from archive.models import Base
+from tests.run.helpers import clean_env
 
 
 def test_migrations_match_models(tmp_path):
@@ -57,8 +58,7 @@ upgrade(sqlite_url(sys.argv[1]))
 
 
 def _cli(data_dir: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DISCLOSURE_")}
-    env["PYTHONPATH"] = str(REPO)
+    env = clean_env()
     return subprocess.run([sys.executable, "-m", "disclosure", "--data-dir", str(data_dir), *args],
                           capture_output=True, text=True, timeout=120, env=env, cwd=data_dir)
 

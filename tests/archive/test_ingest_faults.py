@@ -22,7 +22,7 @@ from archive.ingest import PARENT_MISSING
 from archive.models import Attachment, Capture, Document, FetchState
 from crawler.run import run_crawl
 from disclosure.config import PolitenessConfig
-from tests.run.helpers import REPO, run_cli, write_config
+from tests.run.helpers import clean_env, run_cli, write_config
 
 FAST = PolitenessConfig(download_delay=0.0, autothrottle=False, concurrent_requests_per_host=16,
                         concurrent_requests_per_ip=16, retry_times=2, download_timeout=20.0)
@@ -104,8 +104,7 @@ def test_a_killed_crawl_then_run_leaves_no_attachment_without_its_page(tmp_path,
     archive_server.set_as_of(None)
     data = tmp_path / "data"
     config = write_config(tmp_path / "disclosure.toml", data, [f"replica@{archive_server.base_url}"])
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DISCLOSURE_")}
-    env["PYTHONPATH"] = str(REPO)
+    env = clean_env()
     archive_server.reset_log()
     proc = subprocess.Popen([sys.executable, "-m", "disclosure", "--config", str(config), "crawl", "replica",
                              "--base-url", archive_server.base_url], env=env, start_new_session=True,
@@ -132,8 +131,7 @@ def test_a_killed_crawl_then_run_leaves_no_attachment_without_its_page(tmp_path,
 # ---------------------------------------------------------------------------------------------- item 6
 
 def test_two_ingests_at_once_one_runs_the_other_exits_5(data_dir):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DISCLOSURE_")}
-    env["PYTHONPATH"] = str(REPO)
+    env = clean_env()
     cmd = [sys.executable, "-m", "disclosure", "--data-dir", str(data_dir), "ingest"]
     procs = [subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
              for _ in range(2)]

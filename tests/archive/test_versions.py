@@ -14,6 +14,7 @@ from archive.identity import found_url
 from archive.ingest import process_captures
 from archive.models import Capture, CrawlRun, Document, DocumentUrl, Figure, Version
 from disclosure.cli import main as cli
+from tests.run.helpers import SUITE_SWITCHES
 
 from .capture_helper import capture_documents, start_run, store_bytes
 from .conftest import make_archive
@@ -32,7 +33,7 @@ def _doc(session, url: str) -> Document:
 
 
 def _cli(data_dir, *args: str):
-    env = {k: None for k in os.environ if k.startswith("DISCLOSURE_")}
+    env = {k: None for k in os.environ if k.startswith("DISCLOSURE_") and k not in SUITE_SWITCHES}
     return CliRunner().invoke(cli, ["--data-dir", str(data_dir), *args], env=env, catch_exceptions=False)
 
 

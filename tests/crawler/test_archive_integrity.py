@@ -4,7 +4,6 @@ the WARC write and the captures row, WARC files read by `warcio check` and a str
 from __future__ import annotations
 
 import gzip
-import os
 import signal
 import subprocess
 import sys
@@ -17,13 +16,13 @@ from warcio.archiveiterator import ArchiveIterator
 
 from archive.models import Capture
 from archive.rawstore import RawStore
+from tests.run.helpers import clean_env
 
 REPO = Path(__file__).resolve().parents[2]
 
 
 def _env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DISCLOSURE_")}
-    env["PYTHONPATH"] = str(REPO)
+    env = clean_env()
     return env
 
 

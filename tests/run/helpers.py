@@ -10,6 +10,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
+# Switches the suite sets for every process it starts (tests/conftest.py): table pictures are not OCR'd except
+# where they are the subject, which costs minutes of CPU per ingest of the replica otherwise.
+SUITE_SWITCHES = ("DISCLOSURE_OCR_BODY_IMAGES",)
+
+
+def clean_env() -> dict[str, str]:
+    """This process's environment without the user's DISCLOSURE_* settings (a CLI under test reads only what
+    the test gives it), but with the suite's switches, and the repository on PYTHONPATH."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DISCLOSURE_") or k in SUITE_SWITCHES}
+    env["PYTHONPATH"] = str(REPO)
+    return env
 
 
 @dataclass
@@ -47,8 +58,7 @@ def disclosure_argv() -> list[str]:
 def run_cli(args: list[str], *, cwd: Path | None = None, timeout: float = 300, env: dict | None = None,
             argv: list[str] | None = None) -> CliResult:
     """Run ``disclosure ARGS`` as a real process, stdin closed and no terminal (like cron)."""
-    full_env = {k: v for k, v in os.environ.items() if not k.startswith("DISCLOSURE_")}
-    full_env["PYTHONPATH"] = str(REPO)
+    full_env = clean_env()
     full_env.update(env or {})
     proc = subprocess.run((argv or disclosure_argv()) + args, cwd=cwd, env=full_env, capture_output=True,
                           text=True, timeout=timeout, stdin=subprocess.DEVNULL)

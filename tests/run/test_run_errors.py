@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -10,7 +9,7 @@ import time
 
 import pytest
 
-from .helpers import REPO, disclosure_argv, read_events, run_cli, write_config
+from .helpers import clean_env, disclosure_argv, read_events, run_cli, write_config
 
 HOLD_LOCK = """
 import sys, time
@@ -64,8 +63,7 @@ def test_second_run_while_the_first_holds_the_lock(tmp_path, replica):
     data = tmp_path / "data"
     # A slow first run (politeness delay) so the second certainly starts while it holds the lock.
     cfg = write_config(tmp_path / "d.toml", data, [f"replica@{replica.base_url}"], download_delay=0.5)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DISCLOSURE_")}
-    env["PYTHONPATH"] = str(REPO)
+    env = clean_env()
     first = subprocess.Popen(disclosure_argv() + ["--config", str(cfg), "run"], env=env, text=True,
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
     try:

@@ -9,7 +9,6 @@ A claim left by a killed worker is taken again once its lease ran out; a live cl
 from __future__ import annotations
 
 import datetime as dt
-import os
 import subprocess
 
 from sqlalchemy import func, select, update
@@ -20,11 +19,11 @@ from archive.models import Capture, Document, DocumentUrl, Version
 from archive.rawstore import RawStore
 from disclosure.replica.server import ReplicaServer
 from tests.archive.capture_helper import ensure_portal, fetch, fetches_for, start_run, store
-from tests.run.helpers import REPO, disclosure_argv
+from tests.run.helpers import REPO, clean_env, disclosure_argv
 
 
 def _ingest(data_dir, database_url: str, workers: int = 1) -> subprocess.Popen:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DISCLOSURE_")}
+    env = clean_env()
     env.update(PYTHONPATH=str(REPO), DISCLOSURE_DATA_DIR=str(data_dir), DISCLOSURE_DATABASE_URL=database_url)
     return subprocess.Popen([*disclosure_argv(), "ingest", "--workers", str(workers)], env=env, text=True,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
