@@ -20,6 +20,14 @@ HEADLINE_KEYS: tuple[str, ...] = (
     "review.total", "litigation.direct.total", "litigation.after_review.total",
 )
 
+# Reports before 2019 fill the 2008 outline's table (``local.*`` keys): where one of its figures counts the same
+# thing as a headline figure, the comparison shows it in that line, marked, rather than a gap.
+OLD_FORM_EQUIVALENTS: dict[str, str] = {
+    "requests.new.total": "local.requests.received",
+    "requests.result.disclosed.total": "local.requests.disclosed",
+    "review.total": "local.review.total",
+}
+
 
 @dataclass
 class FigureChange:
@@ -72,6 +80,7 @@ class FigureLine:
     label: str
     values: list[float | None]
     changes: list[float | None]
+    old_form: list[bool] = field(default_factory=list)  # per year: the value is the pre-2019 table's equivalent
 
 
 @dataclass
@@ -95,6 +104,11 @@ class UnitComparison:
     a: YearReport | None = None
     b: YearReport | None = None
     sections: list[SectionDiff] = field(default_factory=list)
+
+    @property
+    def has_old_form(self) -> bool:
+        """Some value shown is a pre-2019 table's equivalent (the page explains the mark)."""
+        return any(any(line.old_form) for line in self.lines)
 
 
 def _reports(session: Session, unit_id: int) -> list[YearReport]:
@@ -162,13 +176,19 @@ def unit_comparison(session: Session, unit_id: int, year_a: int | None = None,
     labels = key_labels()
     figures = {r.year: _figures(session, r.version_id) for r in reports}
     for key in HEADLINE_KEYS:
-        values = [figures[r.year].get(key, (None, ""))[0] for r in reports]
+        values: list[float | None] = []
+        old_form: list[bool] = []
+        for r in reports:
+            own = figures[r.year].get(key)
+            older = figures[r.year].get(OLD_FORM_EQUIVALENTS.get(key, ""))
+            values.append(own[0] if own else (older[0] if older else None))
+            old_form.append(own is None and older is not None and older[0] is not None)
         if all(v is None for v in values):
             continue
         changes: list[float | None] = [None]
         for prev, cur in zip(values, values[1:], strict=False):
             changes.append(cur - prev if cur is not None and prev is not None else None)
-        comparison.lines.append(FigureLine(key, labels.get(key, key), values, changes))
+        comparison.lines.append(FigureLine(key, labels.get(key, key), values, changes, old_form))
     by_year = {r.year: r for r in reports}
     if year_a in by_year and year_b in by_year:
         comparison.a, comparison.b = by_year[year_a], by_year[year_b]

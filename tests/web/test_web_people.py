@@ -213,3 +213,31 @@ def test_charts_comparisons_diff_and_evidence_download(browser, live_web, pages)
         names = set(package.namelist())
         assert {"statement.md", "evidence.warc.gz", "evidence.json"} <= names
     context.close()
+
+
+def test_unit_comparison_shows_pre2019_reports_by_their_equivalent_figures(live_web, pages, manifest):
+    """A unit's years before 2019 (the 2008 outline's table) are not gaps in the comparison: the equivalent old
+    figure (收到申请数 for 本年新收) stands in the line, marked 旧表, with the manifest's value."""
+    import html as html_lib
+
+    import httpx
+
+    from disclosure.web.report_tables import key_labels
+
+    page = httpx.get(live_web.base_url + pages["unit"], timeout=60).text
+    unit = html_lib.unescape(re.search(r"<h1>(.*?) · ", page).group(1))
+    truth = {d.report_year: d.versions[-1].figures.get("local.requests.received") for d in manifest.documents
+             if d.kind == "annual_report" and d.publisher == unit and d.format == "pre2019"}
+    truth = {y: v for y, v in truth.items() if v is not None}
+    assert truth, unit
+    years = [int(y) for y in re.findall(r">(\d{4}) 年度</a>", page.split('id="unit-figures-table"')[1].split("</tr>")[0])]
+    label = html_lib.escape(key_labels()["requests.new.total"])
+    row = re.search(r'<tr><th class="label">' + re.escape(label) + r"</th>(.*?)</tr>", page, re.S).group(1)
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+    assert len(cells) == len(years)
+    for year, cell in zip(years, cells, strict=True):
+        if year in truth:
+            assert "旧表" in cell and cell.startswith(f"{truth[year]:g}"), (year, cell)
+        else:
+            assert "旧表" not in cell, (year, cell)
+    assert "取自 2019 年以前按旧表式填报的报告" in page
