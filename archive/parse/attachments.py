@@ -64,11 +64,18 @@ def text_blocks(text: str) -> list[Block]:
     return blocks
 
 
-def table_rows(table: list[list[str | None]]) -> list[Row]:
-    """pdfplumber rows → rows; ``None`` marks a position covered by a merged cell (a span copy), not a blank."""
+# What OCR makes of a small "0" alone in a cell: a full stop, a circle, the Chinese zero.
+OCR_ZERO = {"。", "〇", "○", "o", "O", "°"}
+
+
+def table_rows(table: list[list[str | None]], ocr: bool = False) -> list[Row]:
+    """pdfplumber rows → rows; ``None`` marks a position covered by a merged cell (a span copy), not a blank.
+    ``ocr``: the cells were read by OCR, so a cell holding only a zero lookalike (:data:`OCR_ZERO`) is 0."""
     rows = []
     for r, cells in enumerate(table):
         kept = [(c, squash(re.sub(r"\s*\n\s*", "", text))) for c, text in enumerate(cells) if text is not None]
+        if ocr:
+            kept = [(c, "0" if t in OCR_ZERO else t) for c, t in kept]
         rows.append(Row(cells=[t for _, t in kept], row=r, cols=[c for c, _ in kept]))
     return rows
 
@@ -179,7 +186,7 @@ def _ocr_bare_pages(data: bytes, out: Extracted, texts: list[str], page_tables: 
                 return ocr_mod.unavailable_reason(opts)
             layout = page.layout()
             texts[i] = layout.extract_text()
-            page_tables[i] = [table_rows(t) for t in layout.extract_tables()] if i < MAX_TABLE_PAGES else []
+            page_tables[i] = [table_rows(t, ocr=True) for t in layout.extract_tables()] if i < MAX_TABLE_PAGES else []
             out.ocr_pages[i] = page.to_json()
     except ParseError:
         raise

@@ -149,6 +149,16 @@ B_PRINTED: dict[str, str] = {
     "result.other.unpaid_fee": "申请人逾期未按收费通知要求缴纳费用行政机关不再处理其政府信息公开申请",
     "carried_out": "结转下年度继续办理",
 }
+# The order of table B's leaf rows on the national form (2019 and 2021 alike; the 2019 form prints （六） as one row)
+B_ORDER: list[str] = ["new", "carried_in", "result.disclosed", "result.partly_disclosed",
+                      *(f"result.withheld.{k}" for k in ("state_secret", "prohibited_by_law", "security_stability",
+                                                         "third_party", "internal_affairs", "process_info",
+                                                         "enforcement_file", "query_matter")),
+                      "result.unavailable.not_held", "result.unavailable.needs_creation", "result.unavailable.unclear",
+                      *(f"result.not_processed.{k}" for k in ("petition", "repeated", "publication", "mass_repeated",
+                                                              "confirmation")),
+                      "result.other.no_correction", "result.other.unpaid_fee", "result.other.other",
+                      "result.total", "carried_out"]
 FUZZY_MIN_CHARS = 6  # shorter garbled labels say too little to be placed
 FUZZY_MIN_SHARE = 0.6  # of the label's characters found, in order, in the printed label
 FUZZY_MARGIN = 0.2  # over the next best printed label
@@ -263,6 +273,7 @@ class _Reader:
         self.group_other = False
         self.pending: list[str] = []
         self.header_open = False  # the last row was a table A header row
+        self.last_b: str | None = None  # the table B row read last (a garbled label's place follows it)
 
     def add(self, key: str, cv: CellValue, table: str, row: int | None, col: int | None,
             unit: str | None = None) -> None:
@@ -321,11 +332,21 @@ class _Reader:
                     continue
                 self._b_row(b, row, values)
                 return
-            # a garbled own label is placed before the group label beside it ("（六）其他处理") is taken for it
-            b = b_row_fuzzy(cand) if self.fuzzy and self.table == "B" and cand == own else None
+            # a garbled own label is placed before the group label beside it ("（六）其他处理") is taken for it:
+            # by the printed label it resembles, else as the row the form prints next (the order is fixed)
+            b = self._garbled_b_row(own) if cand == own else None
             if b:
                 self._b_row(b, row, values)
                 return
+
+    def _garbled_b_row(self, label: str) -> str | None:
+        if not (self.fuzzy and self.table == "B"):
+            return None
+        b = b_row_fuzzy(label)
+        if b is None and self.last_b in B_ORDER and len(re.findall(r"[\u4e00-\u9fff]", label)) >= FUZZY_MIN_CHARS:
+            following = B_ORDER[B_ORDER.index(self.last_b) + 1:]
+            b = following[0] if following and f"requests.{following[0]}.total" not in self.seen else None
+        return b
 
     def _a_row(self, name: str, row: Row, values: list[tuple[CellValue, int]]) -> None:
         cols = self.a_header
@@ -341,6 +362,7 @@ class _Reader:
 
     def _b_row(self, key: str, row: Row, values: list[tuple[CellValue, int]]) -> None:
         self.table = "B"
+        self.last_b = key
         fitted = _fit(values, 7)
         if not fitted:
             self.out.warnings.append(f"table B row {key}: {len(values)} values, 7 expected")

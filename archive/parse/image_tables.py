@@ -98,7 +98,7 @@ def read_image_tables(grid_tables: list[list[Row]], marks: list[tuple[int, Tag]]
             continue
         out.read += 1
         out.ocr_pages[index] = page.to_json()
-        after.setdefault(before, []).extend(table_rows(t) for t in found if t)
+        after.setdefault(before, []).extend(table_rows(t, ocr=True) for t in found if t)
     for i in range(len(grid_tables) + 1):
         out.tables.extend(after.get(i, []))
         if i < len(grid_tables):

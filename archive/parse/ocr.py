@@ -474,7 +474,7 @@ def extracted_from_pages(pages: list[OcrPage], source_kind: str = "image"):
         layout = page.layout(doctop)
         doctop += page.height
         texts.append(layout.extract_text())
-        out.tables += [table_rows(t) for t in layout.extract_tables()]
+        out.tables += [table_rows(t, ocr=True) for t in layout.extract_tables()]
         out.ocr_pages[i] = page.to_json()
     out.images = len(pages)
     out.warnings.append(f"text of {len(pages)} page(s) read by OCR from page images")

@@ -33,3 +33,31 @@ def test_only_ocr_rows_are_matched_loosely():
     assert "requests.result.other.total" not in loose
     strict = {f.key: f.value for f in extract_figures(_rows(garbled)).figures}
     assert "requests.result.other.no_correction.total" not in strict  # a text layer's label is taken as printed
+
+
+def _other_group(first: str, second: str) -> list[Row]:
+    header = Row(cells=["申请人情况", "自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"])
+    return [header, Row(cells=["5.要求行政机关确认或重新出具已获取信息", *["0"] * 7]),
+            Row(cells=["（六）其他处理", first, "1", "0", "0", "0", "0", "0", "1"]),
+            Row(cells=[second, "0", "0", "0", "0", "0", "2", "2"]),
+            Row(cells=["3.其他", *["0"] * 7])]
+
+
+def test_labels_garbled_beyond_resemblance_take_the_forms_next_row():
+    # a red seal over the first two rows of （六）其他处理 (seen on the replica's sealed scan): no printed label
+    # stands out, so each is the row the national form prints after the one read before it
+    rows = _other_group("日人不行关言限开申谐", "人天内费、行不政信息公开申请")
+    got = {f.key: f.value for f in extract_figures(rows, fuzzy_labels=True).figures}
+    assert got["requests.result.other.no_correction.total"] == 1.0
+    assert got["requests.result.other.unpaid_fee.total"] == 2.0
+    assert got["requests.result.other.other.total"] == 0.0
+    assert "requests.result.other.total" not in got
+    assert "requests.result.other.unpaid_fee.total" not in {f.key for f in extract_figures(rows).figures}
+
+
+def test_ocr_zero_lookalikes_in_cells_are_zero():
+    from archive.parse.attachments import table_rows
+
+    table = [["7.属于行政执法案卷", "0", "0", "0", "0", "。", "0", "0"]]
+    assert table_rows(table, ocr=True)[0].cells[5] == "0"
+    assert table_rows(table)[0].cells[5] == "。"  # a text layer's cell is what it says
