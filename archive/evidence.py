@@ -61,8 +61,33 @@ class EvidenceItem:
     error: str | None = None
 
 
+class VerifiedItems:
+    """A package's records (``items``) and whether every one read back with its recorded hash."""
+
+    items: list[EvidenceItem]
+
+    @property
+    def ok(self) -> bool:
+        """True when every record was found and its hash matched."""
+        return all(i.verified for i in self.items)
+
+
+def write_records(rawstore: RawStore, items: list[EvidenceItem], out: Path) -> None:
+    """Copy each item's WARC record into ``out/evidence.warc.gz`` and its payload into ``out/payloads/``."""
+    (out / "payloads").mkdir(parents=True, exist_ok=True)
+    with open(out / "evidence.warc.gz", "wb") as fh:
+        writer = WARCWriter(fh, gzip=True, warc_version="1.1")
+        for n, item in enumerate(items, 1):
+            _copy_record(rawstore, writer, item, out, n)
+
+
+def items_json(items: list[EvidenceItem]) -> list[dict]:
+    """The items as JSON objects (times in ISO form)."""
+    return [{**asdict(i), "fetched_at": i.fetched_at.isoformat()} for i in items]
+
+
 @dataclass
-class EvidencePackage:
+class EvidencePackage(VerifiedItems):
     """What was written and whether every record was read back intact."""
 
     out_dir: Path
@@ -70,11 +95,6 @@ class EvidencePackage:
     year: int
     rows: list[TimelinessRow]
     items: list[EvidenceItem] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        """True when every record was found and its hash matched."""
-        return all(i.verified for i in self.items)
 
 
 def write_evidence(db: Database, rawstore: RawStore, unit: str, year: int, out_dir: str | Path,
@@ -85,15 +105,10 @@ def write_evidence(db: Database, rawstore: RawStore, unit: str, year: int, out_d
         rows = unit_year(session, unit, year, portal, as_of=as_of)
         items = [item for row in rows for item in _items(session, row)]
     package = EvidencePackage(out, unit, year, rows, _dedupe(items))
-    (out / "payloads").mkdir(parents=True, exist_ok=True)
-    with open(out / "evidence.warc.gz", "wb") as fh:
-        writer = WARCWriter(fh, gzip=True, warc_version="1.1")
-        for n, item in enumerate(package.items, 1):
-            _copy_record(rawstore, writer, item, out, n)
+    write_records(rawstore, package.items, out)
     (out / "statement.md").write_text(statement(package), encoding="utf-8")
     (out / "evidence.json").write_text(json.dumps(
-        {"unit": unit, "year": year, "rows": [row_json(r) for r in rows],
-         "items": [{**asdict(i), "fetched_at": i.fetched_at.isoformat()} for i in package.items]},
+        {"unit": unit, "year": year, "rows": [row_json(r) for r in rows], "items": items_json(package.items)},
         ensure_ascii=False, indent=1), encoding="utf-8")
     return package
 

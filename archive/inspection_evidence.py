@@ -10,29 +10,33 @@ recorded at crawl time.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy.orm import Session
-from warcio.warcwriter import WARCWriter
 
 from archive.db import Database
-from archive.evidence import EvidenceItem, _capture_item, _copy_record, _dedupe, _when, records_table
+from archive.evidence import (
+    EvidenceItem,
+    VerifiedItems,
+    _capture_item,
+    _dedupe,
+    _when,
+    items_json,
+    records_table,
+    write_records,
+)
 from archive.inspection import PortalInspection, inspection_json, summary_lines
 from archive.inspection_rules import RULE_TEXT
 
 
 @dataclass
-class InspectionEvidence:
+class InspectionEvidence(VerifiedItems):
     """What was written and whether every record read back intact."""
 
     out_dir: Path
     results: list[PortalInspection]
     items: list[EvidenceItem] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return all(i.verified for i in self.items)
 
 
 def write_inspection_evidence(db: Database, rawstore, results: list[PortalInspection], out_dir: str | Path
@@ -42,15 +46,10 @@ def write_inspection_evidence(db: Database, rawstore, results: list[PortalInspec
     with db.session() as session:
         items = [i for r in results for i in _items(session, r)]
     package = InspectionEvidence(out, results, _dedupe(items))
-    (out / "payloads").mkdir(parents=True, exist_ok=True)
-    with open(out / "evidence.warc.gz", "wb") as fh:
-        writer = WARCWriter(fh, gzip=True, warc_version="1.1")
-        for n, item in enumerate(package.items, 1):
-            _copy_record(rawstore, writer, item, out, n)
+    write_records(rawstore, package.items, out)
     (out / "statement.md").write_text(statement(package), encoding="utf-8")
     (out / "evidence.json").write_text(json.dumps(
-        {"portals": [inspection_json(r) for r in results],
-         "items": [{**asdict(i), "fetched_at": i.fetched_at.isoformat()} for i in package.items]},
+        {"portals": [inspection_json(r) for r in results], "items": items_json(package.items)},
         ensure_ascii=False, indent=1), encoding="utf-8")
     return package
 
