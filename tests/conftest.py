@@ -76,3 +76,26 @@ def _no_body_image_ocr():
         os.environ.pop("DISCLOSURE_OCR_BODY_IMAGES", None)
     else:
         os.environ["DISCLOSURE_OCR_BODY_IMAGES"] = before
+
+
+# The slowest test files (their shared fixtures crawl and ingest whole replicas; measured with --durations on the
+# 2-core CI machine), run first: pytest-xdist hands out files in collection order, so a slow file collected
+# last would run alone at the end while the other process idles.
+SLOW_FILES_FIRST = (
+    "tests/timeliness/test_replica_timeline.py", "tests/archive/test_ingest_faults.py",
+    "tests/archive/test_mixed_families.py", "tests/archive/test_ocr_scans.py", "tests/web/test_web_people.py",
+    "tests/search/test_replica_search.py", "tests/crawler/test_crawl_faults.py", "tests/web/test_web_errors.py",
+    "tests/web/test_web_http.py", "tests/run/test_run_cycle.py", "tests/inspection/test_inspection_replica.py",
+    "tests/crawler/test_zero_config.py", "tests/archive/test_versions.py", "tests/parse/test_ofd.py",
+    "tests/archive/test_replica_accuracy.py", "tests/crawler/test_crawl_incremental.py",
+    "tests/parse/test_generated_reports.py", "tests/web/test_web_browser.py",
+)
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """Slow files first (:data:`SLOW_FILES_FIRST`), every other file after them in its usual order."""
+    rank = {path: i for i, path in enumerate(SLOW_FILES_FIRST)}
+    root = config.rootpath
+    order = {id(item): (rank.get(item.path.relative_to(root).as_posix(), len(rank)), n)
+             for n, item in enumerate(items)}
+    items.sort(key=lambda item: order[id(item)])
