@@ -57,6 +57,7 @@ from archive.models import (
 )
 from archive.parallel import ParsePool
 from archive.parse.model import ParsedDocument
+from archive.parse_inputs import archived_body_image, stored_ocr
 from archive.rawstore import RawResponse, RawStore, RawStoreError
 from archive.store import Counts, assign, sync_checks, sync_figures, sync_sections
 from archive.unitmatch import UnitMatcher, UnitName, generate_aliases, guess_unit_kind, normalise_name
@@ -210,20 +211,6 @@ def _ocr_values(parsed: ParsedDocument, capture: Capture) -> dict[str, object]:
     return {"ocr": True, "ocr_sha256": capture.sha256,
             "ocr_pages": json.dumps({str(k): v for k, v in pages.items()}, ensure_ascii=False,
                                     separators=(",", ":"))}
-
-
-def _stored_ocr(session: Session | None, sha256: str | None) -> dict[int, dict] | None:
-    """The OCR result archived for the file with this sha256 (by an earlier ingest), if any."""
-    if session is None or not sha256:
-        return None
-    stored = session.scalar(select(Version.ocr_pages).where(Version.ocr_sha256 == sha256,
-                                                            Version.ocr_pages.is_not(None)).limit(1))
-    if not stored:
-        return None
-    try:
-        return {int(k): v for k, v in json.loads(stored).items()}
-    except (ValueError, TypeError, AttributeError):
-        return None
 
 
 def _parse_errors() -> tuple[type[BaseException], ...]:
@@ -449,9 +436,9 @@ class _Ingestor:
 
     def _parse(self, raw: RawResponse, capture: Capture, filename: str | None = None,
                session: Session | None = None) -> ParsedDocument:
+        # A pool result is whole: the parser process ran OCR (or reused the archived result) and read the
+        # page's pictures as this process would; its OCR pages are stored with the version here.
         outcome = self.pool.take(capture.id, capture.url, filename) if self.pool is not None else None
-        if outcome is not None and outcome.parsed is not None and _needs_local_parse(outcome.parsed):
-            outcome = None  # OCR (or archived OCR) is this process's: its results are stored with the version
         if outcome is not None:
             try:
                 if outcome.error is not None:
@@ -476,7 +463,7 @@ class _Ingestor:
         if self._parse_takes_ocr:
             from archive.parse.ocr import OcrOptions
 
-            kwargs["ocr"] = OcrOptions(run=self.ocr, stored=_stored_ocr(session, capture.sha256))
+            kwargs["ocr"] = OcrOptions(run=self.ocr, stored=stored_ocr(session, capture.sha256))
         try:
             return self.parse(raw.body, **kwargs)
         except self.parse_errors as exc:
@@ -489,16 +476,7 @@ class _Ingestor:
 
     def _body_image(self, session: Session, url: str) -> bytes | None:
         """The bytes of a page's content picture as last archived (the crawler's role ``body_image``)."""
-        urls = {url, canonical_url(url), found_url(url)}
-        capture = session.scalar(select(Capture).where(
-            Capture.url.in_(urls), Capture.role == "body_image", Capture.status == 200)
-            .order_by(Capture.fetched_at.desc(), Capture.id.desc()).limit(1))
-        if capture is None:
-            return None
-        try:
-            return self._read(capture).body
-        except CaptureFailed:
-            return None  # an unreadable record: the picture is missing, the page is read without it
+        return archived_body_image(session, self.rawstore, url)
 
     # ------------------------------------------------------------------ lookups
     def _document_at(self, session: Session, url: str) -> Document | None:
@@ -984,12 +962,6 @@ def select_captures(session: Session, *, crawl_run_id: int | None = None, only_p
     return list(session.scalars(query.order_by(Capture.fetched_at, Capture.id)))
 
 
-def _needs_local_parse(parsed: ParsedDocument) -> bool:
-    """A document parsed in a pool process that must be parsed again here: its scanned pages or pictured
-    tables need OCR, whose results this process stores with the version (and reuses on reparse)."""
-    return parsed.tables_as_images or any("text layer" in w or "OCR" in w for w in parsed.warnings)
-
-
 def process_capture_ids(db: Database, rawstore: RawStore, capture_ids: Sequence[int], *,
                         parse: ParseFn | None = None, ocr: bool = True) -> IngestReport:
     """Process exactly these captures, in the order given (callers pass fetch order), then cross-year checks.
@@ -1013,7 +985,7 @@ def process_captures(db: Database, rawstore: RawStore, *, crawl_run_id: int | No
     PostgreSQL the pending captures are claimed in small batches (``claim_captures``), so ingest
     processes on several machines share them; a claim lapses after ``lease_s`` seconds.
     """
-    pool = ParsePool(db, rawstore.warc_dir, workers) if workers > 1 and parse is None else None
+    pool = ParsePool(db, rawstore.warc_dir, workers, ocr=ocr) if workers > 1 and parse is None else None
     ingestor = _Ingestor(db, rawstore, parse or _default_parser(), ocr=ocr, pool=pool)
     try:
         if db.engine.dialect.name == "postgresql" and only_pending and not failed_only:

@@ -25,6 +25,7 @@ from archive.identity import is_mobile_twin
 from archive.models import Capture
 from archive.parse.model import ParsedDocument
 from archive.parse.pipeline import _ext
+from archive.parse_inputs import archived_body_image, stored_ocr
 
 # Captures parsing ahead of the writer, per worker: enough to keep every worker busy, few enough that
 # parsed documents waiting for the writer stay a few megabytes.
@@ -50,6 +51,8 @@ class ParseTask:
     content_type: str | None
     column_kind: str | None
     attachment: bool
+    ocr_run: bool = True  # may OCR run (False: ``reparse`` without ``--ocr`` reads archived results only)
+    stored_ocr: dict[int, dict] | None = None  # the OCR result archived for this file, reused page by page
 
 
 @dataclass
@@ -59,23 +62,30 @@ class ParseOutcome:
     filename: str | None
     parsed: ParsedDocument | None = None
     error: BaseException | None = None
+    ocr_stats: dict[str, float] | None = None  # what this parse added to the worker's OCR counters
 
 
 # ------------------------------------------------------------------ in the worker process
 _STORE = None
+_DB: Database | None = None
 
 
-def _init_worker(warc_dir: str) -> None:
-    global _STORE
+def _init_worker(warc_dir: str, database_url: str) -> None:
+    global _STORE, _DB
     from archive.rawstore import RawStore
 
     _STORE = RawStore(Path(warc_dir))
+    # The worker's own connection (a forked one must not share the writer's): it only reads, to find the
+    # archived pictures of a page whose tables are images.
+    _DB = Database(database_url)
 
 
 def _parse_task(task: ParseTask) -> ParseOutcome:
-    from archive.parse import parse_document
+    from archive.parse import ocr, parse_document
+    from archive.parse.image_tables import body_image_ocr_enabled
+    from archive.parse.ocr import OcrOptions
 
-    assert _STORE is not None
+    assert _STORE is not None and _DB is not None
     try:
         raw = _STORE.read(task.warc_file, task.warc_offset, sha256=task.sha256, size=task.size)
     except Exception:  # noqa: BLE001 - the writer reads it again and records the failure itself
@@ -83,9 +93,15 @@ def _parse_task(task: ParseTask) -> ParseOutcome:
     filename = (filename_from_headers(raw.header("Content-Disposition")) or filename_from_url(task.url)) \
         if task.attachment else None
     kwargs: dict[str, object] = {"url": task.url, "content_type": task.content_type or raw.content_type,
-                                 "filename": filename, "column_kind": task.column_kind}
+                                 "filename": filename, "column_kind": task.column_kind,
+                                 "ocr": OcrOptions(run=task.ocr_run, stored=task.stored_ocr)}
+    before = dict(ocr.STATS)
     try:
-        return ParseOutcome(filename, parsed=parse_document(raw.body, **kwargs))
+        with _DB.session() as session:
+            if body_image_ocr_enabled() and not task.attachment:
+                kwargs["body_images"] = lambda url: archived_body_image(session, _STORE, url)
+            parsed = parse_document(raw.body, **kwargs)
+        return ParseOutcome(filename, parsed=parsed, ocr_stats={k: ocr.STATS[k] - before[k] for k in before})
     except BaseException as exc:  # noqa: BLE001 - handed to the writer, which classifies it
         try:
             import pickle
@@ -100,13 +116,14 @@ def _parse_task(task: ParseTask) -> ParseOutcome:
 class ParsePool:
     """``workers`` parser processes fed in fetch order, a bounded window ahead of the writer."""
 
-    def __init__(self, db: Database, warc_dir: Path, workers: int):
+    def __init__(self, db: Database, warc_dir: Path, workers: int, ocr: bool = True):
         self.db = db
         self.workers = workers
+        self.ocr = ocr
         # fork keeps start-up cheap (the parser's imports are inherited); spawn where fork is unsafe.
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
         self._executor = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method),
-                                             initializer=_init_worker, initargs=(str(warc_dir),))
+                                             initializer=_init_worker, initargs=(str(warc_dir), db.url))
         self._queue: deque[int] = deque()
         self._futures: dict[int, Future[ParseOutcome]] = {}
         self._window = workers * WINDOW_PER_WORKER
@@ -139,7 +156,8 @@ class ParsePool:
                 if c.role == "document" and is_mobile_twin(c.url):
                     continue  # usually not parsed at all (see _Ingestor._process)
                 tasks.append(ParseTask(c.id, c.warc_file, c.warc_offset, c.sha256, c.size, c.url,
-                                       c.content_type, c.column_kind, attachment=c.role == "attachment"))
+                                       c.content_type, c.column_kind, attachment=c.role == "attachment",
+                                       ocr_run=self.ocr, stored_ocr=stored_ocr(session, c.sha256)))
         return tasks
 
     def take(self, capture_id: int, url: str, filename: str | None) -> ParseOutcome | None:
@@ -149,6 +167,10 @@ class ParsePool:
         if future is None:
             return None
         outcome = future.result()
+        if outcome.ocr_stats:
+            from archive.parse.ocr import add_stats
+
+            add_stats(outcome.ocr_stats)  # the command's OCR summary counts the workers' pages too
         if outcome.parsed is None and outcome.error is None:
             return None  # the worker could not read it: the writer reads it and says why
         if outcome.filename != filename and _ext(outcome.filename, url) != _ext(filename, url):

@@ -38,6 +38,16 @@ MAX_CELL_READS = 300  # nor read cell by cell when more cells than this seem unr
 
 # How many pages the engine recognised in this process (a stat the CLI prints and the tests read).
 STATS = {"pages": 0, "seconds": 0.0, "reused": 0}
+
+
+def add_stats(delta: dict[str, float]) -> None:
+    """Count OCR work done elsewhere (a parser process of the ingest) in this process's :data:`STATS`."""
+    with _lock:
+        for key, value in delta.items():
+            if key in STATS:
+                STATS[key] += value
+
+
 _lock = threading.Lock()
 _engines: dict[str, object] = {}
 

@@ -59,7 +59,8 @@ def scan_archive(tmp_path_factory) -> Iterator[ScanArchive]:
         run_id = start_run(db, ensure_portal(db, manifest))
         capture_documents(db, rawstore, manifest, docs, crawl_run_id=run_id)
         before = ocr.STATS["pages"]
-        report = process_captures(db, rawstore, crawl_run_id=run_id)
+        # Two parser processes, as `disclosure ingest` runs on 2 cores: they OCR, the writer stores.
+        report = process_captures(db, rawstore, crawl_run_id=run_id, workers=2)
         assert not report.failed, report.failed
         yield ScanArchive(db, rawstore, site, docs, ocr.STATS["pages"] - before, data_dir)
     finally:
@@ -107,6 +108,14 @@ def test_scans_read_by_ocr_match_their_text_versions(scan_archive):
     assert any(sorted(c.rule for c in _text_version(scan_archive.site, d.id)[0].checks if not c.ok)
                for d in scan_archive.docs), "no scanned report with a planted failing check"
     print(f"OCR recovered {got}/{total} figures ({100 * got / total:.1f} %), {scan_archive.ocr_pages} pages")
+    # every scanned page recognised once (in a parser process, counted by the writer), never twice
+    import urllib.request
+
+    from pypdf import PdfReader
+
+    pages = sum(len(PdfReader(io.BytesIO(urllib.request.urlopen(d.attachments[0].url, timeout=60).read())).pages)
+                for d in scan_archive.docs)
+    assert scan_archive.ocr_pages == pages, (scan_archive.ocr_pages, pages)
     assert got / total >= MIN_RECOVERED, misses[:20]
 
 
