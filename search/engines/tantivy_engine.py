@@ -226,7 +226,7 @@ class TantivyIndex:
         strings = _facet_strings(p) if q.facets else None
         facets_job = _pool().submit(self._facets, searcher, p, strings) if q.facets else None
         count = strings is None
-        query = self._translate(p.main())
+        query = self._filtered(p.text, list(p.filters.values()))
         offset = (q.page - 1) * q.limit
         if q.sort == "date":
             res = searcher.search(query, q.limit, count=count, order_by_field="published", offset=offset,
@@ -267,7 +267,8 @@ class TantivyIndex:
         for facet, name in where.items():
             aggs[name]["aggs"][facet] = {"terms": {"field": FACET_FIELDS[facet], "size": 10_000}}
         total = group(None)
-        result = searcher.aggregate(self._translate(p.base()), aggs)
+        base = [f for name, f in p.filters.items() if name not in FACETS]
+        result = searcher.aggregate(self._filtered(p.text, base), aggs)
         return ({facet: _buckets(result[name].get(facet, {})) for facet, name in where.items()},
                 int(result[total]["doc_count"]))
 
@@ -281,6 +282,73 @@ class TantivyIndex:
         return out
 
     # -- query translation ---------------------------------------------------------------------
+
+    def _filtered(self, text: Node, filters: list[Node]) -> tantivy.Query:
+        """``text`` restricted to the documents of every filter, the filters pushed down into each
+        branch of the text's unions and scoring nothing (relevance is the text's alone).
+
+        Why not ``text AND filters``: tantivy's union scorer, when an intersection seeks into it,
+        refills a window of 4,096 documents and evaluates every child there, so a selective filter
+        over ``title OR body`` still evaluates the text on every document (1,000,000 documents:
+        ``依申请公开`` for one publisher's annual reports 45 → 9 ms). Inside each branch the filter leads
+        the intersection and the text is evaluated only on the documents it holds.
+        """
+        if not filters:
+            return self._translate(text)
+        return self._push(text, [tantivy.Query.const_score_query(self._translate(f), 0.0) for f in filters])
+
+    def _push(self, node: Node, filters: list[tantivy.Query]) -> tantivy.Query:
+        """``node AND filters``, the filters inside every union branch (see :meth:`_filtered`)."""
+        if isinstance(node, Or):
+            return _any([self._push(c, filters) for c in node.children])
+        if isinstance(node, AndMaybe):
+            return tantivy.Query.boolean_query([(_MUST, self._push(node.required, filters)),
+                                                (_SHOULD, self._push(node.optional, filters))])
+        if isinstance(node, Boost):
+            return tantivy.Query.boost_query(self._push(node.child, filters), node.factor)
+        if isinstance(node, Not | And):
+            # Excluded documents are looked up in the excluded query as well: within the filters.
+            children = node.children if isinstance(node, And) else (node,)
+            clauses = [(_MUST_NOT, self._push(c.child, filters)) if isinstance(c, Not)
+                       else (_MUST, self._push(c, filters)) for c in children]
+            if all(occ == _MUST_NOT for occ, _ in clauses):
+                clauses += [(_MUST, f) for f in filters]
+            return tantivy.Query.boolean_query(clauses)
+        if isinstance(node, MatchAll):
+            return _all(filters)
+        branches = self._branches(node)
+        if branches is None:
+            return _all([self._translate(node), *filters])
+        return _any([_all([b, *filters]) for b in branches])
+
+    def _branches(self, node: Node) -> list[tantivy.Query] | None:
+        """The union branches of a text or wildcard node (each field or piece it looks in), or None
+        when it is not a union."""
+        if isinstance(node, Text) and node.field is None:
+            title = tantivy.Query.boost_query(self._run("title", node.text), TITLE_BOOST)
+            return [title, *self._run_branches("body", node.text)]
+        if isinstance(node, Text) and node.field in ("body", *SECTION_FIELDS):
+            return self._run_branches(node.field, node.text)
+        if isinstance(node, Wildcard) and node.field is None:
+            title = tantivy.Query.boost_query(self._regex("title", node.pattern), TITLE_BOOST)
+            return [title, *[self._regex(f, node.pattern) for f in BODY_PIECES]]
+        if isinstance(node, Wildcard) and node.field == "body":
+            return [self._regex(f, node.pattern) for f in BODY_PIECES]
+        if isinstance(node, Wildcard) and node.field in SECTION_FIELDS:
+            return [self._regex(f, node.pattern) for f in (node.field, f"{node.field}_loose")]
+        return None
+
+    def _regex(self, field: str, pattern: str) -> tantivy.Query:
+        return tantivy.Query.regex_query(self.schema, field, wildcard_regex(pattern))
+
+    def _run_branches(self, field: str, text: str) -> list[tantivy.Query]:
+        """:meth:`_run` of ``field`` as the list of queries whose union it is."""
+        if field in SECTION_FIELDS:
+            return [self._run(field, text), self._run(f"{field}_loose", text)]
+        if field == "body" and query_grams(text) is None:
+            return [self._bigram_run(piece, text) for piece in BODY_PIECES]
+        return [self._run(field, text)]
+
 
     def _translate(self, node: Node) -> tantivy.Query:
         if isinstance(node, MatchAll):
@@ -382,7 +450,12 @@ class TantivyIndex:
 
 def _any(queries: list[tantivy.Query]) -> tantivy.Query:
     """Documents matching any of ``queries`` (scores add up)."""
-    return tantivy.Query.boolean_query([(_SHOULD, q) for q in queries])
+    return queries[0] if len(queries) == 1 else tantivy.Query.boolean_query([(_SHOULD, q) for q in queries])
+
+
+def _all(queries: list[tantivy.Query]) -> tantivy.Query:
+    """Documents matching every one of ``queries`` (scores add up)."""
+    return queries[0] if len(queries) == 1 else tantivy.Query.boolean_query([(_MUST, q) for q in queries])
 
 
 def _load(searcher: tantivy.Searcher, addr: tantivy.DocAddress) -> SearchDocument:
