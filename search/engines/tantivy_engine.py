@@ -291,10 +291,10 @@ class TantivyIndex:
         refills a window of 4,096 documents and evaluates every child there, so a selective filter
         over ``title OR body`` still evaluates the text on every document (1,000,000 documents:
         ``依申请公开`` for one publisher's annual reports 45 → 9 ms). Inside each branch the filter leads
-        the intersection and the text is evaluated only on the documents it holds.
+        the intersection and the text is evaluated only on the documents it holds. Without filters the
+        union is flat too (title and the body's pieces as one union, not nested: 1,000,000 documents,
+        ``公开`` 28 → 20 ms).
         """
-        if not filters:
-            return self._translate(text)
         return self._push(text, [tantivy.Query.const_score_query(self._translate(f), 0.0) for f in filters])
 
     def _push(self, node: Node, filters: list[tantivy.Query]) -> tantivy.Query:
@@ -312,10 +312,10 @@ class TantivyIndex:
             clauses = [(_MUST_NOT, self._push(c.child, filters)) if isinstance(c, Not)
                        else (_MUST, self._push(c, filters)) for c in children]
             if all(occ == _MUST_NOT for occ, _ in clauses):
-                clauses += [(_MUST, f) for f in filters]
+                clauses += [(_MUST, f) for f in filters or [tantivy.Query.all_query()]]
             return tantivy.Query.boolean_query(clauses)
         if isinstance(node, MatchAll):
-            return _all(filters)
+            return _all(filters) if filters else tantivy.Query.all_query()
         branches = self._branches(node)
         if branches is None:
             return _all([self._translate(node), *filters])
