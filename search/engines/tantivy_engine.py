@@ -86,6 +86,8 @@ class TantivyIndex:
         self._writer: tantivy.IndexWriter | None = None
         self._lock: WriterLock | None = None
         self._meta_mtime = 0.0
+        # While the committed index holds no document: the ids added since (see add()); None otherwise.
+        self._added_to_empty: set[int] | None = None
         marker = read_marker(path) if path.is_dir() else None
         if marker is None:
             if not create:
@@ -103,6 +105,7 @@ class TantivyIndex:
             self.index.reload()
             if writer:
                 self._writer = self.index.writer(heap_size=WRITER_HEAP, num_threads=WRITER_THREADS)
+                self._track_empty()
         except (OSError, ValueError) as exc:
             self.close()
             raise IndexCorruptError(path, str(exc).splitlines()[0] if str(exc) else type(exc).__name__) \
@@ -139,11 +142,22 @@ class TantivyIndex:
             fields["year"] = d.report_year
         return tantivy.Document(**fields)
 
+    def _track_empty(self) -> None:
+        self._added_to_empty = set() if self.index.searcher().num_docs == 0 else None
+
     def add(self, docs: Iterable[SearchDocument]) -> int:
         writer = self._need_writer()
+        fresh = self._added_to_empty
         n = 0
         for d in docs:
-            writer.delete_documents_by_term("document_id", d.document_id)
+            # Replace any entry under this id. Into an empty index (a build or rebuild) only an id
+            # already added since can have one: tantivy keeps every delete in its queue until the
+            # commit applies it to every segment, which cost a build ~1.2 KB of memory a document
+            # (150,000 documents: 705 MB anonymous with a delete each, 524 MB without, flat).
+            if fresh is None or d.document_id in fresh:
+                writer.delete_documents_by_term("document_id", d.document_id)
+            else:
+                fresh.add(d.document_id)
             writer.add_document(self._to_tantivy(prepare(d, grams=True)))
             n += 1
         return n
@@ -166,6 +180,8 @@ class TantivyIndex:
             self._writer.wait_merging_threads()
             self._writer = self.index.writer(heap_size=WRITER_HEAP, num_threads=WRITER_THREADS)
         self.index.reload()
+        if self._writer is not None:
+            self._track_empty()
         self._meta_mtime = self._mtime()
 
     def close(self) -> None:
