@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import os
 import random
 import re
 import shutil
@@ -191,6 +190,8 @@ class Run:
     phrase_recall: float = 0.0
     update_s: float = 0.0  # adding 1,000 documents to the built index and committing
     rss_mb: float = 0.0  # the process's resident memory after the queries
+    anon_mb: float = 0.0  # of which anonymous (heap): the rest is the index's mapped files, reclaimable
+    peak_mb: float = 0.0  # the most resident memory the process had (VmHWM), mapped files included
     note: str = ""
 
     @property
@@ -241,11 +242,19 @@ def _time_queries(run: Run, query: Callable[[str, dict], int], repeat: int) -> N
 
 def _rss_mb() -> float:
     """The process's resident memory now (Linux), in MB."""
+    return _status_mb("VmRSS")
+
+
+def _status_mb(key: str) -> float:
+    """A memory figure of /proc/self/status (Linux), in MB; 0 elsewhere."""
     try:
-        with open("/proc/self/statm", encoding="ascii") as f:
-            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e6
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith(key + ":"):
+                    return int(line.split()[1]) * 1024 / 1e6
     except (OSError, ValueError, IndexError):
-        return 0.0
+        pass
+    return 0.0
 
 
 def _update_docs(corpus: Corpus, n: int) -> list[SearchDocument]:
@@ -288,6 +297,8 @@ def bench_search_index(corpus: Corpus, engine: str, workdir: Path, repeat: int) 
         h.document_id for h in index.search(SearchQuery(f'"{phrase}"', limit=5, facets=False)).hits})
     run.phrase_recall = hits / len(corpus.sample_docs) if corpus.sample_docs else 0.0
     run.rss_mb = _rss_mb()
+    run.anon_mb = _status_mb("RssAnon")
+    run.peak_mb = _status_mb("VmHWM")
     index.close()
     return run
 
@@ -445,7 +456,7 @@ def _report(runs: list[Run]) -> None:
         per = "  ".join(f"{_pct(r.latencies[c], 0.95):>{len(c) + 4}.1f}" for c in cats)
         click.echo(f"{r.engine:<13} {r.docs:>7} {r.docs_per_s:>8.0f} {r.size_mb:>8.1f} {r.recall_2char:>13.0%} "
                    f"{r.phrase_recall:>13.0%} {r.cpu_per_doc():>10}  {_pct(every, 0.5):>6.1f} / {_pct(every, 0.95):>7.1f}   {per}"
-                   + (f"   update {r.update_s:.2f}s  RSS {r.rss_mb:.0f} MB" if r.update_s else ""))
+                   + (f"   update {r.update_s:.2f}s  RSS {r.rss_mb:.0f} MB (anonymous {r.anon_mb:.0f}, peak {r.peak_mb:.0f})" if r.update_s else ""))
 
 
 @contextlib.contextmanager

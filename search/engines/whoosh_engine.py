@@ -66,6 +66,7 @@ class WhooshIndex:
     def __init__(self, path: Path, *, create: bool = False, writer: bool = False):
         self.path = path
         self._writer = None
+        self._pending: set[int] = set()  # ids added by the current writer, not committed yet
         self._lock: WriterLock | None = None
         self._searcher = None
         marker = read_marker(path) if path.is_dir() else None
@@ -122,6 +123,13 @@ class WhooshIndex:
         writer = self._need_writer()
         n = 0
         for d in docs:
+            if d.document_id in self._pending:
+                # Whoosh's update deletes only committed documents: an id added twice by one writer
+                # would be two documents. Commit what came before (rare: one id twice in one batch
+                # of changes) so this update replaces it.
+                self.commit()
+                writer = self._need_writer()
+            self._pending.add(d.document_id)
             writer.update_document(**self._fields(prepare(d)))
             n += 1
         return n
@@ -142,12 +150,14 @@ class WhooshIndex:
         if self._writer is not None:
             self._writer.commit()
             self._writer = None
+        self._pending.clear()
         self._refresh()
 
     def close(self) -> None:
         if self._writer is not None:
             self._writer.cancel()
             self._writer = None
+        self._pending.clear()
         if self._searcher is not None:
             self._searcher.close()
             self._searcher = None

@@ -240,6 +240,19 @@ def test_incremental_update_replaces_the_old_entry(tmp_path, engine):
     index.close()
 
 
+def test_an_id_added_twice_before_the_first_commit_is_one_document(tmp_path, engine):
+    index = open_index(tmp_path / engine, engine, create=True, writer=True)
+    index.add([SearchDocument(1, "报告", "旧版本提到宗教事务条例。"), SearchDocument(2, "其他", "无关内容。")])
+    index.add([SearchDocument(1, "报告（修订）", "新版本提到政务服务事项。", version_id=2)])
+    index.commit()
+    assert index.count() == 2
+    assert ids(index, "宗教事务") == set() and ids(index, "政务服务事项") == {1}
+    index.add([SearchDocument(2, "其他（修订）", "仍然无关。")])
+    index.commit()
+    assert index.count() == 2 and ids(index, "无关内容") == set()
+    index.close()
+
+
 @pytest.mark.parametrize("text", ['"政务服务', "(行政复议 OR 宗教", "行政复议 AND", "OR 宗教", "行政复议)",
                                   "foo:bar", "year:20x1", "year:[2019 2021]", "kind:report", "，。",
                                   "date:[2021-13-01 TO]", "title:", "NOT"])
