@@ -53,6 +53,11 @@ def body_image_ocr_enabled() -> bool:
     return os.environ.get("DISCLOSURE_OCR_BODY_IMAGES", "1").strip().lower() not in ("0", "off", "no", "false")
 
 
+def clear_memo() -> None:
+    """Forget the pictures recognised in this process (a benchmark's runs must each do their own OCR)."""
+    _MEMO.clear()
+
+
 def _recognised(index: int, data: bytes, opts: OcrOptions) -> OcrPage | None:
     """The OCR result of one picture: stored with the version, else recognised here (once per digest)."""
     if index in (opts.stored or {}) or not opts.run:

@@ -188,7 +188,12 @@ def _bench_workers(root: Path, counts: list[int]) -> None:
     load = os.getloadavg()
     click.echo(f"whole crawl, parser processes (load average before: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}, "
                f"{os.cpu_count()} cores)")
+    from archive.parse import image_tables
+
     for n in counts:
+        # Each run from scratch: no picture's OCR remembered from the run before (forked parser processes would
+        # inherit the memo and skip the OCR).
+        image_tables.clear_memo()
         copy = root / f"ingest-workers-{n}.sqlite3"
         shutil.copyfile(root / "crawled.sqlite3", copy)
         db = open_database(sqlite_url(copy))
