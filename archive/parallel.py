@@ -25,7 +25,7 @@ from archive.identity import is_mobile_twin
 from archive.models import Capture
 from archive.parse.model import ParsedDocument
 from archive.parse.pipeline import _ext
-from archive.parse_inputs import archived_body_image, stored_ocr
+from archive.parse_inputs import archived_body_image, stored_ocr_by_sha
 
 # Captures parsing ahead of the writer, per worker: enough to keep every worker busy, few enough that
 # parsed documents waiting for the writer stay a few megabytes.
@@ -148,6 +148,7 @@ class ParsePool:
     def _tasks(self, ids: list[int]) -> list[ParseTask]:
         with self.db.session() as session:
             rows = {c.id: c for c in session.scalars(select(Capture).where(Capture.id.in_(ids)))}
+            ocr_results = stored_ocr_by_sha(session, (c.sha256 for c in rows.values()))
             tasks = []
             for i in ids:
                 c = rows.get(i)
@@ -157,7 +158,7 @@ class ParsePool:
                     continue  # usually not parsed at all (see _Ingestor._process)
                 tasks.append(ParseTask(c.id, c.warc_file, c.warc_offset, c.sha256, c.size, c.url,
                                        c.content_type, c.column_kind, attachment=c.role == "attachment",
-                                       ocr_run=self.ocr, stored_ocr=stored_ocr(session, c.sha256)))
+                                       ocr_run=self.ocr, stored_ocr=ocr_results.get(c.sha256)))
         return tasks
 
     def take(self, capture_id: int, url: str, filename: str | None) -> ParseOutcome | None:

@@ -5,6 +5,7 @@ processes (``archive.parallel``) look both up the same way."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -33,11 +34,25 @@ def stored_ocr(session: Session | None, sha256: str | None) -> dict[int, dict] |
     """The OCR result archived for the file with this sha256 (by an earlier ingest), if any."""
     if session is None or not sha256:
         return None
-    stored = session.scalar(select(Version.ocr_pages).where(Version.ocr_sha256 == sha256,
-                                                            Version.ocr_pages.is_not(None)).limit(1))
-    if not stored:
-        return None
-    try:
-        return {int(k): v for k, v in json.loads(stored).items()}
-    except (ValueError, TypeError, AttributeError):
-        return None
+    return stored_ocr_by_sha(session, [sha256]).get(sha256)
+
+
+def stored_ocr_by_sha(session: Session, sha256s: Iterable[str | None]) -> dict[str, dict[int, dict]]:
+    """The archived OCR results of these files (one query), by sha256; files never OCR'd are left out."""
+    wanted = {s for s in sha256s if s}
+    if not wanted:
+        return {}
+    out: dict[str, dict[int, dict]] = {}
+    seen: set[str] = set()
+    for sha, stored in session.execute(select(Version.ocr_sha256, Version.ocr_pages).where(
+            Version.ocr_sha256.in_(wanted), Version.ocr_pages.is_not(None))):
+        if sha in seen:
+            continue  # the first archived result of a file stands, as read one file at a time
+        seen.add(sha)
+        try:
+            pages = {int(k): v for k, v in json.loads(stored).items()} if stored else None
+        except (ValueError, TypeError, AttributeError):
+            continue
+        if pages:
+            out[sha] = pages
+    return out
