@@ -2,28 +2,23 @@
 
 from __future__ import annotations
 
-import re
+import io
 import signal
 import subprocess
 import sys
 
 import httpx
+import pdfplumber
 
 from disclosure.replica.manifest import load_manifest
+
+from .util import start_replica
 
 
 def test_cli_serves_and_stops(tmp_path):
     manifest_path = tmp_path / "manifest.json"
-    proc = subprocess.Popen([sys.executable, "-m", "disclosure", "replica", "--port", "0", "--as-of", "2012-06-01",
-                             "--manifest", str(manifest_path)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True)
+    proc, lines, base = start_replica("--as-of", "2012-06-01", "--manifest", str(manifest_path))
     try:
-        lines = []
-        for line in proc.stdout:
-            lines.append(line)
-            if line.startswith("serving "):
-                break
-        base = re.search(r"serving (http://127\.0\.0\.1:\d+)/", lines[-1]).group(1)
         assert "units" in lines[0] and "as of 2012-06-01T23:59" in lines[0]
         manifest = load_manifest(manifest_path)
         assert manifest.base_url == base and manifest.as_of == "2012-06-01"
@@ -65,3 +60,22 @@ def test_server_survives_hostile_requests(replica):
             status = int(reply.split()[1]) if reply.startswith(b"HTTP/1.") else 400 * (b"Error code: 400" in reply)
             assert status in (400, 404, 405), reply
     assert httpx.get(replica.base_url + "/").status_code == 200
+
+
+def test_cli_serves_scanned_reports(tmp_path):
+    """`--scans N`: N PDF reports served as scans (page images, no text layer), marked in the manifest."""
+    manifest_path = tmp_path / "manifest.json"
+    proc, lines, _base = start_replica("--county", "mixed", "--scans", "2", "--manifest", str(manifest_path))
+    try:
+        assert "2 served as scans" in lines[0], lines[0]
+        scans = [d for d in load_manifest(manifest_path).documents if d.delivery == "scan"]
+        assert len(scans) == 2
+        for doc in scans:
+            (attachment,) = doc.attachments
+            data = httpx.get(attachment.url, timeout=30).content
+            with pdfplumber.open(io.BytesIO(data)) as pdf:
+                assert pdf.pages and all(not (p.extract_text() or "").strip() for p in pdf.pages)
+                assert all(p.images for p in pdf.pages)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)

@@ -18,6 +18,7 @@ from disclosure.replica.manifest import load_manifest
 from disclosure.replica.site import build_site
 
 from .families_util import CHINA, norm, read_unit
+from .util import start_replica
 
 NEW = ("unitlist", "gkmlpt", "hanweb_datastore", "anhui", "static_list")
 ATTACHMENT_TYPES = {"pdf": "application/pdf", "doc": "application/msword", "xls": "application/vnd.ms-excel",
@@ -246,16 +247,8 @@ def test_home_and_platform_lead_to_every_unit(mixed_replica, mixed_manifest):
 
 def test_cli_serves_the_mixed_county(tmp_path):
     path = tmp_path / "m.json"
-    proc = subprocess.Popen([sys.executable, "-m", "disclosure", "replica", "--county", "mixed", "--port", "0",
-                             "--as-of", "2012-06-01", "--manifest", str(path)], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    proc, lines, base = start_replica("--county", "mixed", "--as-of", "2012-06-01", "--manifest", str(path))
     try:
-        lines = []
-        for line in proc.stdout:
-            lines.append(line)
-            if line.startswith("serving "):
-                break
-        base = re.search(r"serving (http://127\.0\.0\.1:\d+)/", lines[-1]).group(1)
         assert "白河县" in lines[0]
         manifest = load_manifest(path)
         assert manifest.county == "白河县" and manifest.base_url == base and manifest.as_of == "2012-06-01"

@@ -3,10 +3,30 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from urllib.parse import urljoin
 
 import httpx
 from bs4 import BeautifulSoup
+
+
+def start_replica(*args: str) -> tuple[subprocess.Popen, list[str], str]:
+    """`disclosure replica --port 0 ARGS` in its own process: the process, the lines it printed up to
+    ``serving …`` and the base URL it serves (the caller stops the process)."""
+    proc = subprocess.Popen([sys.executable, "-m", "disclosure", "replica", "--port", "0", *args],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    lines = []
+    for line in proc.stdout:
+        lines.append(line)
+        if line.startswith("serving "):
+            break
+    found = re.search(r"serving (http://127\.0\.0\.1:\d+)/", lines[-1]) if lines else None
+    if found is None:
+        proc.kill()
+        raise AssertionError("".join(lines) + proc.stderr.read())
+    return proc, lines, found.group(1)
+
 
 PAGER = re.compile(r'createPageHTML\((\d+),\s*(\d+),\s*"index",\s*"html"\)')
 
