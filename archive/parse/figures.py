@@ -175,11 +175,16 @@ def _in_order(label: str, printed: str) -> int:
     return prev[-1]
 
 
+def _label_chars(label: str) -> str:
+    """The Chinese characters of a label without its numbering (what a garbled label is judged by)."""
+    return re.sub(r"[^\u4e00-\u9fff]", "", _NUMBERING.sub("", label_key(label)))
+
+
 @lru_cache(maxsize=4096)
 def b_row_fuzzy(label: str) -> str | None:
     """The table B leaf a garbled (OCR) label most likely is: most of its characters in order in one printed
     label, clearly more than in any other; None when no label stands out."""
-    bare = re.sub(r"[^\u4e00-\u9fff]", "", _NUMBERING.sub("", label_key(label)))
+    bare = _label_chars(label)
     if len(bare) < FUZZY_MIN_CHARS:
         return None
     scores = sorted(((_in_order(bare, printed) / len(bare), key) for key, printed in B_PRINTED.items()), reverse=True)
@@ -343,7 +348,7 @@ class _Reader:
         if not (self.fuzzy and self.table == "B"):
             return None
         b = b_row_fuzzy(label)
-        if b is None and self.last_b in B_ORDER and len(re.findall(r"[\u4e00-\u9fff]", label)) >= FUZZY_MIN_CHARS:
+        if b is None and self.last_b in B_ORDER and len(_label_chars(label)) >= FUZZY_MIN_CHARS:
             following = B_ORDER[B_ORDER.index(self.last_b) + 1:]
             b = following[0] if following and f"requests.{following[0]}.total" not in self.seen else None
         return b
