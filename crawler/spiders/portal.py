@@ -83,6 +83,9 @@ class PortalSpider(ListPagingMixin, SurveyNotesMixin, scrapy.Spider):
         self.survey_path: str | None = None
         self._hub_documents: dict[str, str] = {}  # documents linked from hubs -> the hub (fetched when idle)
         self._listed: set[str] = set()  # URLs requested as list entries
+        # The last response read: (response, its text, its selector or None). Callbacks ask for both more
+        # than once; decoding and parsing a page are most of the spider's own time.
+        self._page: tuple[Any, str, Selector | None] = (None, "", None)
 
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any):
@@ -212,11 +215,17 @@ class PortalSpider(ListPagingMixin, SurveyNotesMixin, scrapy.Spider):
                               request=RawRequest(method="GET", url=a["url"], headers=[]))
 
     def _text(self, response: Response) -> str:
-        ctype = response.headers.get(b"Content-Type")
-        return decode_page(response.body, ctype.decode("latin-1") if ctype else None)[0]
+        if self._page[0] is not response:
+            ctype = response.headers.get(b"Content-Type")
+            self._page = (response, decode_page(response.body, ctype.decode("latin-1") if ctype else None)[0], None)
+        return self._page[1]
 
     def _selector(self, response: Response) -> Selector:
-        return Selector(text=self._text(response))
+        """The page's selector, built once per response (a document's links and images read the same tree)."""
+        text = self._text(response)
+        if self._page[2] is None:
+            self._page = (response, text, Selector(text=text))
+        return self._page[2]
 
     def _is_html(self, response: Response) -> bool:
         ctype = (response.headers.get(b"Content-Type") or b"text/html").decode("latin-1").lower()
@@ -230,8 +239,7 @@ class PortalSpider(ListPagingMixin, SurveyNotesMixin, scrapy.Spider):
         yield from self._home_observed(response)
         if not response.meta["usable"] or not self._is_html(response):
             return
-        text = self._text(response)
-        sel = Selector(text=text)
+        text, sel = self._text(response), self._selector(response)
         yield from self._follow_hub_links(response, sel)
         if response.meta.get("unit_page") and self.profile.unit_pages != "hub":
             yield from self._read_list(response, text, sel, explicit=self.profile.unit_pages == "list")
@@ -318,8 +326,7 @@ class PortalSpider(ListPagingMixin, SurveyNotesMixin, scrapy.Spider):
         if self.profile.is_detail(canonical_url(response.url)):
             yield from self._document_followups(response)  # an old column link redirected to a document
             return
-        text = self._text(response)
-        yield from self._read_list(response, text, Selector(text=text), explicit=True)
+        yield from self._read_list(response, self._text(response), self._selector(response), explicit=True)
 
     def _read_list(self, response: Response, text: str, sel: Selector, *, explicit: bool):
         """Read a page as a list. ``explicit``: the page is known to be a list (a column); otherwise (a unit's
