@@ -74,13 +74,15 @@ def record_column(conn: Connection, portal_id: int, run_id: int | None, item: Co
 
 
 def record_entries(conn: Connection, portal_id: int, run_id: int | None, column_url: str,
-                   tallies: dict[str, ColumnTally], entries: list[tuple[str, str | None]], at: dt.datetime) -> None:
-    """Count a list page's entries (url, listed date) for its column; ``tallies`` holds this crawl's counts."""
-    tally = tallies.get(column_url)
+                   tallies: dict[tuple[int | None, str], ColumnTally], entries: list[tuple[str, str | None]],
+                   at: dt.datetime) -> None:
+    """Count a list page's entries (url, listed date) for its column; ``tallies`` holds the counts so far, by
+    (crawl run, column URL)."""
+    tally = tallies.get((run_id, column_url))
     if tally is None:
         oid = _observation_id(conn, _column_id(conn, portal_id, column_url, at), run_id, at)
         row = conn.execute(select(OBS.c.entry_count, OBS.c.newest_entry_date).where(OBS.c.id == oid)).one()
-        tally = tallies[column_url] = ColumnTally(oid, entry_count=row.entry_count or 0,
+        tally = tallies[(run_id, column_url)] = ColumnTally(oid, entry_count=row.entry_count or 0,
                                                   newest_date=row.newest_entry_date)
     values: dict = {}
     for url, listed in entries:

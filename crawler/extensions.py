@@ -10,24 +10,11 @@ import time
 from scrapy import signals
 from twisted.internet import task
 
+from crawler.peak_memory import peak_rss_bytes
 from crawler.summary import CrawlSummary
 
 logger = logging.getLogger(__name__)
 P = "disclosure/"
-
-
-def peak_rss_bytes() -> int:
-    """This process's own peak RSS (VmHWM; ru_maxrss would include what a forking parent held before exec)."""
-    try:
-        with open("/proc/self/status", encoding="ascii") as fh:
-            for line in fh:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    import resource
-
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
 # Error kinds that mean a request got no answer after its retries (the portal went away, timed out, …).

@@ -72,6 +72,9 @@ DISCLOSURE_RUN_ID = None  # an existing crawl_runs row to use (crawler.run creat
 DISCLOSURE_SUMMARY_PATH = None  # where the extension writes the summary JSON for crawler.run
 DISCLOSURE_PROGRESS = None  # None: a progress line only when stdout is a terminal
 DISCLOSURE_WARC_MAX_SIZE = 1024 * 1024 * 1024
+# Where items are stored (crawler/archive_writer.py): "process" — a writer process beside the crawler, on
+# another core; "inline" — in the crawler's own process.
+DISCLOSURE_ARCHIVE_WRITER = "process"
 DISCLOSURE_REVALIDATE_AFTER_DAYS = None  # None: the profile's revalidate_after_days
 # The browser tier (docs/crawler.md): None = the profile's `browser`; at most 2 pages at a time; browser visits
 # per request before a challenge counts as unsolved; Chromium's path (None: `chromium` on PATH).

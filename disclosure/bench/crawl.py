@@ -19,12 +19,12 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 import click
 
 
-def _peak_rss_mb(root: Path, run_id: int | None) -> float:
-    """The crawl worker's own peak RSS, as its extension recorded it in the run's stats."""
+def _peak_rss_mb(root: Path, run_id: int | None) -> tuple[float, float]:
+    """The crawl worker's and its archive writer's own peak RSS, as the run's stats recorded them."""
     with sqlite3.connect(root / "archive.sqlite3") as conn:
         row = conn.execute("SELECT stats FROM crawl_runs WHERE id = ?", (run_id,)).fetchone()
     stats = json.loads(row[0]) if row and row[0] else {}
-    return stats.get("disclosure/peak_rss_bytes", 0) / 2**20
+    return stats.get("disclosure/peak_rss_bytes", 0) / 2**20, stats.get("disclosure/writer_peak_rss_bytes", 0) / 2**20
 
 
 # Path segments and query values too common to tell units apart.
@@ -207,10 +207,11 @@ def command(scale: int, families: bool, clients: int, keep: str | None, no_brows
         started = time.perf_counter()
         full = crawl()
         took = time.perf_counter() - started
-        rss_mb = _peak_rss_mb(root, full.run_id)
+        rss_mb, writer_mb = _peak_rss_mb(root, full.run_id)
         click.echo(f"full crawl: {full.status}, {full.pages} responses, {full.new_captures} captures, "
                    f"{full.bytes / 1e6:.1f} MB in {took:.1f} s = {full.pages / took:.0f} pages/s, "
-                   f"{full.bytes / 1e6 / took:.2f} MB/s; peak RSS of the crawl worker {rss_mb:.0f} MB")
+                   f"{full.bytes / 1e6 / took:.2f} MB/s; peak RSS of the crawl worker {rss_mb:.0f} MB, "
+                   f"of its archive writer {writer_mb:.0f} MB")
         plain_pages, plain_s = plain_crawl(server.base_url, root / "plain")
         ours, theirs = full.pages / took, plain_pages / plain_s if plain_s else 0.0
         click.echo(f"plain Scrapy spider (every same-site link, bodies to files, no archive): {plain_pages} "

@@ -10,7 +10,6 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from scrapy.utils.test import get_crawler
 from sqlalchemy import select
 
 from archive.db import Database, open_database, sqlite_url
@@ -18,9 +17,8 @@ from archive.identity import canonical_url
 from archive.ingest import process_capture_ids
 from archive.models import Document, ListObservation, Portal, Unit
 from archive.rawstore import RawResponse, RawStore
+from crawler.capture_store import CaptureStore, CrawlContext
 from crawler.items import ListObservationsItem
-from crawler.pipelines import ArchivePipeline
-from crawler.spiders.portal import PortalSpider
 
 from .capture_helper import Fetch, store
 
@@ -107,20 +105,18 @@ def test_page_statement_wins_over_the_list(archive):
 def test_listed_publisher_from_a_list_api(archive):
     """A list API names a publisher per entry: stored with the observation, used below the page's own word."""
     db, rawstore, tmp_path = archive
-    crawler = get_crawler(PortalSpider, {"DISCLOSURE_DATABASE_URL": db.url,
-                                         "DISCLOSURE_WARC_DIR": str(tmp_path / "warc-crawl")})
-    crawler.spider = PortalSpider.from_crawler(crawler, profile="replica", base_url=BASE)
-    pipeline = ArchivePipeline.from_crawler(crawler)
-    pipeline.open_spider()
+    # The crawl's store, as the archive writer runs it (crawler.capture_store).
+    capture_store = CaptureStore(db.url, str(tmp_path / "warc-crawl"), max_file_size=1 << 30)
     silent, stating, old_style = (BASE + p for p in ("/gkmlpt/content/1/1001/post_1001.html",
                                                      "/gkmlpt/content/1/1002/post_1002.html",
                                                      "/gkmlpt/content/1/1003/post_1003.html"))
-    pipeline.process_item(ListObservationsItem(
+    outcome = capture_store.store(ListObservationsItem(
         list_url=BASE + "/gkmlpt/api/all/0?page=1&sid=755031", observed_at=dt.datetime(2024, 3, 1, 8),
         entries=[(silent, "关于寒假安全教育的通知", "2024-02-05", "青山县教育局"),
                  (stating, "关于统计执法检查的通知", "2024-02-06", "青山县教育局"),
-                 (old_style, "关于值班安排的通知", "2024-02-07")]))  # 3-tuples are still accepted
-    pipeline.close_spider()
+                 (old_style, "关于值班安排的通知", "2024-02-07")]),  # 3-tuples are still accepted
+        CrawlContext(run_id=None, portal_id=None, profile="replica"))
+    assert capture_store.close() is None and outcome.storage_error is None
     with db.session() as s:
         listed = {o.document_url: o.listed_publisher for o in s.scalars(select(ListObservation))}
     assert listed == {silent: "青山县教育局", stating: "青山县教育局", old_style: None}

@@ -8,9 +8,11 @@ a clear error, its run recorded as failed, and nothing half-written kept as good
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import threading
 import time
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -34,19 +36,30 @@ def _capture_count(arch) -> int:
         return 0
 
 
+def _crawl_in_background(arch, server: ReplicaServer, *, until_captures: int):
+    """Start a crawl in a thread and return once it stored ``until_captures`` captures (or ended); the
+    function returned waits for its summary."""
+    result = {}
+    crawl = threading.Thread(target=lambda: result.setdefault("s", arch.crawl(server)))
+    crawl.start()
+    deadline = time.monotonic() + 60
+    while _capture_count(arch) < until_captures and time.monotonic() < deadline and crawl.is_alive():
+        time.sleep(0.05)
+
+    def finish():
+        crawl.join(120)
+        return result["s"]
+
+    return finish
+
+
 def test_a_portal_that_goes_away_mid_crawl_fails_the_crawl_and_the_next_one_completes_it(replica_site, archive):
     server = ReplicaServer(replica_site).start()
     port = server.port
     manifest = server.manifest()
-    result = {}
-    crawl = threading.Thread(target=lambda: result.setdefault("s", archive.crawl(server)))
-    crawl.start()
-    deadline = time.monotonic() + 60
-    while _capture_count(archive) < 300 and time.monotonic() < deadline and crawl.is_alive():
-        time.sleep(0.05)
+    finish = _crawl_in_background(archive, server, until_captures=300)
     server.stop()  # the portal goes away in the middle of the crawl
-    crawl.join(120)
-    first = result["s"]
+    first = finish()
     assert first.status == "failed", first.render()
     assert "no answer" in first.message and first.errors.get("connection", 0) > 0
     files = [a.url for d in manifest.documents for a in d.attachments]
@@ -104,3 +117,46 @@ def test_a_full_disk_stops_the_crawl_promptly_and_keeps_what_was_stored(replica,
     for cap in caps:
         raw = store.read(cap.warc_file, cap.warc_offset)
         assert len(raw.body) == cap.size
+
+
+def _writer_pids(database_url: str) -> list[int]:
+    """The archive writer processes of a crawl of this archive: spawned children of its crawl worker."""
+    pids = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            if "spawn_main" not in cmdline:
+                continue
+            ppid = int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            parent = Path(f"/proc/{ppid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except (OSError, ValueError):
+            continue
+        if "crawler.run worker" in parent and database_url in parent:
+            pids.append(int(proc.name))
+    return pids
+
+
+def test_a_dead_archive_writer_fails_the_crawl_and_the_next_one_completes_it(replica, archive):
+    manifest = replica.manifest()
+    finish = _crawl_in_background(archive, replica, until_captures=200)
+    writers = _writer_pids(archive.database_url)
+    assert len(writers) == 1, writers
+    os.kill(writers[0], signal.SIGKILL)  # the writer dies in the middle of the crawl
+    first = finish()
+    assert first.status == "failed", first.render()
+    assert "archive writer process ended" in first.message
+    stored = _capture_count(archive)
+    assert 200 <= stored < len(manifest.documents), "the writer died too late to test anything"
+    # What the archive counts reads back whole; the next crawl stores everything the first one missed.
+    with archive.db().session() as s:
+        caps = list(s.execute(select(Capture)).scalars())
+    store = RawStore(archive.warc_dir)
+    assert all(len(store.read(c.warc_file, c.warc_offset, sha256=c.sha256).body) == c.size for c in caps)
+    second = archive.crawl(replica)
+    assert second.status == "ok", second.render()
+    captured = _captured(archive)
+    files = [a.url for d in manifest.documents for a in d.attachments]
+    assert [u for u in files if canonical_url(u) not in captured] == []
+    assert [d.urls[0] for d in manifest.documents if canonical_url(d.urls[0]) not in captured] == []
