@@ -8,6 +8,10 @@ each item's answer (its counters, or why the archive cannot be written) fires th
 attached to it. The crawler goes on without waiting for each answer; with more than a window of items not
 yet stored it waits for the writer to catch up (memory stays bounded, the crawl no faster than its store).
 
+The writer is ``python -m crawler.archive_writer`` started by the reactor (``spawnProcess``): items go down its
+stdin and answers come up its stdout as length-prefixed pickles, both driven by the reactor — no thread in the
+crawler's process (a sending thread's GIL hand-overs cost the reactor more than the pickling itself).
+
 ``DISCLOSURE_ARCHIVE_WRITER = "inline"`` stores in the crawler's process instead (no second process).
 
 The writer ignores SIGINT/SIGTERM: a Ctrl-C or a stopped job reaches the crawler, which closes gracefully and
@@ -17,22 +21,23 @@ then closes the writer after the last item; a writer that dies fails every waiti
 from __future__ import annotations
 
 import logging
-import multiprocessing
-import queue
+import os
+import pickle
 import signal
-import threading
+import struct
+import sys
 import traceback
-from multiprocessing.connection import Connection
-from typing import Protocol
+from typing import BinaryIO, Protocol
 
 from twisted.internet.defer import Deferred, fail, succeed
+from twisted.internet.protocol import ProcessProtocol
 
 from crawler.capture_store import CaptureStore, CrawlContext, StoreOutcome
-from crawler.peak_memory import peak_rss_bytes
+from crawler.peak_memory import cpu_seconds, peak_rss_bytes
 
 logger = logging.getLogger(__name__)
 
-CLOSE_TIMEOUT_S = 120.0  # the writer finishes what it was sent before it answers a close
+_LENGTH = struct.Struct(">I")
 
 
 class WriterError(Exception):
@@ -47,21 +52,23 @@ class ArchiveWriter(Protocol):
     """Stores items in the order submitted."""
 
     peak_rss_bytes: int  # the writer process's peak memory, known once closed (0: no process of its own)
+    cpu_s: float  # the writer process's CPU time, known once closed
 
     def submit(self, item: object, context: CrawlContext) -> Deferred[StoreOutcome]:
         """Store ``item``; the Deferred fires with its outcome once it is stored."""
 
-    def close(self) -> str | None:
-        """Store nothing more and release the archive; a problem closing it, if any."""
-
     def room(self) -> Deferred[None] | None:
         """None while few items wait to be stored; else a Deferred that fires once the writer caught up."""
+
+    def close(self) -> Deferred[str | None]:
+        """Store nothing more and release the archive; fires with a problem closing it, if any."""
 
 
 class InlineWriter:
     """Stores in the calling process, synchronously."""
 
     peak_rss_bytes = 0
+    cpu_s = 0.0
 
     def __init__(self, database_url: str, warc_dir: str, max_file_size: int):
         self.store = CaptureStore(database_url, warc_dir, max_file_size=max_file_size)
@@ -72,40 +79,43 @@ class InlineWriter:
         except Exception:  # noqa: BLE001 - handed to Scrapy as this item's failure
             return fail()
 
-    def close(self) -> str | None:
-        return self.store.close()
-
     def room(self) -> Deferred[None] | None:
         return None
 
+    def close(self) -> Deferred[str | None]:
+        return succeed(self.store.close())
 
-class ProcessWriter:
-    """Stores in a spawned process; answers come back on a reader thread and fire on the reactor thread."""
+
+def _frame(message: object) -> bytes:
+    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    return _LENGTH.pack(len(data)) + data
+
+
+class ProcessWriter(ProcessProtocol):
+    """Stores in a process of its own, fed and heard by the reactor."""
 
     def __init__(self, database_url: str, warc_dir: str, max_file_size: int, *, window: int = 256):
-        # spawn, not fork: the crawler process runs a reactor, threads and open database connections.
-        mp = multiprocessing.get_context("spawn")
-        child_requests, self._requests = mp.Pipe(duplex=False)
-        self._answers, child_answers = mp.Pipe(duplex=False)
-        self._proc = mp.Process(target=_serve, name="archive-writer", daemon=True,
-                                args=(child_requests, child_answers, database_url, warc_dir, max_file_size))
-        self._proc.start()
-        child_requests.close()
-        child_answers.close()
+        from twisted.internet import reactor
+
         self._waiting: dict[int, Deferred[StoreOutcome]] = {}
         self._window = window  # items sent and not yet stored before the crawler is held back
         self._room: list[Deferred[None]] = []
         self._seq = 0
         self._context: CrawlContext | None = None
         self._dead: str | None = None
-        self._closed = threading.Event()
+        self._buffer = bytearray()
+        self._closing: Deferred[str | None] | None = None
         self._close_error: str | None = None
-        self.peak_rss_bytes = 0
-        # Sending can block (a large body, a writer busy with the one before): a thread sends, not the reactor.
-        self._outbox: queue.SimpleQueue = queue.SimpleQueue()
-        threading.Thread(target=self._send, name="archive-writer-items", daemon=True).start()
-        threading.Thread(target=self._read, name="archive-writer-answers", daemon=True).start()
+        self.peak_rss_bytes, self.cpu_s = 0, 0.0
+        env = dict(os.environ)
+        # The child imports this package from where this process did (a Scrapyd egg included).
+        env["PYTHONPATH"] = os.pathsep.join(p for p in sys.path if p)
+        reactor.spawnProcess(self, sys.executable,  # type: ignore[attr-defined]
+                             [sys.executable, "-m", "crawler.archive_writer", database_url, warc_dir,
+                              str(max_file_size)],
+                             env=env, childFDs={0: "w", 1: "r", 2: 2})
 
+    # ------------------------------------------------------------------ the crawler's side
     def submit(self, item: object, context: CrawlContext) -> Deferred[StoreOutcome]:
         if self._dead:
             return fail(WriterGone(self._dead))
@@ -115,60 +125,49 @@ class ProcessWriter:
         # The context travels only when it changed (the run is known once the crawl has begun).
         changed = context if context != self._context else None
         self._context = context
-        self._outbox.put((self._seq, changed, item))
+        self.transport.write(_frame((self._seq, changed, item)))
         return d
 
     def room(self) -> Deferred[None] | None:
-        if len(self._waiting) < self._window:
+        if self._dead or len(self._waiting) < self._window:
             return None
         d: Deferred[None] = Deferred()
         self._room.append(d)
         return d
 
-    def close(self) -> str | None:
-        self._outbox.put(None)  # after every item already submitted
-        if not self._dead:
-            if not self._closed.wait(CLOSE_TIMEOUT_S):
-                self._close_error = f"the archive writer did not close within {CLOSE_TIMEOUT_S:.0f} s"
-        self._proc.join(10)
-        if self._proc.is_alive():
-            self._proc.terminate()
-            self._proc.join(5)
-        self._requests.close()
-        return self._close_error
+    def close(self) -> Deferred[str | None]:
+        self._closing = Deferred()
+        if self._dead:
+            self._closing.callback(None)
+        else:
+            self.transport.write(_frame(None))  # after every item already submitted
+            self.transport.closeStdin()
+        return self._closing
 
-    # ------------------------------------------------------------------ the pipes (their own threads)
-    def _send(self) -> None:
-        from twisted.internet import reactor
-
-        while True:
-            message = self._outbox.get()
-            try:
-                self._requests.send(message)
-            except (OSError, ValueError) as exc:  # the writer is gone: its pipe is broken
-                reactor.callFromThread(  # type: ignore[attr-defined]
-                    self._fail_all, f"the archive writer process is gone ({exc})")
+    # ------------------------------------------------------------------ the writer's answers
+    def childDataReceived(self, childFD: int, data: bytes) -> None:
+        self._buffer += data
+        while len(self._buffer) >= _LENGTH.size:
+            (size,) = _LENGTH.unpack_from(self._buffer)
+            if len(self._buffer) < _LENGTH.size + size:
                 return
-            if message is None:
-                return
-
-    def _read(self) -> None:
-        from twisted.internet import reactor
-
-        while True:
-            try:
-                answer = self._answers.recv()
-            except (EOFError, OSError):
-                if not self._closed.is_set():
-                    self._proc.join(5)
-                    reactor.callFromThread(  # type: ignore[attr-defined]
-                        self._fail_all, f"the archive writer process ended (exit code {self._proc.exitcode})")
-                return
+            answer = pickle.loads(self._buffer[_LENGTH.size:_LENGTH.size + size])
+            del self._buffer[:_LENGTH.size + size]
             if answer[0] == "closed":
-                self._close_error, self.peak_rss_bytes = answer[1], answer[2]
-                self._closed.set()
-                return
-            reactor.callFromThread(self._answer, *answer)  # type: ignore[attr-defined]
+                self._close_error, self.peak_rss_bytes, self.cpu_s = answer[1:]
+            else:
+                self._answer(*answer)
+
+    def processEnded(self, reason) -> None:
+        code = getattr(reason.value, "exitCode", None)
+        signal_no = getattr(reason.value, "signal", None)
+        if self._closing is not None and code == 0:
+            self._dead = self._dead or "closed"
+        else:
+            how = f"signal {signal_no}" if signal_no else f"exit code {code}"
+            self._fail_all(f"the archive writer process ended ({how})")
+        if self._closing is not None and not self._closing.called:
+            self._closing.callback(self._close_error)
 
     def _answer(self, seq: int, outcome: StoreOutcome | None, error: str | None) -> None:
         d = self._waiting.pop(seq, None)
@@ -194,31 +193,33 @@ class ProcessWriter:
             d.callback(None)
 
 
-def _serve(requests: Connection, answers: Connection, database_url: str, warc_dir: str, max_file_size: int) -> None:
-    """The writer process: store each item received, answer each, until told to close or the crawler is gone."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+def serve(requests: BinaryIO, answers: BinaryIO, database_url: str, warc_dir: str, max_file_size: int) -> None:
+    """The writer's loop: store each item read, answer each, until told to close or the crawler is gone."""
     store = CaptureStore(database_url, warc_dir, max_file_size=max_file_size)
     context = CrawlContext(None, None, "")
     try:
         while True:
-            try:
-                message = requests.recv()
-            except EOFError:  # the crawler died: what it sent is stored, nothing more comes
+            header = requests.read(_LENGTH.size)
+            if len(header) < _LENGTH.size:  # the crawler died: what it sent is stored, nothing more comes
                 break
+            body = requests.read(_LENGTH.unpack(header)[0])
+            message = pickle.loads(body)
             if message is None:
                 break
             seq, changed, item = message
             context = changed or context
             try:
-                answers.send((seq, store.store(item, context), None))
+                answer = (seq, store.store(item, context), None)
             except Exception:  # noqa: BLE001 - the item's failure, reported to the crawler
-                answers.send((seq, None, traceback.format_exc(limit=8)))
+                answer = (seq, None, traceback.format_exc(limit=8))
+            answers.write(_frame(answer))
+            answers.flush()
     finally:
         error = store.close()
         try:
-            answers.send(("closed", error, peak_rss_bytes()))
-        except (OSError, ValueError):
+            answers.write(_frame(("closed", error, peak_rss_bytes(), cpu_seconds())))
+            answers.flush()
+        except OSError:
             pass
 
 
@@ -243,13 +244,29 @@ def acquire_writer(kind: str, database_url: str, warc_dir: str, max_file_size: i
     return writer
 
 
-def release_writer(writer: ArchiveWriter) -> tuple[bool, str | None]:
-    """One crawl is done with ``writer``: (whether it was the last and is now closed, a problem closing it)."""
+def release_writer(writer: ArchiveWriter) -> Deferred[str | None] | None:
+    """One crawl is done with ``writer``: None while others use it, else the Deferred of its closing."""
     for key, (shared, users) in list(_SHARED.items()):
         if shared is writer:
             if users > 1:
                 _SHARED[key] = (shared, users - 1)
-                return False, None
+                return None
             del _SHARED[key]
             break
-    return True, writer.close()
+    return writer.close()
+
+
+def main(argv: list[str]) -> int:
+    """``python -m crawler.archive_writer DATABASE_URL WARC_DIR MAX_FILE_SIZE``: items on stdin, answers on stdout."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
+    # The answers get the real stdout to themselves; anything else printed goes to stderr.
+    answers = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)
+    serve(sys.stdin.buffer, answers, argv[0], argv[1], int(argv[2]))
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover - the writer process
+    sys.exit(main(sys.argv[1:]))

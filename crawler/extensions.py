@@ -10,7 +10,7 @@ import time
 from scrapy import signals
 from twisted.internet import task
 
-from crawler.peak_memory import peak_rss_bytes
+from crawler.peak_memory import cpu_seconds, peak_rss_bytes
 from crawler.summary import CrawlSummary
 
 logger = logging.getLogger(__name__)
@@ -102,6 +102,7 @@ class CrawlRunExtension:
             self._loop.stop()
             sys.stdout.write("\n")
         self.stats.set_value(P + "peak_rss_bytes", peak_rss_bytes())
+        self.stats.set_value(P + "cpu_s", round(cpu_seconds(), 2))  # the worker's, all its crawls together
         summary = self.summary(spider, reason)
         if summary.status == "blocked" and summary.errors.get("challenge_unsolved"):
             summary.message = ("every page answered with a JavaScript challenge the browser tier could not pass: "

@@ -1,4 +1,4 @@
-"""A process's own peak memory, for the crawl's summary (the crawler's worker and its archive writer)."""
+"""A process's own peak memory and CPU time, for the crawl's stats (the crawler's worker and its archive writer)."""
 
 from __future__ import annotations
 
@@ -15,3 +15,11 @@ def peak_rss_bytes() -> int:
     import resource
 
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+def cpu_seconds() -> float:
+    """CPU time (user + system) this process used so far, its threads included."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime

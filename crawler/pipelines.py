@@ -42,14 +42,20 @@ class ArchivePipeline:
                                   settings.get("DISCLOSURE_DATABASE_URL"), str(settings.get("DISCLOSURE_WARC_DIR")),
                                   settings.getint("DISCLOSURE_WARC_MAX_SIZE"))
 
-    def close_spider(self) -> None:
-        if self.writer is not None:
-            closed, problem = release_writer(self.writer)
-            if closed and self.writer.peak_rss_bytes:
-                self.stats.set_value("disclosure/writer_peak_rss_bytes", self.writer.peak_rss_bytes)
-            self.writer = None
-            if problem:
-                logger.error("%s", problem)
+    async def close_spider(self) -> None:
+        """Wait for the writer to store what it was given (the last crawl of the process closes it)."""
+        if self.writer is None:
+            return
+        writer, self.writer = self.writer, None
+        closing = release_writer(writer)
+        if closing is None:
+            return
+        problem = await maybe_deferred_to_future(closing)
+        if problem:
+            logger.error("%s", problem)
+        if writer.peak_rss_bytes:
+            self.stats.set_value("disclosure/writer_peak_rss_bytes", writer.peak_rss_bytes)
+            self.stats.set_value("disclosure/writer_cpu_s", round(writer.cpu_s, 2))
 
     async def process_item(self, item):
         """Hand the item to the writer; wait only while the writer is a window of items behind."""

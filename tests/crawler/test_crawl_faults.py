@@ -120,14 +120,14 @@ def test_a_full_disk_stops_the_crawl_promptly_and_keeps_what_was_stored(replica,
 
 
 def _writer_pids(database_url: str) -> list[int]:
-    """The archive writer processes of a crawl of this archive: spawned children of its crawl worker."""
+    """The archive writer processes of a crawl of this archive: children of its crawl worker."""
     pids = []
     for proc in Path("/proc").iterdir():
         if not proc.name.isdigit():
             continue
         try:
             cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-            if "spawn_main" not in cmdline:
+            if "crawler.archive_writer" not in cmdline or database_url not in cmdline:
                 continue
             ppid = int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1])
             parent = Path(f"/proc/{ppid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
