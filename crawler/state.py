@@ -9,15 +9,23 @@ first and the last are conditional requests.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import Connection, Row, bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 
 from archive.db import Database
 from archive.models import Capture, CrawlRun, FetchState, ListObservation, Portal
 from crawler.clock import CrawlClock
 from crawler.profiles import SiteProfile, UnitSpec
+
+FS = FetchState.__table__
+LO = ListObservation.__table__
+_FS_ROW = select(FS).where(FS.c.url == bindparam("url"))
+_CAPTURE_RUN = (select(CrawlRun.id, CrawlRun.status, CrawlRun.started_at)
+                .join(Capture, Capture.crawl_run_id == CrawlRun.id).where(Capture.id == bindparam("capture_id")))
 
 
 @dataclass(frozen=True)
@@ -29,7 +37,7 @@ class FetchDecision:
     reason: str  # new | listing_changed | revalidate | unfinished_run | fresh
 
 
-def decide(fs: FetchState | None, *, listing_changed: bool, unfinished: bool, now: dt.datetime,
+def decide(fs: FetchState | Row | None, *, listing_changed: bool, unfinished: bool, now: dt.datetime,
            revalidate_after_days: int) -> FetchDecision:
     """The incremental policy for one detail page or file (pure: tests drive it directly)."""
     if fs is None:
@@ -44,7 +52,7 @@ def decide(fs: FetchState | None, *, listing_changed: bool, unfinished: bool, no
 
 
 class CrawlState:
-    """Read-only archive lookups for one crawl (one short session per lookup; nothing cached in RAM)."""
+    """Read-only archive lookups for one crawl (one short transaction per lookup; nothing cached in RAM)."""
 
     def __init__(self, db: Database, profile: SiteProfile, clock: CrawlClock | None = None):
         self.db = db
@@ -54,6 +62,7 @@ class CrawlState:
         self.revalidate_after_days = profile.revalidate_after_days
         self.run_id: int | None = None
         self.portal_id: int | None = None
+        self._conn: Connection | None = None
 
     def unit_spec(self, name: str) -> UnitSpec | None:
         """What the profile says about a unit the portal lists (created / abolished year, kind)."""
@@ -113,29 +122,45 @@ class CrawlState:
                                            .where(ListObservation.crawl_run_id == self.run_id)).scalar() or 0
             run.errors, run.stats = errors, stats
 
-    def fetch_state(self, url: str) -> FetchState | None:
-        with self.db.session() as s:
-            return s.get(FetchState, url)
+    def fetch_state(self, url: str) -> Row | None:
+        """The URL's fetch state row (its ``FetchState`` columns), or None when never fetched."""
+        with self._reading() as conn:
+            return conn.execute(_FS_ROW, {"url": url}).first()
 
-    def _listing_changed(self, s, list_url: str, doc_url: str, title: str | None, date: str | None) -> bool:
-        q = (select(ListObservation.listed_title, ListObservation.listed_date)
-             .where(ListObservation.document_url == doc_url, ListObservation.list_url == list_url))
+    @contextmanager
+    def _reading(self) -> Iterator[Connection]:
+        """A short read transaction on the crawl's kept connection (the spider asks for every listed URL: a
+        session per lookup cost more than the query)."""
+        if self._conn is None or self._conn.closed or self._conn.invalidated:
+            self._conn = self.db.engine.connect()
+        with self._conn.begin():
+            yield self._conn
+
+    def close(self) -> None:
+        """Give the kept connection back."""
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+    def _listing_changed(self, conn: Connection, list_url: str, doc_url: str, title: str | None,
+                         date: str | None) -> bool:
+        q = (select(LO.c.listed_title, LO.c.listed_date)
+             .where(LO.c.document_url == doc_url, LO.c.list_url == list_url))
         if self.run_id is not None:
-            q = q.where(ListObservation.crawl_run_id != self.run_id)
-        prev = s.execute(q.order_by(ListObservation.id.desc()).limit(1)).first()
+            q = q.where(LO.c.crawl_run_id != self.run_id)
+        prev = conn.execute(q.order_by(LO.c.id.desc()).limit(1)).first()
         # Never observed in this list before (e.g. moved to another page of it): not a change by itself.
         return prev is not None and (prev.listed_title != title or prev.listed_date != date)
 
-    def _unfinished(self, s, fs: FetchState) -> bool:
+    def _unfinished(self, conn: Connection, fs: Row) -> bool:
         """Last captured by a crawl that never finished or failed, and no crawl of this portal ended ok since."""
         if fs.last_capture_id is None:
             return False
-        run = s.execute(select(CrawlRun).join(Capture, Capture.crawl_run_id == CrawlRun.id)
-                        .where(Capture.id == fs.last_capture_id)).scalar()
+        run = conn.execute(_CAPTURE_RUN, {"capture_id": fs.last_capture_id}).first()
         # A failed run (the portal went away, storage failed) may have captured pages without their files.
         if run is None or run.id == self.run_id or run.status not in ("running", "interrupted", "failed"):
             return False
-        later_ok = s.execute(select(CrawlRun.id).where(
+        later_ok = conn.execute(select(CrawlRun.id).where(
             CrawlRun.profile == self.profile, CrawlRun.status == "ok", CrawlRun.started_at > run.started_at
         ).limit(1)).first()
         return later_ok is None
@@ -147,14 +172,14 @@ class CrawlState:
         now = now or self.clock.now()
         urls = list(dict.fromkeys(u for u, *_rest in entries))
         out: dict[str, FetchDecision] = {}
-        with self.db.session() as s:
-            states = {fs.url: fs for fs in s.execute(select(FetchState).where(FetchState.url.in_(urls))).scalars()}
-            q = (select(ListObservation.document_url, ListObservation.listed_title, ListObservation.listed_date)
-                 .where(ListObservation.list_url == list_url, ListObservation.document_url.in_(list(states)))
-                 .order_by(ListObservation.id))
+        with self._reading() as conn:
+            states = {fs.url: fs for fs in conn.execute(select(FS).where(FS.c.url.in_(urls)))}
+            q = (select(LO.c.document_url, LO.c.listed_title, LO.c.listed_date)
+                 .where(LO.c.list_url == list_url, LO.c.document_url.in_(list(states)))
+                 .order_by(LO.c.id))
             if self.run_id is not None:
-                q = q.where(ListObservation.crawl_run_id != self.run_id)
-            previous = {row.document_url: (row.listed_title, row.listed_date) for row in s.execute(q)}
+                q = q.where(LO.c.crawl_run_id != self.run_id)
+            previous = {row.document_url: (row.listed_title, row.listed_date) for row in conn.execute(q)}
             for url, title, date, *_publisher in entries:
                 fs = states.get(url)
                 if fs is None:
@@ -162,7 +187,7 @@ class CrawlState:
                                       revalidate_after_days=self.revalidate_after_days)
                     continue
                 changed = url in previous and previous[url] != (title, date)
-                out[url] = decide(fs, listing_changed=changed, unfinished=self._unfinished(s, fs), now=now,
+                out[url] = decide(fs, listing_changed=changed, unfinished=self._unfinished(conn, fs), now=now,
                                   revalidate_after_days=self.revalidate_after_days)
         return out
 
@@ -170,11 +195,11 @@ class CrawlState:
                       date: str | None = None, now: dt.datetime | None = None) -> FetchDecision:
         """Whether a listed document (or a file of a re-fetched document) is to be requested."""
         now = now or self.clock.now()
-        with self.db.session() as s:
-            fs = s.get(FetchState, url)
+        with self._reading() as conn:
+            fs = conn.execute(_FS_ROW, {"url": url}).first()
             if fs is None:
                 return decide(None, listing_changed=False, unfinished=False, now=now,
                               revalidate_after_days=self.revalidate_after_days)
-            changed = list_url is not None and self._listing_changed(s, list_url, url, title, date)
-            return decide(fs, listing_changed=changed, unfinished=self._unfinished(s, fs), now=now,
+            changed = list_url is not None and self._listing_changed(conn, list_url, url, title, date)
+            return decide(fs, listing_changed=changed, unfinished=self._unfinished(conn, fs), now=now,
                           revalidate_after_days=self.revalidate_after_days)

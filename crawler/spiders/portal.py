@@ -125,6 +125,8 @@ class PortalSpider(ListPagingMixin, SurveyNotesMixin, scrapy.Spider):
     def closed(self, reason: str) -> None:
         if self.survey is not None and self.survey_path:
             self.survey.save(self.survey_path)
+        if self.archive is not None:
+            self.archive.close()
 
     # ------------------------------------------------------------------ requests
     def _request(self, url: str, callback, *, role: str, priority: int = 0, conditional: bool = False,
