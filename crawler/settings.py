@@ -63,7 +63,11 @@ DOWNLOADER_MIDDLEWARES = {
 # The request record of each capture (WARC `request`), and the headers in the order received.
 SPIDER_MIDDLEWARES = {"crawler.middlewares.RecordRequestMiddleware": 950}
 ITEM_PIPELINES = {"crawler.pipelines.ArchivePipeline": 300}
-EXTENSIONS = {"crawler.extensions.CrawlRunExtension": 100}
+# Scrapy >= 2.19 starts, per crawl, an HTTP server on localhost that runs Python code sent to it (RemoteControl;
+# its token in a job file under the home directory): not for an unattended archive crawler, and importing its
+# aiohttp cost a tenth of a second of every crawl's start. Off and not loaded, as the telnet console.
+REMOTE_CONTROL_ENABLED = False
+EXTENSIONS = {"scrapy.extensions.remote_control.RemoteControl": None, "crawler.extensions.CrawlRunExtension": 100}
 
 # Archive locations (crawler.run sets them from the configuration).
 DISCLOSURE_DATABASE_URL = "sqlite:///data/archive.sqlite3"

@@ -129,3 +129,14 @@ def test_a_versionless_database_holding_rows_is_never_dropped(tmp_path):
         assert "Traceback" not in result.stderr and "hold rows" in result.stderr
     with sqlite3.connect(data / "archive.sqlite3") as conn:
         assert conn.execute("SELECT count(*) FROM portals").fetchone() == (1,)
+
+
+def test_the_shipped_head_read_from_the_files_is_alembics():
+    """`open_database` checks the schema against heads read from the migration files without Alembic: they
+    must be the heads Alembic itself finds (a new migration that parses differently falls back to Alembic)."""
+    from alembic.script import ScriptDirectory
+
+    from archive.db import alembic_config, shipped_heads
+
+    alembic_heads = set(ScriptDirectory.from_config(alembic_config("sqlite://")).get_heads())
+    assert shipped_heads() == alembic_heads and len(alembic_heads) == 1

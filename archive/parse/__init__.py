@@ -21,7 +21,8 @@ if TYPE_CHECKING:
 _HOMES = {"ParseError": "errors", "ParsedCheck": "model", "ParsedDocument": "model", "ParsedFigure": "model",
           "ParsedLink": "model", "ParsedSection": "model", "parse_document": "pipeline",
           "parse_page_images": "pipeline", "sniff_kind": "pipeline"}
-__all__ = sorted(_HOMES)
+__all__ = ["ParseError", "ParsedCheck", "ParsedDocument", "ParsedFigure", "ParsedLink",  # noqa: F822 - lazy
+           "ParsedSection", "parse_document", "parse_page_images", "sniff_kind"]
 
 
 def __getattr__(name: str) -> Any:
