@@ -421,6 +421,9 @@ class RawStore:
                 raise RawStoreError(f"unreadable WARC record at {warc_file}:{offset}: {exc}") from exc
             if rec.rec_type not in ("response", "revisit"):
                 raise RawStoreError(f"record at {warc_file}:{offset} is a {rec.rec_type} record")
+            # A misaligned offset can still parse as a "record" out of stray bytes: without these it is none.
+            if not rec.rec_headers.get_header("WARC-Date") or rec.http_headers is None:
+                raise RawStoreError(f"malformed WARC record at {warc_file}:{offset} (no WARC-Date or HTTP headers)")
             try:
                 body = rec.content_stream().read() if rec.rec_type == "response" else b""
             except Exception as exc:  # a gzip member cut short, a torn chunk

@@ -90,3 +90,19 @@ def test_bad_offsets_raise_clear_errors(tmp_path):
         RawStore(tmp_path).read(rec.warc_file, 0)  # the warcinfo record
     with pytest.raises(RawStoreError):
         RawStore(tmp_path).read(rec.warc_file, rec.offset + 3)
+
+
+def test_stray_bytes_that_parse_as_a_record_raise_a_clear_error(tmp_path):
+    """An offset that lands on bytes warcio still parses as a record, but one without a WARC-Date or HTTP
+    headers (a misaligned offset inside a gzip member did, about one record in a hundred), raises
+    RawStoreError, not a TypeError from deep inside warcio."""
+    with RawStore(tmp_path) as store:
+        rec = store.write(_response("http://h/x", b"x"))
+    path = tmp_path / rec.warc_file
+    stray_at = path.stat().st_size
+    with open(path, "ab") as fh:
+        fh.write(b"WARC/1.1\r\nWARC-Type: response\r\nWARC-Target-URI: http://h/y\r\n"
+                 b"Content-Type: application/http; msgtype=response\r\nContent-Length: 19\r\n\r\n"
+                 b"HTTP/1.1 200 OK\r\n\r\n\r\n\r\n")
+    with pytest.raises(RawStoreError, match="malformed WARC record"):
+        RawStore(tmp_path).read(rec.warc_file, stray_at)
