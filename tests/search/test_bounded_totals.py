@@ -18,8 +18,13 @@ from .conftest import small_index
 N = 60
 
 
+def _published(i: int) -> dt.datetime:
+    """Dates in another order than ids (37 is prime to N): the newest by date are not the newest by id."""
+    return dt.datetime(2015, 1, 1) + dt.timedelta(days=30 * ((i * 37) % N))
+
+
 def _docs() -> list[SearchDocument]:
-    """N documents, ids and dates rising together: 行政复议 in all, 依申请公开 in every sixth, 督查 in the
+    """N documents: 行政复议 in all, 依申请公开 in every sixth, 督查 in the
     five oldest only, 网上 in two."""
     out = []
     for i in range(1, N + 1):
@@ -33,7 +38,7 @@ def _docs() -> list[SearchDocument]:
         out.append(SearchDocument(
             document_id=i, title=f"文件{i}", body=body, publisher="青山县教育局" if i % 2 else "青山县民政局",
             report_year=2010 + i % 12, kind="annual_report" if i % 3 else "notice",
-            published_at=dt.datetime(2015, 1, 1) + dt.timedelta(days=30 * i), url=f"https://example.org/{i}"))
+            published_at=_published(i), url=f"https://example.org/{i}"))
     return out
 
 
@@ -95,8 +100,11 @@ def test_date_sort_is_exact_within_the_bound(index, engine):
     for page in (1, 2, 3):
         bounded = index.search(SearchQuery("行政复议", sort="date", limit=2, page=page, total_bound=2))
         exact = index.search(SearchQuery("行政复议", sort="date", limit=2, page=page, total_bound=None))
-        assert [h.document_id for h in bounded.hits] == [h.document_id for h in exact.hits] == [
-            N - 2 * (page - 1), N - 2 * (page - 1) - 1]
+        newest = sorted(range(1, N + 1), key=_published, reverse=True)
+        assert [h.document_id for h in bounded.hits] == [h.document_id for h in exact.hits] == newest[
+            2 * (page - 1): 2 * page]
+        # Only page 1 needs few enough matches (2) for a window of 20 of the 60 documents.
+        assert bounded.total_is_lower_bound is (engine == "tantivy" and page == 1)
         # A page past the bound widens what is counted: the total covers the page.
         assert bounded.total >= 2 * page
 
@@ -127,3 +135,18 @@ def test_cli_shows_a_lower_bound_as_n_plus(tmp_path, engine):
     exact = json.loads(runner.invoke(main, [*base, "search", "行政复议", "--engine", engine, "--limit", "1",
                                             "--total-bound", "0", "--json"], env=env).output)
     assert (exact["total"], exact["total_relation"]) == (N, "eq")
+
+
+@pytest.mark.parametrize("publisher", ["县教育局", "教"])  # one aggregation; one per facet group (fallback)
+def test_a_filtered_sample_counts_the_facets_of_its_own_matches(index, engine, publisher):
+    exact, matching = _exact(index, "行政复议", publisher=publisher)
+    assert exact == N // 2
+    result = index.search(SearchQuery("行政复议", publisher=publisher, limit=1, total_bound=2))
+    assert {h.document_id for h in result.hits} <= matching
+    assert result.total_is_lower_bound is (engine == "tantivy")
+    if result.total_is_lower_bound:
+        assert 2 <= result.facets_sample < exact
+        # kind is not filtered: its counts add up to the sample's matches.
+        assert sum(n for _, n in result.facets["kind"]) == result.facets_sample
+    else:
+        assert result.total == exact
