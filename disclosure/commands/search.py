@@ -67,8 +67,12 @@ def _as_text(result: SearchResult, q: SearchQuery) -> None:
     total = total_text(result)
     shown = f"{first}–{last} of {total}" if result.hits else f"none of {total}"
     if result.total_is_lower_bound:
-        click.echo(f"{total} documents match (counted up to {result.total:,}; ranked among the newest "
-                   f"{result.facets_sample or result.total:,} matches); showing {shown}")
+        # What the bound changed (docs/search.md "Bounded totals"): by date the page is exact; by
+        # relevance the hits are the best of the newest matches only.
+        how = "newest first, exact" if q.sort == "date" else (
+            f"ranked among the newest {result.facets_sample:,} matches" if result.facets_sample
+            else "ranked among the newest matches")
+        click.echo(f"{total} documents match (counted up to {result.total:,}; {how}); showing {shown}")
     else:
         click.echo(f"{total} documents match; showing {shown}")
     for i, h in enumerate(result.hits, first):
