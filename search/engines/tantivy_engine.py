@@ -7,6 +7,7 @@ import os
 import threading
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 
 import tantivy
@@ -252,16 +253,24 @@ class TantivyIndex:
             field = "published" if q.sort == "date" else "document_id"
             window = SAMPLE_FACTOR * need
             while window < n_docs // 2:
-                found = self._search(searcher, q, p, offset, self._window(searcher, field, window))
-                if found[2] >= need:
-                    hits, facets, matches = found
+                hits, facets, matches, base = self._search(searcher, q, p, offset,
+                                                           self._window(searcher, field, window))
+                if matches >= need:
                     return SearchResult(total=need, facets=facets, hits=hits, total_is_lower_bound=True,
                                         facets_sample=matches if q.facets else None)
-                if not found[2] or window > SAMPLE_FACTOR * need:
+                if matches and base is not None and base >= need:
+                    # Few matches but a facet filter cut them from many: each facet is counted without
+                    # its own filter, over the many (1,000,000 documents: 依申请公开 in one bureau's
+                    # annual reports, 24,333 of 780,131). The window's facets stand, flagged; the
+                    # total and the hits, which the filters keep cheap, are found exactly.
+                    sample = matches
+                    hits, _, matches, _ = self._search(searcher, replace(q, facets=False), p, offset, None)
+                    return SearchResult(total=matches, facets=facets, hits=hits, facets_sample=sample)
+                if not matches or window > SAMPLE_FACTOR * need:
                     break
                 # Matches were too sparse: a window expected to hold twice the matches needed.
-                window = int(window * 2 * need / found[2])
-        hits, facets, matches = self._search(searcher, q, p, offset, None)
+                window = int(window * 2 * need / matches)
+        hits, facets, matches, _ = self._search(searcher, q, p, offset, None)
         return SearchResult(total=matches, facets=facets, hits=hits)
 
     def _window(self, searcher: tantivy.Searcher, field: str, docs: int) -> tantivy.Query:
@@ -272,8 +281,9 @@ class TantivyIndex:
         return tantivy.Query.range_query(self.schema, field, tantivy.FieldType.Integer, start, None, True, True)
 
     def _search(self, searcher: tantivy.Searcher, q: SearchQuery, p: QueryPlan, offset: int,
-                window: tantivy.Query | None) -> tuple[list, dict[str, list[tuple[str, int]]], int]:
-        """The page of hits, the facets and the number of matches, within ``window`` if one is given."""
+                window: tantivy.Query | None) -> tuple[list, dict[str, list[tuple[str, int]]], int, int | None]:
+        """The page of hits, the facets, the number of matches and the number of matches without the
+        facet filters (what the facets count over; None when not known), within ``window`` if given."""
         extra = [window] if window is not None else []
         # The facet aggregation runs in another thread while this one finds the page of hits: both
         # evaluate the text query, and tantivy releases the GIL (100,000 documents, 2 cores:
@@ -293,21 +303,23 @@ class TantivyIndex:
         for score, addr in scored:
             doc = _load(searcher, addr)
             hits.append(build_hit(doc, score, p.needles))
-        facets, total = facets_job.result() if facets_job else ({}, None)
-        return hits, facets, res.count or 0 if total is None else total
+        facets, total, base = facets_job.result() if facets_job else ({}, None, None)
+        return hits, facets, res.count or 0 if total is None else total, base
 
     def _facets(self, searcher: tantivy.Searcher, p: QueryPlan, strings: dict[str, str] | None,
-                extra: list[tantivy.Query] | None = None) -> tuple[dict[str, list[tuple[str, int]]], int | None]:
+                extra: list[tantivy.Query] | None = None
+                ) -> tuple[dict[str, list[tuple[str, int]]], int | None, int | None]:
         """Facet counts and the total in one aggregation (the text query is evaluated once).
 
         The aggregation runs over the text and non-facet filters; each facet sits under a ``filter``
         aggregation holding the other facets' filters (``strings``, see :func:`_facet_strings`:
         multi-select), and the total under all of them. Without ``strings`` (filters the
         query-string grammar cannot state) it is one aggregation per facet, and no total. ``extra``:
-        filters (tantivy queries) of every count, the bounded count's window.
+        filters (tantivy queries) of every count, the bounded count's window. Third: the matches
+        without the facet filters (the aggregation's own query), or None.
         """
         if strings is None:
-            return self._facets_per_group(searcher, p, extra), None
+            return self._facets_per_group(searcher, p, extra), None, None
         aggs: dict[str, dict] = {}
         names: dict[str, str] = {}  # conjunction of filters → aggregation name
 
@@ -322,10 +334,11 @@ class TantivyIndex:
         for facet, name in where.items():
             aggs[name]["aggs"][facet] = {"terms": {"field": FACET_FIELDS[facet], "size": 10_000}}
         total = group(None)
+        aggs["base"] = {"value_count": {"field": "document_id"}}
         base = [f for name, f in p.filters.items() if name not in FACETS]
         result = searcher.aggregate(self._filtered(p.text, base, extra), aggs)
         return ({facet: _buckets(result[name].get(facet, {})) for facet, name in where.items()},
-                int(result[total]["doc_count"]))
+                int(result[total]["doc_count"]), int(result["base"].get("value") or 0))
 
     def _facets_per_group(self, searcher: tantivy.Searcher, p: QueryPlan,
                           extra: list[tantivy.Query] | None = None) -> dict[str, list[tuple[str, int]]]:

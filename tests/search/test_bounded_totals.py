@@ -23,6 +23,16 @@ def _published(i: int) -> dt.datetime:
     return dt.datetime(2015, 1, 1) + dt.timedelta(days=30 * ((i * 37) % N))
 
 
+def _publisher(i: int) -> str:
+    """Odd ids 教育局; even ids 民政局, but for four 审计局 documents, one of them among the newest."""
+    if i in AUDIT:
+        return "青山县审计局"
+    return "青山县教育局" if i % 2 else "青山县民政局"
+
+
+AUDIT = {10, 20, 30, 50}
+
+
 def _docs() -> list[SearchDocument]:
     """N documents: 行政复议 in all, 依申请公开 in every sixth, 督查 in the
     five oldest only, 网上 in two."""
@@ -36,7 +46,7 @@ def _docs() -> list[SearchDocument]:
         if i in (7, 40):
             body += "推进网上办理。"
         out.append(SearchDocument(
-            document_id=i, title=f"文件{i}", body=body, publisher="青山县教育局" if i % 2 else "青山县民政局",
+            document_id=i, title=f"文件{i}", body=body, publisher=_publisher(i),
             report_year=2010 + i % 12, kind="annual_report" if i % 3 else "notice",
             published_at=_published(i), url=f"https://example.org/{i}"))
     return out
@@ -150,3 +160,22 @@ def test_a_filtered_sample_counts_the_facets_of_its_own_matches(index, engine, p
         assert sum(n for _, n in result.facets["kind"]) == result.facets_sample
     else:
         assert result.total == exact
+
+
+def test_few_matches_cut_from_many_are_exact_with_sampled_facets(index, engine):
+    """A facet filter that cuts the matches below the bound: each facet is still counted without its own
+    filter, over every 行政复议 document. tantivy counts the facets in the window only (flagged) and finds
+    the total and the hits exactly."""
+    result = index.search(SearchQuery("行政复议", publisher="县审计局", limit=1, total_bound=2))
+    assert (result.total, result.total_is_lower_bound) == (len(AUDIT), False)
+    assert result.hits[0].document_id in AUDIT
+    if engine == "whoosh":
+        assert result.facets_sample is None
+        assert dict(result.facets["publisher"])["青山县审计局"] == len(AUDIT)
+        return
+    # One of the four is among the 20 newest documents (the window); the facets counted there.
+    assert result.facets_sample == 1
+    publishers = dict(result.facets["publisher"])
+    assert publishers["青山县审计局"] == 1 and sum(publishers.values()) == 20
+    exact = index.search(SearchQuery("行政复议", publisher="县审计局", limit=1, total_bound=None))
+    assert dict(exact.facets["publisher"])["青山县审计局"] == len(AUDIT) and exact.facets_sample is None
