@@ -42,7 +42,7 @@ def test_search_page_shows_a_lower_bound_as_n_plus(client):
     page = client.get("/search", params={"q": "行政复议"})
     assert page.status_code == 200
     assert re.search(r'id="total" title="至少 20 篇">20\+</strong> 篇', page.text)
-    assert 'id="total-note"' in page.text and "匹配文件超过 20 篇，未全部计数" in page.text
+    assert 'id="total-note"' in page.text and "匹配文件有 20 篇以上，未全部计数" in page.text
     sample = int(re.search(r"以下数字只统计最新的 (\d+) 篇匹配文件（抽样）", page.text).group(1))
     assert 20 <= sample < 500
     data = client.get("/api/search", params={"q": "行政复议", "limit": 1}).json()
