@@ -51,6 +51,9 @@ class Config:
     warc_dir: Path = Path("")
     index_dir: Path = Path("")
     search_engine: str = "tantivy"
+    # Searches count matches exactly up to this many, then say "N+" ([search] total_bound; 0: count all;
+    # docs/search.md "Bounded totals").
+    search_total_bound: int = 10_000
     portals: list[str] = field(default_factory=lambda: ["replica"])
     contact_url: str = "https://github.com/county-disclosure-archive"
     user_agent: str = ""
@@ -167,7 +170,7 @@ def _flatten_toml(data: dict[str, Any]) -> dict[str, Any]:
             flat.update(value)
         elif key == "search" and isinstance(value, dict):
             for skey, svalue in value.items():
-                flat["search_engine" if skey == "engine" else skey] = svalue
+                flat[{"engine": "search_engine", "total_bound": "search_total_bound"}.get(skey, skey)] = svalue
         else:
             flat[key] = value
     return flat
@@ -208,6 +211,8 @@ def load_config(path: str | Path | None = None, overrides: dict[str, Any] | None
 
     if cfg.search_engine not in ("tantivy", "whoosh"):
         raise ConfigError(f"search engine must be 'tantivy' or 'whoosh', not {cfg.search_engine!r}")
+    if cfg.search_total_bound < 0:
+        raise ConfigError(f"search total_bound must be 0 (count every match) or more, not {cfg.search_total_bound}")
     # Derived defaults: everything lives under the data directory unless said otherwise.
     cfg.data_dir = cfg.data_dir.resolve()
     if not cfg.database_url:

@@ -41,6 +41,11 @@ class SearchQuery:
     ``publisher``, ``kind`` and ``portal`` take one value or several (any of them matches), so a user
     can widen a facet selection. ``publisher`` matches the full name or any alias, or a run of it
     (``民宗局``). ``section`` restricts unfielded words to section N (1–6).
+
+    ``total_bound``: matches are counted exactly up to this many (or up to the end of the requested
+    page, when that is further); beyond it an engine may stop counting, report the bound as a lower
+    bound and count the facets over a sample of the matches (``SearchResult.total_is_lower_bound``,
+    ``facets_sample``; docs/search.md "Bounded totals"). None counts every match.
     """
 
     text: str = ""
@@ -56,6 +61,7 @@ class SearchQuery:
     limit: int = 20
     page: int = 1
     facets: bool = True
+    total_bound: int | None = 10_000
 
 
 @dataclass
@@ -77,11 +83,24 @@ class SearchHit:
 
 @dataclass
 class SearchResult:
-    """Total matches, facet counts (value, count; most frequent first) and the page of hits."""
+    """Total matches, facet counts (value, count; most frequent first) and the page of hits.
+
+    When more documents match than the query's ``total_bound``, an engine may answer from a sample:
+    ``total`` is then a lower bound (``total_is_lower_bound``: "10,000+"), the facets count the
+    ``facets_sample`` matches of the sample (None: every match was counted) and the hits are ranked
+    among the sample's matches (docs/search.md "Bounded totals").
+    """
 
     total: int
     facets: dict[str, list[tuple[str, int]]]
     hits: list[SearchHit]
+    total_is_lower_bound: bool = False
+    facets_sample: int | None = None
+
+    @property
+    def total_relation(self) -> str:
+        """``"gte"`` when ``total`` is a lower bound, ``"eq"`` when it is exact (Elasticsearch's words)."""
+        return "gte" if self.total_is_lower_bound else "eq"
 
 
 class SearchIndex(Protocol):

@@ -22,7 +22,16 @@ def test_file_env_and_overrides(tmp_path):
     assert cfg.politeness.download_delay == 2.0
 
 
+def test_search_total_bound_from_the_search_table(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    f = tmp_path / "d.toml"
+    f.write_text('[search]\ntotal_bound = 500\n', encoding="utf-8")
+    assert load_config(f, environ={}).search_total_bound == 500
+    assert load_config(environ={}, overrides={"data_dir": tmp_path}).search_total_bound == 10_000
+
+
 @pytest.mark.parametrize("text", ['nonsense = 1\n', '[search]\nengine = "lucene"\n', 'portals = "x"\n',
+                                  '[search]\ntotal_bound = -1\n', '[search]\ntotal_bound = "many"\n',
                                   '[politeness]\ndownload_delay = "fast"\n', 'data_dir = \n'])
 def test_bad_files_are_clear_errors(tmp_path, text):
     f = tmp_path / "bad.toml"

@@ -192,6 +192,9 @@ class Run:
     rss_mb: float = 0.0  # the process's resident memory after the queries
     anon_mb: float = 0.0  # of which anonymous (heap): the rest is the index's mapped files, reclaimable
     peak_mb: float = 0.0  # the most resident memory the process had (VmHWM), mapped files included
+    bounded: int = 0  # timed queries answered with a lower-bound total ("10,000+")
+    timed: int = 0  # timed queries in all
+    query_cpu_ms: float = 0.0  # CPU of the whole process per timed query (every thread)
     note: str = ""
 
     @property
@@ -266,7 +269,8 @@ def _update_docs(corpus: Corpus, n: int) -> list[SearchDocument]:
     return docs
 
 
-def bench_search_index(corpus: Corpus, engine: str, workdir: Path, repeat: int) -> Run:
+def bench_search_index(corpus: Corpus, engine: str, workdir: Path, repeat: int,
+                       total_bound: int | None = 10_000) -> Run:
     run = Run(engine, corpus.size)
     path = workdir / engine
     clock = _BuildClock(run)
@@ -287,11 +291,18 @@ def bench_search_index(corpus: Corpus, engine: str, workdir: Path, repeat: int) 
     run.update_s = time.perf_counter() - started
 
     def query(text: str, extra: dict) -> int:
-        return index.search(SearchQuery(text, limit=20, facets=True, **extra)).total
+        result = index.search(SearchQuery(text, limit=20, facets=True, total_bound=total_bound, **extra))
+        run.bounded += result.total_is_lower_bound
+        run.timed += 1
+        return result.total
 
     query("行政复议", {})  # warm-up: open readers, page in
+    run.bounded = run.timed = 0
+    cpu = time.process_time()
     _time_queries(run, query, repeat)
-    found = {t: index.search(SearchQuery(t, limit=1, facets=False)).total for t in expected}
+    run.query_cpu_ms = (time.process_time() - cpu) / max(1, run.timed) * 1000
+    # Recall needs every match counted: no bound (the timed queries above have the default one).
+    found = {t: index.search(SearchQuery(t, limit=1, facets=False, total_bound=None)).total for t in expected}
     run.recall_2char = _recall(found, expected)
     hits = sum(1 for doc_id, phrase in corpus.sample_docs.values() if doc_id in {
         h.document_id for h in index.search(SearchQuery(f'"{phrase}"', limit=5, facets=False)).hits})
@@ -456,7 +467,9 @@ def _report(runs: list[Run]) -> None:
         per = "  ".join(f"{_pct(r.latencies[c], 0.95):>{len(c) + 4}.1f}" for c in cats)
         click.echo(f"{r.engine:<13} {r.docs:>7} {r.docs_per_s:>8.0f} {r.size_mb:>8.1f} {r.recall_2char:>13.0%} "
                    f"{r.phrase_recall:>13.0%} {r.cpu_per_doc():>10}  {_pct(every, 0.5):>6.1f} / {_pct(every, 0.95):>7.1f}   {per}"
-                   + (f"   update {r.update_s:.2f}s  RSS {r.rss_mb:.0f} MB (anonymous {r.anon_mb:.0f}, peak {r.peak_mb:.0f})" if r.update_s else ""))
+                   + (f"   update {r.update_s:.2f}s  RSS {r.rss_mb:.0f} MB (anonymous {r.anon_mb:.0f}, peak {r.peak_mb:.0f})" if r.update_s else "")
+                   + (f"   queries: {r.query_cpu_ms:.1f} CPU ms each, {r.bounded} of {r.timed} with an N+ total"
+                      if r.timed else ""))
 
 
 @contextlib.contextmanager
@@ -483,8 +496,11 @@ def _workdir(keep: str | None) -> Iterator[str]:
 @click.option("--seed", type=int, default=1, show_default=True)
 @click.option("--keep", type=click.Path(file_okay=False), default=None,
               help="Build the indexes in this directory and keep them (default: a temporary one).")
+@click.option("--total-bound", type=click.IntRange(0), default=10_000, show_default=True,
+              help="SearchQuery.total_bound of the timed queries (0: count every match). 1,000 at 100,000 "
+                   "documents samples as 10,000 does at 1,000,000.")
 def command(sizes: str | None, scale: int | None, engines: str, whoosh_max: int, repeat: int, seed: int,
-            keep: str | None) -> None:
+            keep: str | None, total_bound: int) -> None:
     """Index and query benchmark: tantivy vs Whoosh vs SQLite FTS5 trigram (docs/performance.md).
 
     Every engine runs on each corpus in turn: the replica's documents (``--scale``) and generated
@@ -516,7 +532,7 @@ def command(sizes: str | None, scale: int | None, engines: str, whoosh_max: int,
                 elif engine == "tantivy-bare":
                     runs.append(bench_tantivy_bare(corpus, Path(tmp), repeat))
                 else:
-                    runs.append(bench_search_index(corpus, engine, Path(tmp), repeat))
+                    runs.append(bench_search_index(corpus, engine, Path(tmp), repeat, total_bound or None))
                 if not keep:
                     shutil.rmtree(Path(tmp) / engine, ignore_errors=True)
     _report(runs)

@@ -33,9 +33,24 @@ def _years(value: str | None) -> tuple[int | None, int | None]:
     return lo, hi
 
 
+def bound_of(setting: int) -> int | None:
+    """``SearchQuery.total_bound`` from a setting where 0 means "count every match"."""
+    return setting or None
+
+
+def total_text(result: SearchResult) -> str:
+    """The total as a reader should take it: ``10,000+`` when counting stopped at the bound."""
+    return f"{result.total:,}+" if result.total_is_lower_bound else f"{result.total:,}"
+
+
 def _as_json(result: SearchResult) -> str:
     return json.dumps({
         "total": result.total,
+        # "gte": at least ``total`` documents match (counting stopped at the bound); "eq": exactly.
+        "total_relation": result.total_relation,
+        "total_is_lower_bound": result.total_is_lower_bound,
+        # How many matches the facets counted when they are a sample (null: all of them).
+        "facets_sample": result.facets_sample,
         "facets": {k: [[v, n] for v, n in values] for k, values in result.facets.items()},
         "hits": [{
             "document_id": h.document_id, "title": h.title, "publisher": h.publisher, "year": h.year,
@@ -49,8 +64,17 @@ def _as_json(result: SearchResult) -> str:
 def _as_text(result: SearchResult, q: SearchQuery) -> None:
     first = (q.page - 1) * q.limit + 1
     last = first + len(result.hits) - 1
-    shown = f"{first}–{last} of {result.total}" if result.hits else f"none of {result.total}"
-    click.echo(f"{result.total} documents match; showing {shown}")
+    total = total_text(result)
+    shown = f"{first}–{last} of {total}" if result.hits else f"none of {total}"
+    if result.total_is_lower_bound:
+        # What the bound changed (docs/search.md "Bounded totals"): by date the page is exact; by
+        # relevance the hits are the best of the newest matches only.
+        how = "newest first, exact" if q.sort == "date" else (
+            f"ranked among the newest {result.facets_sample:,} matches" if result.facets_sample
+            else "ranked among the newest matches")
+        click.echo(f"{total} documents match (counted up to {result.total:,}; {how}); showing {shown}")
+    else:
+        click.echo(f"{total} documents match; showing {shown}")
     for i, h in enumerate(result.hits, first):
         date = h.published_at.strftime("%Y-%m-%d") if h.published_at else "----------"
         flag = "  [removed from portal]" if h.removed else ""
@@ -61,6 +85,8 @@ def _as_text(result: SearchResult, q: SearchQuery) -> None:
         click.echo(f"     {html.unescape(_TAG.sub(lambda m: '【' if m.group() == '<b>' else '】', h.snippet))}")
     if result.facets:
         click.echo("")
+        if result.facets_sample is not None:
+            click.echo(f"facets counted over a sample: the newest {result.facets_sample:,} matches")
         for name, values in result.facets.items():
             click.echo(f"{name}: " + ", ".join(f"{v} ({n})" for v, n in values[:12]))
 
@@ -78,18 +104,22 @@ def _as_text(result: SearchResult, q: SearchQuery) -> None:
 @click.option("--page", type=click.IntRange(1), default=1)
 @click.option("--engine", type=click.Choice(ENGINES), default=None,
               help="Search engine (default: config search_engine).")
+@click.option("--total-bound", type=click.IntRange(0), default=None, metavar="N",
+              help="Count matches exactly up to N, then report N+ (default: config search total_bound, "
+                   "10,000; 0 counts every match).")
 @click.option("--json", "as_json", is_flag=True, help="Print {total, facets, hits} as JSON.")
 @pass_app
 def command(app: AppContext, query: str, years: str | None, publisher: tuple[str, ...],
             kind: tuple[str, ...], portal: tuple[str, ...], section: int | None, sort: str, limit: int,
-            page: int, engine: str | None, as_json: bool) -> None:
+            page: int, engine: str | None, total_bound: int | None, as_json: bool) -> None:
     """Search archived documents: words, "phrases", AND/OR/NOT, field:value, year:[2019 TO 2021]."""
     year_from, year_to = _years(years)
     engine = engine or app.config.search_engine
     path = app.config.index_dir / engine
     q = SearchQuery(text=query, year_from=year_from, year_to=year_to, publisher=list(publisher) or None,
                     kind=list(kind) or None, portal=list(portal) or None, section=section, sort=sort,
-                    limit=limit, page=page)
+                    limit=limit, page=page, total_bound=bound_of(
+                        app.config.search_total_bound if total_bound is None else total_bound))
     try:
         index = open_index(path, engine)
         try:

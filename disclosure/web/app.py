@@ -42,7 +42,7 @@ from disclosure.web.errors import MAX_ID, BadRequest, HeadAsGet, NotFound, insta
 from disclosure.web.figures_view import COUNTY_TOTAL, figures_view
 from disclosure.web.inspection_view import add_inspection_routes
 from disclosure.web.report_tables import key_labels
-from disclosure.web.search_view import active_filters, page_numbers, years_in_order
+from disclosure.web.search_view import active_filters, bound_note, page_numbers, total_label, years_in_order
 from search.api import SearchQuery, SearchResult, index_exists, open_index
 from search.errors import SearchError
 
@@ -152,6 +152,11 @@ def result_json(result: SearchResult) -> dict[str, Any]:
     """The JSON shape of `disclosure search --json`."""
     return {
         "total": result.total,
+        # "gte": at least ``total`` documents match (counting stopped at the bound); "eq": exactly.
+        "total_relation": result.total_relation,
+        "total_is_lower_bound": result.total_is_lower_bound,
+        # How many matches the facets counted when they are a sample (null: all of them).
+        "facets_sample": result.facets_sample,
         "facets": {name: [[v, n] for v, n in values] for name, values in result.facets.items()},
         "hits": [{"document_id": h.document_id, "title": h.title, "publisher": h.publisher, "year": h.year,
                   "published_at": h.published_at.isoformat() if h.published_at else None, "url": h.url,
@@ -176,7 +181,7 @@ def create_app(config: Config, *, db: Database | None = None) -> FastAPI:
                   openapi_url="/api/openapi.json")
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.filters["href"] = safe_href
-    templates.env.globals.update(KINDS_ZH=KINDS_ZH, STATUS_ZH=STATUS_ZH, FLAGS_ZH=FLAGS_ZH, SECTIONS_ZH=SECTIONS_ZH,
+    templates.env.globals.update(total_label=total_label, bound_note=bound_note, KINDS_ZH=KINDS_ZH, STATUS_ZH=STATUS_ZH, FLAGS_ZH=FLAGS_ZH, SECTIONS_ZH=SECTIONS_ZH,
                                  RUN_STATUS_ZH=zh.RUN_STATUS_ZH, UNIT_KINDS_ZH=zh.UNIT_KINDS_ZH,
                                  DATE_SOURCE_ZH=zh.DATE_SOURCE_ZH, error_kind=zh.error_kind, warning_zh=zh.warning,
                                  check_message=zh.check_message, figure_label=zh.outcome_label,
@@ -212,6 +217,7 @@ def create_app(config: Config, *, db: Database | None = None) -> FastAPI:
     def _search_page(params: dict[str, Any], export_page: int | None = None
                      ) -> tuple[dict[str, Any], SearchQuery, SearchResult | None, str | None]:
         q = search_query_from(params)
+        q.total_bound = state.config.search_total_bound or None  # 0: count every match
         if export_page is not None:
             q.page, q.limit = export_page, 100
         if not index_exists(state.index_path):

@@ -56,3 +56,18 @@ def years_in_order(values: list[tuple[str, int]]) -> list[tuple[str, int]]:
         return int(item[0]) if str(item[0]).isdigit() else -1
 
     return sorted(values, key=year, reverse=True)
+
+
+def total_label(total: int, lower_bound: bool) -> str:
+    """The number of matches as the page shows it: ``10,000+`` when counting stopped at the bound
+    (SearchResult.total_is_lower_bound), else the exact count, with thousands separators."""
+    return f"{total:,}+" if lower_bound else f"{total:,}"
+
+
+def bound_note(total: int, sample: int | None, sort: str) -> str:
+    """What a bounded total means for the hits and the facets, in the page's words."""
+    counted = f"，左侧分面只统计其中最新的 {sample:,} 篇" if sample else ""
+    if sort == "date":
+        return f"匹配文件有 {total:,} 篇以上，未全部计数{counted}；按日期排序的结果是完整的。"
+    return (f"匹配文件有 {total:,} 篇以上，未全部计数{counted}；相关度排序只在最新入档的匹配文件中比较"
+            f"（加上年度、单位等条件可缩小范围）。")

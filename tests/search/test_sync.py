@@ -164,7 +164,10 @@ def test_commands_index_and_search(archive, tmp_path, engine, monkeypatch):
     expected = {d.document_id for d in corpus.docs if d.kind == "annual_report" and 2019 <= d.report_year <= 2021
                 and "公开" in d.title + d.body}
     assert data["total"] == len(expected)
-    assert set(data) == {"total", "facets", "hits"} and len(data["hits"]) == min(5, len(expected))
+    assert set(data) == {"total", "total_relation", "total_is_lower_bound", "facets_sample", "facets", "hits"}
+    assert len(data["hits"]) == min(5, len(expected))
+    # 40 documents are below the default bound: counted exactly.
+    assert data["total_relation"] == "eq" and data["total_is_lower_bound"] is False and data["facets_sample"] is None
     assert {"document_id", "title", "publisher", "year", "published_at", "url", "snippet", "score"} <= set(
         data["hits"][0])
     assert {h["document_id"] for h in data["hits"]} <= expected

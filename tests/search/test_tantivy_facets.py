@@ -39,10 +39,16 @@ def index(corpus, tmp_path_factory):
 def test_one_aggregation_equals_one_per_group(index, query):
     p = plan(query)
     searcher = index._searcher()
-    facets, total = index._facets(searcher, p, _facet_strings(p))
+    facets, total, base = index._facets(searcher, p, _facet_strings(p))
     assert facets == index._facets_per_group(searcher, p)
     if total is not None:
         assert total == index.search(SearchQuery(**{**query.__dict__, "facets": False})).total
+        # What the facets count over: the matches without the facet filters (year, publisher, kind).
+        unfaceted = {**query.__dict__, "facets": False, "total_bound": None, "year_from": None, "year_to": None,
+                     "publisher": None, "kind": None}
+        assert base == index.search(SearchQuery(**unfaceted)).total >= total
+    else:
+        assert base is None
     assert any(counts for counts in facets.values()) or total == 0
 
 

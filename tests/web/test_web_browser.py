@@ -43,13 +43,13 @@ def test_search_with_filters_then_open_a_document(page, live_web):
     page.fill("input[name=q]", "行政复议")
     page.select_option("select[name=sort]", "date")
     page.click("button[type=submit]")
-    total_all = int(page.inner_text("#total"))
+    total_all = int(page.inner_text("#total").replace(",", ""))
     assert total_all > 0
     # Narrow with the kind facet, then the year facet: the URL keeps the whole query.
     page.click("section[data-facet=kind] a:has-text('年度报告')")
     page.click("section[data-facet=year] a:has-text('2020')")
     assert "kind=annual_report" in page.url and "year_from=2020" in page.url and "sort=date" in page.url
-    narrowed = int(page.inner_text("#total"))
+    narrowed = int(page.inner_text("#total").replace(",", ""))
     expected = sum(1 for d in manifest.documents if d.kind == "annual_report" and d.report_year == 2020)
     assert 0 < narrowed <= total_all and narrowed == expected
     assert page.locator(".snippet b").count() > 0

@@ -59,7 +59,7 @@ def test_search_page_holds_the_whole_query_in_its_url(client):
     assert page.status_code == 200
     links = re.findall(r'href="(/search\?[^"]+page=2[^"]*)"', page.text)
     assert links and "year_from=2019" in links[0] and "sort=date" in links[0]
-    assert int(re.search(r'id="total">(\d+)<', page.text).group(1)) > 0
+    assert int(re.search(r'id="total">([\d,]+)<', page.text).group(1).replace(",", "")) > 0
 
 
 def test_document_page_shows_sections_tables_and_failed_checks(client, manifest):
