@@ -23,7 +23,6 @@ from sqlalchemy.orm import Session
 from archive.db import Database
 from archive.models import Capture, FetchState, ListObservation, Unit
 from archive.rawstore import RawResponse, RawStore, sha256_hex
-from archive.unitmatch import generate_aliases
 from crawler.column_records import ColumnTally, record_column, record_entries
 from crawler.items import (
     CaptureAlias,
@@ -241,6 +240,8 @@ class CaptureStore:
                                [(e[0], e[2]) for e in item.entries], observed_at)
 
     def _unit(self, item: UnitItem) -> None:
+        from archive.unitmatch import generate_aliases  # its tables cost 40 ms to build: only units need them
+
         portal_id = self.context.portal_id
         with Session(bind=self._connection()) as s, s.begin():
             unit = s.execute(select(Unit).where(Unit.portal_id == portal_id, Unit.name == item.name)).scalar()

@@ -20,18 +20,7 @@ robots.txt is the one exception: each process reads it itself (Scrapy fetches it
 from __future__ import annotations
 
 import os
-import time
 from typing import Any
-
-from scrapy import signals
-from scrapy.exceptions import DontCloseSpider, NotConfigured
-
-try:  # scrapy-redis and redis are the `scale` extra
-    from scrapy_redis.connection import get_redis, get_redis_from_settings
-    from scrapy_redis.scheduler import Scheduler as _RedisScheduler
-except ImportError:  # pragma: no cover - without the extra the switch stays off
-    _RedisScheduler = object  # type: ignore[assignment,misc]
-    get_redis = get_redis_from_settings = None  # type: ignore[assignment]
 
 KEY_PREFIX = "disclosure:frontier"
 SPIDER_NAME = "portal"
@@ -50,7 +39,7 @@ def distributed_settings(redis_url: str, frontier: str = "default", idle_grace: 
     """Scrapy settings that put the crawl's frontier in Redis (merge them over crawler/settings.py)."""
     base = f"{KEY_PREFIX}:{frontier}:%(spider)s"
     return {
-        "SCHEDULER": "crawler.distributed.SharedFrontierScheduler",
+        "SCHEDULER": "crawler.frontier.SharedFrontierScheduler",
         "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
         "SCHEDULER_DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
         "SCHEDULER_QUEUE_CLASS": "scrapy_redis.queue.PriorityQueue",
@@ -62,7 +51,7 @@ def distributed_settings(redis_url: str, frontier: str = "default", idle_grace: 
         "DISCLOSURE_FRONTIER": frontier,
         "DISCLOSURE_FRONTIER_ACTIVITY_KEY": f"{base}:activity",
         "DISCLOSURE_FRONTIER_IDLE_GRACE": idle_grace,
-        "DISCLOSURE_FRONTIER_EXTENSION": {"crawler.distributed.FrontierKeepAlive": 110},
+        "DISCLOSURE_FRONTIER_EXTENSION": {"crawler.frontier.FrontierKeepAlive": 110},
     }
 
 
@@ -89,6 +78,8 @@ def merge_into(settings: dict[str, Any], base_extensions: dict[str, int] | None 
 
 def clear_frontier(redis_url: str, frontier: str = "default", spider: str = SPIDER_NAME) -> int:
     """Delete a frontier's queue and seen-set, every portal's (before a new distributed crawl reuses the name)."""
+    from scrapy_redis.connection import get_redis
+
     server = get_redis(url=redis_url)
     keys = [*frontier_keys(frontier, spider).values(),
             *server.scan_iter(match=f"{KEY_PREFIX}:{frontier}/*:{spider}:*")]
@@ -108,57 +99,3 @@ def portal_frontier(settings: Any, portal: str) -> dict[str, Any]:
     old, new = f"{KEY_PREFIX}:{frontier}:", f"{KEY_PREFIX}:{frontier}/{portal}:"
     keys = ("SCHEDULER_QUEUE_KEY", "SCHEDULER_DUPEFILTER_KEY", "DISCLOSURE_FRONTIER_ACTIVITY_KEY")
     return {k: str(settings.get(k)).replace(old, new, 1) for k in keys if settings.get(k)}
-
-
-class SharedFrontierScheduler(_RedisScheduler):  # type: ignore[misc,valid-type]
-    """scrapy-redis scheduler that filters start requests too and stamps the frontier's activity."""
-
-    def open(self, spider):
-        result = super().open(spider)
-        self.activity_key = spider.settings.get("DISCLOSURE_FRONTIER_ACTIVITY_KEY") or (
-            f"{KEY_PREFIX}:default:{spider.name}:activity")
-        return result
-
-    def enqueue_request(self, request):
-        retry = bool(request.meta.get("retry_times"))
-        if not retry and self.df.request_seen(request):
-            self.df.log(request, self.spider)
-            return False
-        if self.stats:
-            self.stats.inc_value("scheduler/enqueued/redis")
-        self.queue.push(request)
-        self.server.set(self.activity_key, repr(time.time()))
-        return True
-
-
-class FrontierKeepAlive:
-    """Keeps an idle process open while the shared frontier has work or another process was just active."""
-
-    def __init__(self, crawler):
-        if not crawler.settings.get("REDIS_URL") or get_redis_from_settings is None:
-            raise NotConfigured
-        self.crawler = crawler
-        self.server = get_redis_from_settings(crawler.settings)
-        self.key = crawler.settings.get("DISCLOSURE_FRONTIER_ACTIVITY_KEY")
-        self.grace = crawler.settings.getfloat("DISCLOSURE_FRONTIER_IDLE_GRACE", DEFAULT_IDLE_GRACE)
-        crawler.signals.connect(self.response_received, signal=signals.response_received)
-        crawler.signals.connect(self.spider_idle, signal=signals.spider_idle)
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls(crawler)
-
-    def response_received(self, response, request, spider):
-        self.server.set(self.key, repr(time.time()))
-
-    def spider_idle(self, spider):
-        scheduler = self.crawler.engine._slot.scheduler if self.crawler.engine._slot else None
-        if scheduler is not None and scheduler.has_pending_requests():
-            raise DontCloseSpider("the shared frontier has requests")
-        stamp = self.server.get(self.key)
-        try:
-            last = float(stamp) if stamp is not None else 0.0
-        except ValueError:
-            last = 0.0
-        if time.time() - last < self.grace:
-            raise DontCloseSpider("another process was active on the shared frontier")

@@ -176,6 +176,17 @@ def run_crawls(portals: Sequence[tuple[str, str | None]], *, database_url: str, 
     return [s for s in summaries if s is not None]
 
 
+def _schema_head_start(database_url: str) -> None:
+    """Migrate a new (or old) database while the workers start up on the other cores: their own check, serialised
+    with this one, then finds it done. A problem is theirs to report (in the crawl's summary), not this one's."""
+    from archive.db import upgrade
+
+    try:
+        upgrade(database_url)
+    except Exception as exc:  # noqa: BLE001 - the worker's own check reports it
+        logging.getLogger(__name__).debug("schema head start: %s", exc)
+
+
 def _run_workers(shares: list[list[CrawlJob]], *, database_url: str, warc_dir: Path, jobs_dir: Path) -> list[int]:
     """Start one worker process per share of jobs, wait for all; their exit codes."""
     procs = []
@@ -186,6 +197,7 @@ def _run_workers(shares: list[list[CrawlJob]], *, database_url: str, warc_dir: P
         cmd = [sys.executable, "-m", "crawler.run", "worker", "--jobs-json", jobs_path,
                "--database-url", database_url, "--warc-dir", str(warc_dir), "--jobs-dir", str(jobs_dir)]
         procs.append((subprocess.Popen(cmd, cwd=Path(__file__).resolve().parent.parent), jobs_path))
+    _schema_head_start(database_url)
     previous = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM,)}
 
     def forward(signum, _frame):  # a stopped parent stops the crawls gracefully (resumable)

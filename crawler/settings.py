@@ -41,10 +41,17 @@ RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 RETRY_BACKOFF_BASE = 0.5
 RETRY_BACKOFF_MAX = 30.0
 
-# Depth-first per column keeps the scheduler queue (and memory) small on big portals.
+# The crawl order: the spider gives hubs and lists priority over documents and documents over their files
+# (crawler/spiders/portal.py ROLE_PRIORITY); within a priority, first found, first fetched. So every list is
+# read early (a crawl stopped half-way still observed all the portal lists), documents come in list order
+# (newest first on most portals), and no request found early waits behind everything found after it (with
+# Scrapy's default last-in-first-out, one slow page found early was fetched last and held the crawl's end).
+# The queue then holds the portal's unfetched documents: on disk under the JOBDIR crawler.run always sets.
 DEPTH_PRIORITY = 0
-# Items go through the (synchronous) archive pipeline one at a time, in the order the spider yields them
-# (a list page's capture before its observations); Scrapy's default of 100 only spawns idle tasks.
+SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
+SCHEDULER_DISK_QUEUE = "scrapy.squeues.PickleFifoDiskQueue"
+# Items go to the archive writer one at a time, in the order the spider yields them (a list page's capture
+# before its observations); Scrapy's default of 100 only spawns idle tasks.
 CONCURRENT_ITEMS = 1
 REDIRECT_MAX_TIMES = 5
 COOKIES_ENABLED = False  # sessions only breed session-id URLs

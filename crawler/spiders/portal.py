@@ -55,6 +55,10 @@ logger = logging.getLogger(__name__)
 # Statuses handed to the callbacks (stored, counted) instead of being dropped by HttpErrorMiddleware.
 HANDLED_STATUSES = [304, 400, 401, 403, 404, 410, 500, 502, 503, 504]
 HTML_TYPES = ("text/html", "application/xhtml", "text/xml", "application/xml")
+# Hubs and lists before documents, documents before their files: every list of the portal is read (and its
+# entries observed, the evidence of when each document was listed) early in the crawl, so a crawl stopped half-way
+# still knows everything the portal lists, and the leaves fill the downloader's slots at the end.
+ROLE_PRIORITY = {"other": 20, "unit_index": 20, "list": 10, "document": 0, "attachment": -10, "body_image": -10}
 # The largest body image fetched (Scrapy's per-request download_maxsize): a table picture is well below it.
 MAX_BODY_IMAGE_BYTES = 4 * 1024 * 1024
 # A unit page with at least this many document rows is read as the unit's list (unit_pages = "auto").
@@ -129,7 +133,7 @@ class PortalSpider(ListPagingMixin, SurveyNotesMixin, scrapy.Spider):
             self.archive.close()
 
     # ------------------------------------------------------------------ requests
-    def _request(self, url: str, callback, *, role: str, priority: int = 0, conditional: bool = False,
+    def _request(self, url: str, callback, *, role: str, priority: int | None = None, conditional: bool = False,
                  formdata: dict[str, str] | None = None, body: str | None = None, content_type: str = "",
                  exact: bool = False, referer: str | None = None, **hints: Any) -> Request | None:
         """A request for ``url`` unless it is off the portal or denied. ``exact`` keeps the URL as built (list
@@ -142,6 +146,7 @@ class PortalSpider(ListPagingMixin, SurveyNotesMixin, scrapy.Spider):
             self.crawler.stats.inc_value("disclosure/skipped/denied")
             return None
         meta = {"role": role, "conditional": conditional, "archive_url": canon, **hints}
+        priority = ROLE_PRIORITY.get(role, 0) if priority is None else priority
         if formdata is not None:
             return FormRequest(canon, formdata=formdata, callback=callback, errback=self.on_error, meta=meta,
                                priority=priority)
