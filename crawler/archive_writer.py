@@ -38,6 +38,8 @@ from crawler.peak_memory import cpu_seconds, peak_rss_bytes
 logger = logging.getLogger(__name__)
 
 _LENGTH = struct.Struct(">I")
+WINDOW_ITEMS = 256
+WINDOW_BYTES = 64 * 1024 * 1024
 WRITER_NICENESS = 5
 
 
@@ -95,11 +97,16 @@ def _frame(message: object) -> bytes:
 class ProcessWriter(ProcessProtocol):
     """Stores in a process of its own, fed and heard by the reactor."""
 
-    def __init__(self, database_url: str, warc_dir: str, max_file_size: int, *, window: int = 256):
+    def __init__(self, database_url: str, warc_dir: str, max_file_size: int, *, window: int = WINDOW_ITEMS,
+                 window_bytes: int = WINDOW_BYTES):
         from twisted.internet import reactor
 
         self._waiting: dict[int, Deferred[StoreOutcome]] = {}
-        self._window = window  # items sent and not yet stored before the crawler is held back
+        # Items, and bytes, sent and not yet stored before the crawler is held back: once handed over, a body
+        # no longer counts against Scrapy's own limit on responses in progress.
+        self._window, self._window_bytes = window, window_bytes
+        self._sizes: dict[int, int] = {}
+        self._bytes = 0
         self._room: list[Deferred[None]] = []
         self._seq = 0
         self._context: CrawlContext | None = None
@@ -126,11 +133,14 @@ class ProcessWriter(ProcessProtocol):
         # The context travels only when it changed (the run is known once the crawl has begun).
         changed = context if context != self._context else None
         self._context = context
-        self.transport.write(_frame((self._seq, changed, item)))
+        frame = _frame((self._seq, changed, item))
+        self._sizes[self._seq] = len(frame)
+        self._bytes += len(frame)
+        self.transport.write(frame)
         return d
 
     def room(self) -> Deferred[None] | None:
-        if self._dead or len(self._waiting) < self._window:
+        if self._dead or (len(self._waiting) < self._window and self._bytes < self._window_bytes):
             return None
         d: Deferred[None] = Deferred()
         self._room.append(d)
@@ -172,7 +182,8 @@ class ProcessWriter(ProcessProtocol):
 
     def _answer(self, seq: int, outcome: StoreOutcome | None, error: str | None) -> None:
         d = self._waiting.pop(seq, None)
-        if self._room and len(self._waiting) <= self._window // 2:
+        self._bytes -= self._sizes.pop(seq, 0)
+        if self._room and len(self._waiting) <= self._window // 2 and self._bytes <= self._window_bytes // 2:
             self._release()
         if d is None:
             return
@@ -184,6 +195,7 @@ class ProcessWriter(ProcessProtocol):
     def _fail_all(self, reason: str) -> None:
         self._dead = self._dead or reason
         waiting, self._waiting = self._waiting, {}
+        self._sizes, self._bytes = {}, 0
         for d in waiting.values():
             d.errback(WriterGone(reason))
         self._release()
@@ -224,23 +236,25 @@ def serve(requests: BinaryIO, answers: BinaryIO, database_url: str, warc_dir: st
             pass
 
 
-def make_writer(kind: str, database_url: str, warc_dir: str, max_file_size: int) -> ArchiveWriter:
+def make_writer(kind: str, database_url: str, warc_dir: str, max_file_size: int, *, window: int = WINDOW_ITEMS,
+                window_bytes: int = WINDOW_BYTES) -> ArchiveWriter:
     """A new writer of the kind a crawl's settings ask for: ``process`` (default) or ``inline``."""
     if kind == "inline":
         return InlineWriter(database_url, warc_dir, max_file_size)
     if kind != "process":
         raise ValueError(f"DISCLOSURE_ARCHIVE_WRITER must be 'process' or 'inline', not {kind!r}")
-    return ProcessWriter(database_url, warc_dir, max_file_size)
+    return ProcessWriter(database_url, warc_dir, max_file_size, window=window, window_bytes=window_bytes)
 
 
 # The portals a worker crawls side by side share one writer per archive (one process, one WARC file series).
 _SHARED: dict[tuple[str, str, str, int], tuple[ArchiveWriter, int]] = {}
 
 
-def acquire_writer(kind: str, database_url: str, warc_dir: str, max_file_size: int) -> ArchiveWriter:
-    """This process's writer for the archive, started on first use."""
+def acquire_writer(kind: str, database_url: str, warc_dir: str, max_file_size: int, *, window: int = WINDOW_ITEMS,
+                   window_bytes: int = WINDOW_BYTES) -> ArchiveWriter:
+    """This process's writer for the archive, started on first use (with the first user's windows)."""
     key = (kind, database_url, warc_dir, max_file_size)
-    writer, users = _SHARED.get(key) or (make_writer(*key), 0)
+    writer, users = _SHARED.get(key) or (make_writer(*key, window=window, window_bytes=window_bytes), 0)
     _SHARED[key] = (writer, users + 1)
     return writer
 

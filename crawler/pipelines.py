@@ -13,7 +13,7 @@ from scrapy.exceptions import DropItem
 from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
 from twisted.python.failure import Failure
 
-from crawler.archive_writer import ArchiveWriter, WriterGone, acquire_writer, release_writer
+from crawler.archive_writer import WINDOW_ITEMS, ArchiveWriter, WriterGone, acquire_writer, release_writer
 from crawler.capture_store import CrawlContext, StoreOutcome
 
 logger = logging.getLogger(__name__)
@@ -40,7 +40,9 @@ class ArchivePipeline:
         settings = self.crawler.settings
         self.writer = acquire_writer(settings.get("DISCLOSURE_ARCHIVE_WRITER", "process"),
                                   settings.get("DISCLOSURE_DATABASE_URL"), str(settings.get("DISCLOSURE_WARC_DIR")),
-                                  settings.getint("DISCLOSURE_WARC_MAX_SIZE"))
+                                  settings.getint("DISCLOSURE_WARC_MAX_SIZE"),
+                                  window=settings.getint("DISCLOSURE_ARCHIVE_WRITER_WINDOW", WINDOW_ITEMS),
+                                  window_bytes=int(settings.getfloat("DISCLOSURE_ARCHIVE_WRITER_WINDOW_MB", 64) * 2**20))
 
     async def close_spider(self) -> None:
         """Wait for the writer to store what it was given (the last crawl of the process closes it)."""
@@ -64,7 +66,8 @@ class ArchivePipeline:
         assert self.writer is not None
         self.writer.submit(item, self._context()).addCallbacks(self._stored, self._not_stored, errbackArgs=(item,))
         room = self.writer.room()
-        if room is not None:
+        if room is not None:  # the writer is a window behind: wait for it to catch up
+            self.stats.inc_value("disclosure/writer_waits")
             await maybe_deferred_to_future(room)
         return item
 

@@ -86,6 +86,9 @@ DISCLOSURE_WARC_MAX_SIZE = 1024 * 1024 * 1024
 # Where items are stored (crawler/archive_writer.py): "process" — a writer process beside the crawler, on
 # another core; "inline" — in the crawler's own process.
 DISCLOSURE_ARCHIVE_WRITER = "process"
+# How far the crawler may run ahead of the writer: items and megabytes sent and not yet stored.
+DISCLOSURE_ARCHIVE_WRITER_WINDOW = 256
+DISCLOSURE_ARCHIVE_WRITER_WINDOW_MB = 64
 DISCLOSURE_REVALIDATE_AFTER_DAYS = None  # None: the profile's revalidate_after_days
 # The browser tier (docs/crawler.md): None = the profile's `browser`; at most 2 pages at a time; browser visits
 # per request before a challenge counts as unsolved; Chromium's path (None: `chromium` on PATH).

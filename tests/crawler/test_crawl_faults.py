@@ -160,3 +160,19 @@ def test_a_dead_archive_writer_fails_the_crawl_and_the_next_one_completes_it(rep
     files = [a.url for d in manifest.documents for a in d.attachments]
     assert [u for u in files if canonical_url(u) not in captured] == []
     assert [d.urls[0] for d in manifest.documents if canonical_url(d.urls[0]) not in captured] == []
+
+
+def test_a_writer_behind_by_its_window_holds_the_crawler_back_and_loses_nothing(replica, archive):
+    """With a window of one item and 1 KB, nearly every item waits for the writer to store the one before:
+    the crawl still ends ok with every document and file, in the order the spider produced them."""
+    manifest = replica.manifest()
+    summary = archive.crawl(replica, settings={"DISCLOSURE_ARCHIVE_WRITER_WINDOW": 1,
+                                               "DISCLOSURE_ARCHIVE_WRITER_WINDOW_MB": 0.001})
+    assert summary.status == "ok", summary.render()
+    with archive.db().session() as s:
+        stats = s.execute(select(CrawlRun.stats)).scalar_one()
+    assert stats.get("disclosure/writer_waits", 0) > len(manifest.documents) / 2
+    captured = _captured(archive)
+    files = [a.url for d in manifest.documents for a in d.attachments]
+    assert [u for u in files if canonical_url(u) not in captured] == []
+    assert [d.urls[0] for d in manifest.documents if canonical_url(d.urls[0]) not in captured] == []
