@@ -121,6 +121,11 @@ def test_a_full_disk_stops_the_crawl_promptly_and_keeps_what_was_stored(replica,
 
 def _writer_pids(database_url: str) -> list[int]:
     """The archive writer processes of a crawl of this archive: children of its crawl worker."""
+    return [pid for pid, _parent in _writers_and_workers(database_url)]
+
+
+def _writers_and_workers(database_url: str) -> list[tuple[int, int]]:
+    """(writer pid, crawl worker pid) of the crawls of this archive."""
     pids = []
     for proc in Path("/proc").iterdir():
         if not proc.name.isdigit():
@@ -134,7 +139,7 @@ def _writer_pids(database_url: str) -> list[int]:
         except (OSError, ValueError):
             continue
         if "crawler.run worker" in parent and database_url in parent:
-            pids.append(int(proc.name))
+            pids.append((int(proc.name), ppid))
     return pids
 
 
@@ -175,4 +180,38 @@ def test_a_writer_behind_by_its_window_holds_the_crawler_back_and_loses_nothing(
     captured = _captured(archive)
     files = [a.url for d in manifest.documents for a in d.attachments]
     assert [u for u in files if canonical_url(u) not in captured] == []
+    assert [d.urls[0] for d in manifest.documents if canonical_url(d.urls[0]) not in captured] == []
+
+
+def _running(pid: int) -> bool:
+    """The process exists and has not exited (a zombie waiting for init to reap it has)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def test_a_killed_crawl_worker_leaves_its_writer_to_store_what_it_had_and_exit(replica, archive):
+    """kill -9 of the crawl worker alone: its writer reads to the end of what was sent, stores it, closes the
+    WARC file and exits by itself (no orphan left running); the archive reads back whole and the next crawl
+    completes it."""
+    manifest = replica.manifest()
+    finish = _crawl_in_background(archive, replica, until_captures=200)
+    pairs = _writers_and_workers(archive.database_url)
+    assert len(pairs) == 1, pairs
+    writer, worker = pairs[0]
+    os.kill(worker, signal.SIGKILL)
+    finish()
+    deadline = time.monotonic() + 30
+    while _running(writer) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _running(writer), "the writer outlived its crawler"
+    with archive.db().session() as s:
+        caps = list(s.execute(select(Capture)).scalars())
+    assert len(caps) >= 200
+    store = RawStore(archive.warc_dir)
+    assert all(len(store.read(c.warc_file, c.warc_offset, sha256=c.sha256).body) == c.size for c in caps)
+    second = archive.crawl(replica)
+    assert second.status == "ok", second.render()
+    captured = _captured(archive)
     assert [d.urls[0] for d in manifest.documents if canonical_url(d.urls[0]) not in captured] == []
