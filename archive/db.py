@@ -248,6 +248,34 @@ class Database:
         self.engine.dispose()
 
 
+class KeptConnection:
+    """One connection kept open for many short transactions: for code that runs a statement or two per item,
+    thousands of times (a session, or a pool checkout, per item cost more than the queries)."""
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        self._conn: Connection | None = None
+
+    def connection(self) -> Connection:
+        """The kept connection, opened again after the database dropped it."""
+        if self._conn is None or self._conn.closed or self._conn.invalidated:
+            self._conn = self.engine.connect()
+        return self._conn
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """One short transaction on the kept connection (committed on success)."""
+        conn = self.connection()
+        with conn.begin():
+            yield conn
+
+    def close(self) -> None:
+        """Give the connection back."""
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+
 def open_database(url: str, migrate: bool = True) -> Database:
     """Open the archive database, applying pending migrations first unless ``migrate`` is False."""
     if migrate:

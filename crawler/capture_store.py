@@ -12,15 +12,13 @@ from __future__ import annotations
 
 import errno
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from sqlalchemy import Connection, bindparam, func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from archive.db import Database
+from archive.db import Database, KeptConnection
 from archive.models import Capture, FetchState, ListObservation, Unit
 from archive.rawstore import RawResponse, RawStore, sha256_hex
 from crawler.column_records import ColumnTally, record_column, record_entries
@@ -34,6 +32,7 @@ from crawler.items import (
     UnitItem,
 )
 from crawler.profiles import UnitSpec
+from crawler.state import FS_ROW
 
 PENDING_ROLES = ("document", "attachment")
 # Errors after which no capture can be stored: the crawl stops at once instead of fetching into the void.
@@ -43,7 +42,6 @@ FS = FetchState.__table__
 CAP = Capture.__table__
 # Built once: the per-response statements run thousands of times a crawl (SQLAlchemy then reuses their
 # compiled form; the SET columns of an update are the parameters' keys besides ``key``).
-_FS_ROW = select(FS).where(FS.c.url == bindparam("url"))
 _OWNERS = select(CAP.c.id, CAP.c.warc_file, CAP.c.warc_offset).where(
     CAP.c.sha256 == bindparam("sha"), CAP.c.is_revisit.is_(False))
 _INSERT_CAPTURE = insert(CAP)
@@ -94,7 +92,7 @@ class CaptureStore:
         self.context = CrawlContext(None, None, "")
         self.counts: Counter[str] = Counter()
         self._tallies: dict[tuple[int | None, str], ColumnTally] = {}  # (run, column URL) -> its entries counted
-        self._conn: Connection | None = None  # kept open: one short transaction per item
+        self._kept = KeptConnection(self.db.engine)  # one short transaction per item
 
     def store(self, item: object, context: CrawlContext) -> StoreOutcome:
         """Store one item; a storage failure (disk full, read-only) is returned, any other error raised."""
@@ -110,27 +108,13 @@ class CaptureStore:
 
     def close(self) -> str | None:
         """Close the connection and the WARC file; the error closing it, if any."""
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
+        self._kept.close()
         self.db.dispose()
         try:
             self.raw.close()
         except OSError as exc:  # the disk that stopped the crawl may refuse the last flush too
             return f"closing the WARC file failed: {exc}"
         return None
-
-    def _connection(self) -> Connection:
-        if self._conn is None or self._conn.closed or self._conn.invalidated:
-            self._conn = self.db.engine.connect()
-        return self._conn
-
-    @contextmanager
-    def _transaction(self) -> Iterator[Connection]:
-        """One transaction on the store's connection (reopened after the database dropped it)."""
-        conn = self._connection()
-        with conn.begin():
-            yield conn
 
     def _store(self, item: object) -> None:
         if isinstance(item, CaptureItem):
@@ -147,7 +131,7 @@ class CaptureStore:
         elif isinstance(item, CaptureAlias):
             self._alias(item)
         elif isinstance(item, ColumnItem):
-            with self._transaction() as conn:
+            with self._kept.transaction() as conn:
                 record_column(conn, self.context.portal_id, self.context.run_id, item)
 
     # ------------------------------------------------------------------ captures
@@ -156,8 +140,8 @@ class CaptureStore:
         run_id = self.context.run_id
         etag = _header(item.headers, "etag")
         last_modified = _header(item.headers, "last-modified")
-        with self._transaction() as conn:
-            fs = conn.execute(_FS_ROW, {"url": item.url}).first()
+        with self._kept.transaction() as conn:
+            fs = conn.execute(FS_ROW, {"url": item.url}).first()
             if fs is not None and fs.sha256 == sha and fs.last_status == item.status:
                 # Same bytes as last time: refresh the state, store nothing new.
                 conn.execute(_REFETCHED, {"key": item.url, "last_fetched_at": item.fetched_at,
@@ -202,20 +186,20 @@ class CaptureStore:
             self.counts["disclosure/revisits"] += 1
 
     def _not_modified(self, item: NotModifiedItem) -> None:
-        with self._transaction() as conn:
+        with self._kept.transaction() as conn:
             conn.execute(_REFETCHED, {"key": item.url, "last_fetched_at": item.fetched_at})
         self.counts["disclosure/not_modified"] += 1
 
     def _alias(self, item: CaptureAlias) -> None:
-        with self._transaction() as conn:
-            target = conn.execute(_FS_ROW, {"url": item.target}).first()
+        with self._kept.transaction() as conn:
+            target = conn.execute(FS_ROW, {"url": item.target}).first()
             if target is None:
                 return
             # The redirect is followed with the same headers: the target's validators make it conditional.
             same = {"last_fetched_at": target.last_fetched_at, "last_changed_at": target.last_changed_at,
                     "last_status": 301, "sha256": target.sha256, "last_capture_id": target.last_capture_id,
                     "etag": target.etag, "last_modified": target.last_modified}
-            if conn.execute(_FS_ROW, {"url": item.url}).first() is None:
+            if conn.execute(FS_ROW, {"url": item.url}).first() is None:
                 conn.execute(_INSERT_FS, dict(url=item.url, portal_profile=self.context.profile, role=target.role,
                                               first_fetched_at=target.last_fetched_at, fetch_count=1, **same))
             else:
@@ -223,8 +207,8 @@ class CaptureStore:
 
     # ------------------------------------------------------------------ evidence
     def _observations(self, item: ListObservationsItem) -> None:
-        with self._transaction() as conn:
-            fs = conn.execute(_FS_ROW, {"url": item.list_url}).first()
+        with self._kept.transaction() as conn:
+            fs = conn.execute(FS_ROW, {"url": item.list_url}).first()
             capture_id = fs.last_capture_id if fs else None
             # The observation belongs to the fetch it was read from: stamp it with that fetch's time, not
             # the moment the spider parsed the page (a few ms later), so no capture of the fetch that showed
@@ -243,7 +227,7 @@ class CaptureStore:
         from archive.unitmatch import generate_aliases  # its tables cost 40 ms to build: only units need them
 
         portal_id = self.context.portal_id
-        with Session(bind=self._connection()) as s, s.begin():
+        with Session(bind=self._kept.connection()) as s, s.begin():
             unit = s.execute(select(Unit).where(Unit.portal_id == portal_id, Unit.name == item.name)).scalar()
             spec = self.context.unit_spec(item.name)
             if unit is None:

@@ -13,10 +13,18 @@ from scrapy.exceptions import DropItem
 from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
 from twisted.python.failure import Failure
 
-from crawler.archive_writer import WINDOW_ITEMS, ArchiveWriter, WriterGone, acquire_writer, release_writer
+from crawler.archive_writer import (
+    WINDOW_BYTES,
+    WINDOW_ITEMS,
+    ArchiveWriter,
+    WriterGone,
+    acquire_writer,
+    release_writer,
+)
 from crawler.capture_store import CrawlContext, StoreOutcome
 
 logger = logging.getLogger(__name__)
+
 
 class ArchivePipeline:
     """Stores captures, fetch state, list observations and units through the archive writer."""
@@ -42,7 +50,8 @@ class ArchivePipeline:
                                   settings.get("DISCLOSURE_DATABASE_URL"), str(settings.get("DISCLOSURE_WARC_DIR")),
                                   settings.getint("DISCLOSURE_WARC_MAX_SIZE"),
                                   window=settings.getint("DISCLOSURE_ARCHIVE_WRITER_WINDOW", WINDOW_ITEMS),
-                                  window_bytes=int(settings.getfloat("DISCLOSURE_ARCHIVE_WRITER_WINDOW_MB", 64) * 2**20))
+                                  window_bytes=int(settings.getfloat("DISCLOSURE_ARCHIVE_WRITER_WINDOW_MB",
+                                                                     WINDOW_BYTES / 2**20) * 2**20))
 
     async def close_spider(self) -> None:
         """Wait for the writer to store what it was given (the last crawl of the process closes it)."""

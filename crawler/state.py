@@ -9,21 +9,20 @@ first and the last are conditional requests.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, Row, bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 
-from archive.db import Database
+from archive.db import Database, KeptConnection
 from archive.models import Capture, CrawlRun, FetchState, ListObservation, Portal
 from crawler.clock import CrawlClock
 from crawler.profiles import SiteProfile, UnitSpec
 
 FS = FetchState.__table__
 LO = ListObservation.__table__
-_FS_ROW = select(FS).where(FS.c.url == bindparam("url"))
+# A URL's fetch state row (the spider's lookups and the capture store's writes share it).
+FS_ROW = select(FS).where(FS.c.url == bindparam("url"))
 _CAPTURE_RUN = (select(CrawlRun.id, CrawlRun.status, CrawlRun.started_at)
                 .join(Capture, Capture.crawl_run_id == CrawlRun.id).where(Capture.id == bindparam("capture_id")))
 
@@ -62,7 +61,7 @@ class CrawlState:
         self.revalidate_after_days = profile.revalidate_after_days
         self.run_id: int | None = None
         self.portal_id: int | None = None
-        self._conn: Connection | None = None
+        self._kept = KeptConnection(db.engine)  # one short read transaction per lookup
 
     def unit_spec(self, name: str) -> UnitSpec | None:
         """What the profile says about a unit the portal lists (created / abolished year, kind)."""
@@ -125,22 +124,15 @@ class CrawlState:
     def fetch_state(self, url: str) -> Row | None:
         """The URL's fetch state row (its ``FetchState`` columns), or None when never fetched."""
         with self._reading() as conn:
-            return conn.execute(_FS_ROW, {"url": url}).first()
+            return conn.execute(FS_ROW, {"url": url}).first()
 
-    @contextmanager
-    def _reading(self) -> Iterator[Connection]:
-        """A short read transaction on the crawl's kept connection (the spider asks for every listed URL: a
-        session per lookup cost more than the query)."""
-        if self._conn is None or self._conn.closed or self._conn.invalidated:
-            self._conn = self.db.engine.connect()
-        with self._conn.begin():
-            yield self._conn
+    def _reading(self):
+        """A short read transaction on the crawl's kept connection (the spider asks for every listed URL)."""
+        return self._kept.transaction()
 
     def close(self) -> None:
         """Give the kept connection back."""
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
+        self._kept.close()
 
     def _listing_changed(self, conn: Connection, list_url: str, doc_url: str, title: str | None,
                          date: str | None) -> bool:
@@ -196,7 +188,7 @@ class CrawlState:
         """Whether a listed document (or a file of a re-fetched document) is to be requested."""
         now = now or self.clock.now()
         with self._reading() as conn:
-            fs = conn.execute(_FS_ROW, {"url": url}).first()
+            fs = conn.execute(FS_ROW, {"url": url}).first()
             if fs is None:
                 return decide(None, listing_changed=False, unfinished=False, now=now,
                               revalidate_after_days=self.revalidate_after_days)
