@@ -43,6 +43,7 @@ _TOKEN = re.compile(rf"(?=([{CJK}][{CJK}]?|(?<![a-z])[a-z]{{1,{MAX_WORD}}}|(?<![
 # The same stream with longer CJK tokens: each character starts the GRAM-gram (cut at its run's end).
 GRAM = 4
 _GRAM_TOKEN = re.compile(rf"(?=([{CJK}]{{1,{GRAM}}}|(?<![a-z])[a-z]{{1,{MAX_WORD}}}|(?<![0-9])[0-9]{{1,{MAX_WORD}}}))")
+_STREAMS = {2: _TOKEN, GRAM: _GRAM_TOKEN}
 
 
 @lru_cache(maxsize=8192)
@@ -91,26 +92,44 @@ def gram_string(text: str) -> str:
     """The GRAM-gram token string of ``text``: position for position the stream of :func:`token_string`,
     but each CJK character starts the GRAM characters from it (fewer at the end of its run).
 
-    Why a second stream: a long word is a phrase of 3–7 bigrams that each occur in nearly every
-    report; as GRAM-grams it is 1–2 far rarer terms (docs/search.md "Long words").
+    Why: a long word is a phrase of 3–7 bigrams that each occur in nearly every report; as
+    GRAM-grams it is 1–2 far rarer terms (docs/search.md "Long words"). tantivy indexes only this
+    stream; a shorter run is a prefix there (:func:`gram_query`).
     """
     if vectorized.AVAILABLE and len(text) >= vectorized.MIN_LENGTH:
         return vectorized.gram_string(normalize(text), MAX_WORD, GRAM)
     return " ".join(_GRAM_TOKEN.findall(normalize(text)))
 
 
-def query_grams(text: str) -> tuple[tuple[int, str], ...] | None:
-    """(offset, term) pairs of the GRAM-gram stream that hold exactly when ``text`` occurs as a run,
-    or None when the bigram stream answers as well (no CJK run of GRAM characters or more) or the
-    query ends in a shorter CJK run (whose last token in the document may be longer: a prefix).
+@dataclass(frozen=True)
+class GramQuery:
+    """What a query word or phrase becomes on a GRAM-gram stream (see :func:`gram_query`).
 
-    Terms are picked every GRAM characters so that together they cover every character; a run
-    followed by more of the query also takes its last character, whose cut token says the run ends.
+    ``terms``: (offset, token) pairs the document must hold exactly at those offsets from where the
+    run starts. ``prefix``: (offset, characters) when the text ends in a CJK run shorter than GRAM:
+    the document's token there is any token starting with those characters (its run may go on).
+    """
+
+    terms: tuple[tuple[int, str], ...]
+    prefix: tuple[int, str] | None = None
+
+    @property
+    def empty(self) -> bool:
+        return not self.terms and self.prefix is None
+
+
+def gram_query(text: str, *, every: bool = False) -> GramQuery:
+    """The tokens of the GRAM-gram stream that hold exactly when ``text`` occurs as a run.
+
+    Terms are picked every GRAM characters so that together they cover every character (``every``:
+    one at every character, consecutive offsets, for a grammar that cannot state gaps). A run
+    followed by more of the query also takes its last character, whose cut token says the run ends;
+    the query's trailing run takes only whole GRAM-grams (the document's run may go on after it) or,
+    when shorter than GRAM, becomes the prefix.
     """
     units = [(m.group(1), m.group(2)) for m in _UNIT.finditer(normalize(text))]
-    if not any(cjk and len(cjk) >= GRAM for cjk, _ in units) or (units[-1][0] and len(units[-1][0]) < GRAM):
-        return None
     terms: list[tuple[int, str]] = []
+    prefix = None
     pos = 0
     for i, (cjk, word) in enumerate(units):
         if word:
@@ -118,14 +137,16 @@ def query_grams(text: str) -> tuple[tuple[int, str], ...] | None:
             pos += 1
             continue
         n = len(cjk)
-        if i == len(units) - 1:
-            # Trailing run: only whole GRAM-grams (the document's run may go on after it).
-            starts = sorted({*range(0, n - GRAM + 1, GRAM), n - GRAM})
+        if i < len(units) - 1:
+            starts = range(n) if every else sorted({*range(0, n, GRAM), n - 1})
+        elif n < GRAM:
+            prefix = (pos, cjk)
+            break
         else:
-            starts = sorted({*range(0, n, GRAM), n - 1})
+            starts = range(n - GRAM + 1) if every else sorted({*range(0, n - GRAM + 1, GRAM), n - GRAM})
         terms.extend((pos + j, cjk[j: j + GRAM]) for j in starts)
         pos += n
-    return tuple(terms)
+    return GramQuery(tuple(terms), prefix)
 
 
 @dataclass(frozen=True)
@@ -193,7 +214,6 @@ class DocumentTokens:
     rest: str
     sections: dict[int, str]
     loose: dict[int, str]
-    grams: str = ""  # the body's GRAM-gram stream, SEPARATOR at the same edges (grams=True)
     starts: dict[int, int] = field(default_factory=dict)  # where each section was found in the body (-1: not)
 
 
@@ -203,9 +223,12 @@ def document_token_strings(body: str, sections: dict[int, str]) -> tuple[str, di
     return t.body, {**t.sections, **t.loose}
 
 
-def document_tokens(body: str, sections: dict[int, str], *, grams: bool = False) -> DocumentTokens:
+def document_tokens(body: str, sections: dict[int, str], *, width: int = 2) -> DocumentTokens:
     """Token strings of a body cut into its pieces (see :class:`DocumentTokens`), tokenising each
-    character once: the whole body in one (numpy) pass, each piece a slice of the result."""
+    character once: the whole body in one (numpy) pass, each piece a slice of the result.
+
+    ``width`` 2 gives the bigram stream (:func:`token_string`), GRAM the GRAM-gram stream (:func:`gram_string`).
+    """
     norm = normalize(body)
     starts = {n: body.find(t) for n, t in sections.items() if t}
     cuts, loose = _cut(norm, sections, starts)
@@ -215,19 +238,16 @@ def document_tokens(body: str, sections: dict[int, str], *, grams: bool = False)
     edges.append(len(norm))
     # Pieces alternate: outside a section (even index), a sliced section (odd index).
     if vectorized.AVAILABLE and len(norm) >= vectorized.MIN_LENGTH:
-        bigram, gram = vectorized.streams(norm, MAX_WORD, GRAM if grams else 0)
-        pieces = bigram.slices(edges)
-        gram_pieces = gram.slices(edges) if gram else []
+        pieces = vectorized.stream(norm, MAX_WORD, width).slices(edges)
     else:
-        spans = list(zip(edges, edges[1:], strict=False))
-        pieces = [" ".join(_TOKEN.findall(norm, a, b)) for a, b in spans]
-        gram_pieces = [" ".join(_GRAM_TOKEN.findall(norm, a, b)) for a, b in spans] if grams else []
+        pattern = _STREAMS[width]
+        pieces = [" ".join(pattern.findall(norm, a, b)) for a, b in zip(edges, edges[1:], strict=False)]
+    string = token_string if width == 2 else gram_string
     return DocumentTokens(
         body=_JOIN.join(p for p in pieces if p),
         rest=_JOIN.join(p for p in pieces[::2] if p),
         sections={number: pieces[2 * i + 1] for i, (_, _, number) in enumerate(cuts)},
-        loose={number: token_string(text) for number, text in loose.items()},
-        grams=_JOIN.join(p for p in gram_pieces if p),
+        loose={number: string(text) for number, text in loose.items()},
         starts=starts,
     )
 

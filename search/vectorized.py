@@ -26,19 +26,15 @@ _CJK_RANGES = ((0x4E00, 0x9FFF), (0x3400, 0x4DBF), (0xF900, 0xFAFF), (0x20000, 0
 
 def token_string(norm: str, max_word: int) -> str:
     """Space-separated index tokens of already normalised text ``norm`` (see search.analysis)."""
-    return streams(norm, max_word)[0].text.rstrip(" ")
+    return stream(norm, max_word, 2).text.rstrip(" ")
 
 
 def gram_string(norm: str, max_word: int, width: int) -> str:
     """Like :func:`token_string` but each CJK character starts a ``width``-gram (cut at its run's end).
 
-    Position for position the same stream as the bigram one, so a query can be stated on either.
+    Position for position the same stream as the bigram one (which is its ``width`` 2).
     """
-    cls = _Classes.of(norm, max_word)
-    if cls is None:
-        return ""
-    out = _matrix(cls, width)
-    return out[out != 0].tobytes().decode("utf-32-le").rstrip(" ")
+    return stream(norm, max_word, width).text.rstrip(" ")
 
 
 @dataclass(frozen=True)
@@ -58,29 +54,18 @@ class Stream:
         return [self.text[i:j].strip(" ") for i, j in zip(at, at[1:], strict=False)]
 
 
-def streams(norm: str, max_word: int, gram_width: int = 0) -> tuple[Stream, Stream | None]:
-    """The bigram stream of already normalised text ``norm`` and (when ``gram_width``) its
-    ``gram_width``-gram stream, both from one classification of its characters and one matrix
-    (a bigram is the first two code points of the n-gram a character starts)."""
+def stream(norm: str, max_word: int, width: int) -> Stream:
+    """The ``width``-gram stream of already normalised text ``norm`` (``width`` 2: the bigram stream)."""
     c = _Classes.of(norm, max_word)
     if c is None:
-        empty = Stream("", np.zeros(1, dtype=np.int64))
-        return empty, (empty if gram_width else None)
-    width = max(gram_width, 2)
+        return Stream("", np.zeros(1, dtype=np.int64))
     out = _matrix(c, width)
     kept = out != 0
     # Code points per character, from the columns (summing the short rows is 3× slower).
-    bigram_len = kept[:, 0].astype(np.int32)
-    bigram_len += kept[:, 1]
-    bigram_len += kept[:, width]
-    columns = (0, 1, width)
-    bigram = Stream(out[:, columns][kept[:, columns]].tobytes().decode("utf-32-le"), _offsets(bigram_len))
-    if not gram_width:
-        return bigram, None
-    gram_len = bigram_len.copy()
-    for k in range(2, width):
-        gram_len += kept[:, k]
-    return bigram, Stream(out[kept].tobytes().decode("utf-32-le"), _offsets(gram_len))
+    lengths = kept[:, 0].astype(np.int32)
+    for k in range(1, width + 1):
+        lengths += kept[:, k]
+    return Stream(out[kept].tobytes().decode("utf-32-le"), _offsets(lengths))
 
 
 def _offsets(lengths: np.ndarray) -> np.ndarray:

@@ -35,7 +35,7 @@ from search.types import FACETS, SearchDocument, SearchHit, SearchQuery
 
 MARKER = "search-index.json"
 # Per engine: a change of an engine's schema bumps its number (search.sync then rebuilds the index).
-SCHEMA_VERSIONS = {"tantivy": 3, "whoosh": 2}
+SCHEMA_VERSIONS = {"tantivy": 4, "whoosh": 2}
 # Both engines rank and facet alike (tests/search/test_engines_agree.py): one title boost, one facet → field map.
 TITLE_BOOST = 2.0
 FACET_FIELDS = {"year": "year", "publisher": "publisher", "kind": "kind"}
@@ -117,27 +117,26 @@ class PreparedDocument:
     publisher_names: str  # token string of the name and aliases, runs kept apart
     published: int
     payload: str
-    # The 4-gram streams of title and body, for engines that index them (prepare(grams=True)).
-    title_grams: str = ""
-    body_grams: str = ""
 
 
-def prepare(doc: SearchDocument, *, grams: bool = False) -> PreparedDocument:
-    """Tokenise a document once (the costly part of indexing) and encode what results show."""
+def prepare(doc: SearchDocument, *, width: int = 2) -> PreparedDocument:
+    """Tokenise a document once (the costly part of indexing) and encode what results show.
+
+    ``width``: which stream every text field gets, the bigrams (2) or the GRAM-grams (search.analysis).
+    """
     names = [n for n in [doc.publisher, *doc.publisher_aliases] if n]
     tokens = document_tokens(doc.body or "", {n: t for n, t in doc.sections.items() if 1 <= n <= 6 and t},
-                             grams=grams)
+                             width=width)
+    string = token_string if width == 2 else gram_string
     return PreparedDocument(
         doc=doc,
-        title=token_string(doc.title or ""),
+        title=string(doc.title or ""),
         body=tokens.body,
         rest=tokens.rest,
         sections=tokens.sections,
         loose_sections=tokens.loose,
-        title_grams=gram_string(doc.title or "") if grams else "",
-        body_grams=tokens.grams,
         # A "|" token between names keeps a phrase from running across two of them.
-        publisher_names=" | ".join(token_string(n) for n in names),
+        publisher_names=" | ".join(string(n) for n in names),
         published=timestamp(doc.published_at),
         payload=encode_payload(doc, tokens.starts),
     )

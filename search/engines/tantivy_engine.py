@@ -1,4 +1,4 @@
-"""The default engine: tantivy (Rust, embedded), pre-tokenised bigram fields, fast fields for facets."""
+"""The default engine: tantivy (Rust, embedded), pre-tokenised 4-gram fields, fast fields for facets."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import tantivy
 
-from search.analysis import query_grams, query_tokens
+from search.analysis import GRAM, GramQuery, gram_query
 from search.engines.common import (
     FACET_FIELDS,
     TITLE_BOOST,
@@ -38,12 +38,10 @@ log = logging.getLogger(__name__)
 
 ENGINE = "tantivy"
 _MUST, _SHOULD, _MUST_NOT = tantivy.Occur.Must, tantivy.Occur.Should, tantivy.Occur.MustNot
-# Title and body again as 4-grams at the same positions (long words as 1–2 rare terms).
-GRAM_FIELDS = {"title": "title_grams", "body": "body_grams"}
 REST = "rest"
 SECTION_FIELDS = tuple(f"section{n}" for n in range(1, 7))
 LOOSE_FIELDS = tuple(f"{name}_loose" for name in SECTION_FIELDS)
-# The fields whose union is the body's bigram stream.
+# The fields whose union is the body's stream.
 BODY_PIECES = (REST, *SECTION_FIELDS)
 # The writer's memory budget (shared by its threads; a segment is written when it is used up) and
 # its indexing threads. One Python thread prepares the documents (~0.27 ms each) and one tantivy
@@ -56,21 +54,22 @@ WRITER_HEAP = 256_000_000
 # million reports is evaluated on a tenth of them (docs/search.md "Bounded totals").
 SAMPLE_FACTOR = 10
 WRITER_THREADS = min(2, max(1, (os.cpu_count() or 1) - 1))
+# A query's trailing run shorter than GRAM is a prefix: up to this many of the field's terms starting
+# with it are looked up as terms (BM25, each term's own weight); beyond, one regular expression that
+# scores every match alike (a single character in a large archive; docs/search.md "One stream").
+EXPANSIONS = 1024
 
 
 def _schema() -> tantivy.Schema:
     sb = tantivy.SchemaBuilder()
     sb.add_integer_field("document_id", indexed=True, fast=True)
-    # Token strings from search.analysis; the built-in whitespace tokenizer keeps them as they are,
-    # with consecutive positions, which phrase queries need. The body's bigrams are indexed once, cut
-    # into its pieces: the sections that are slices of it (section1–6) and the rest; a body query asks
-    # all seven (docs/search.md "Body = rest + sections"). Sections that are not slices of the body
-    # have fields of their own, outside the body.
+    # Token strings from search.analysis, the GRAM-gram stream of each text: the built-in whitespace
+    # tokenizer keeps them as they are, with consecutive positions, which phrase queries need. One
+    # stream, not bigrams and 4-grams both: half the tokens to index (docs/search.md "One stream").
+    # The body is indexed once, cut into its pieces: the sections that are slices of it (section1–6)
+    # and the rest; a body query asks all seven (docs/search.md "Body = rest + sections"). Sections
+    # that are not slices of the body have fields of their own, outside the body.
     for name in ("title", REST, *SECTION_FIELDS, *LOOSE_FIELDS, "publisher_names"):
-        sb.add_text_field(name, tokenizer_name="whitespace", index_option="position")
-    # Title and body once more as 4-grams at the same positions: a long word is then 1–2 rare terms
-    # instead of a phrase of 3–7 bigrams found in every report (docs/search.md "Long words").
-    for name in GRAM_FIELDS.values():
         sb.add_text_field(name, tokenizer_name="whitespace", index_option="position")
     for name in ("publisher", "kind", "portal"):
         sb.add_text_field(name, tokenizer_name="raw", fast=True, index_option="basic")
@@ -129,7 +128,6 @@ class TantivyIndex:
         # One constructor call with every field (half the cost of a call per field).
         fields = {
             "document_id": d.document_id, "title": p.title, REST: p.rest,
-            GRAM_FIELDS["title"]: p.title_grams, GRAM_FIELDS["body"]: p.body_grams,
             "publisher_names": p.publisher_names, "kind": d.kind, "published": p.published,
             # Stored as it is: tantivy compresses its store in blocks of documents, in its own threads
             # (smaller than zlib per document and a quarter of the CPU; docs/search.md).
@@ -163,7 +161,7 @@ class TantivyIndex:
                 writer.delete_documents_by_term("document_id", d.document_id)
             else:
                 fresh.add(d.document_id)
-            writer.add_document(self._to_tantivy(prepare(d, grams=True)))
+            writer.add_document(self._to_tantivy(prepare(d, width=GRAM)))
             n += 1
         return n
 
@@ -418,8 +416,8 @@ class TantivyIndex:
         """:meth:`_run` of ``field`` as the list of queries whose union it is."""
         if field in SECTION_FIELDS:
             return [self._run(field, text), self._run(f"{field}_loose", text)]
-        if field == "body" and query_grams(text) is None:
-            return [self._bigram_run(piece, text) for piece in BODY_PIECES]
+        if field == "body":
+            return [self._gram_run(piece, text) for piece in BODY_PIECES]
         return [self._run(field, text)]
 
 
@@ -480,33 +478,46 @@ class TantivyIndex:
         return self._run(node.field, node.text)
 
     def _run(self, field: str, text: str) -> tantivy.Query:
-        """Documents whose ``field`` holds ``text`` as a run (see search.analysis): on the field's
-        4-gram stream when the text has a long CJK run, else on its bigrams (for the body: on each
-        of its pieces)."""
-        grams = query_grams(text) if field in GRAM_FIELDS else None
-        if grams is not None:
-            name = GRAM_FIELDS[field]
-            if len(grams) == 1:
-                return tantivy.Query.term_query(self.schema, name, grams[0][1], index_option="freq")
-            return tantivy.Query.phrase_query(self.schema, name, list(grams))
+        """Documents whose ``field`` holds ``text`` as a run (see search.analysis; for the body: in
+        any of its pieces)."""
         if field == "body":
-            return _any([self._bigram_run(piece, text) for piece in BODY_PIECES])
-        return self._bigram_run(field, text)
+            return _any([self._gram_run(piece, text) for piece in BODY_PIECES])
+        return self._gram_run(field, text)
 
-    def _bigram_run(self, field: str, text: str) -> tantivy.Query:
-        """Documents whose bigram ``field`` holds ``text`` as a run."""
-        qt = query_tokens(text)
-        words = list(qt.tokens)
-        if not words:
+    def _gram_run(self, field: str, text: str) -> tantivy.Query:
+        """Documents whose GRAM-gram ``field`` holds ``text`` as a run (search.analysis.gram_query)."""
+        gq = gram_query(text)
+        if gq.empty:
             return tantivy.Query.empty_query()
-        if qt.prefix:
-            # The last character may start a longer bigram in the document: match it as a prefix.
-            if len(words) == 1:
-                return tantivy.Query.regex_query(self.schema, field, f"{words[0]}.?")
-            return tantivy.Query.regex_phrase_query(self.schema, field, words[:-1] + [f"{words[-1]}.?"])
-        if len(words) == 1:
-            return tantivy.Query.term_query(self.schema, field, words[0], index_option="freq")
-        return tantivy.Query.phrase_query(self.schema, field, words)
+        if gq.prefix is None:
+            if len(gq.terms) == 1:
+                return tantivy.Query.term_query(self.schema, field, gq.terms[0][1], index_option="freq")
+            return tantivy.Query.phrase_query(self.schema, field, list(gq.terms))
+        at, chars = gq.prefix
+        pattern = f"{chars}.{{0,{GRAM - len(chars)}}}"  # CJK characters: nothing to escape
+        if gq.terms:
+            # Exact tokens, then any token starting with the run's characters at its offset. Term
+            # texts are CJK grams, lower-case words and digit runs: nothing to escape either.
+            return tantivy.Query.regex_phrase_query(self.schema, field, [*gq.terms, (at, pattern)])
+        expansions = self._expansions(field, chars)
+        if len(expansions) > EXPANSIONS:
+            return tantivy.Query.regex_query(self.schema, field, pattern)
+        return _any([tantivy.Query.term_query(self.schema, field, t, index_option="freq") for t in expansions]) \
+            if expansions else tantivy.Query.empty_query()
+
+    def _expansions(self, field: str, chars: str) -> list[str]:
+        """The terms of ``field`` starting with ``chars`` (cached per commit; the index's current
+        reader, the one :meth:`_searcher` reloads)."""
+        key = (str(self.path), self._meta_mtime, field, chars)
+        with _EXPANSIONS_LOCK:
+            found = _EXPANSION_CACHE.get(key)
+        if found is None:
+            found = [t for t, _ in self.index.searcher().terms_with_prefix(field, chars, limit=EXPANSIONS + 1)]
+            with _EXPANSIONS_LOCK:
+                if len(_EXPANSION_CACHE) > 4096:
+                    _EXPANSION_CACHE.clear()
+                _EXPANSION_CACHE[key] = found
+        return found
 
     def _range(self, node: Range) -> tantivy.Query:
         if node.field == "year":
@@ -550,6 +561,8 @@ def _facet_strings(p: QueryPlan) -> dict[str, str] | None:
     return None if any(v is None for v in strings.values()) else strings
 
 
+_EXPANSION_CACHE: dict[tuple[str, float, str, str], list[str]] = {}
+_EXPANSIONS_LOCK = threading.Lock()
 _RANGES: dict[tuple[str, float, int, str], tuple[int, int]] = {}
 _RANGES_LOCK = threading.Lock()
 
@@ -597,9 +610,9 @@ def _filter_string(node: Node) -> str | None:
     if isinstance(node, Text) and node.field == "kind":
         return f'kind:"{node.text}"' if node.text.isidentifier() else None
     if isinstance(node, Text) and node.field == "publisher":
-        qt = query_tokens(node.text)
-        if not qt.tokens or len(qt.tokens) == 1 and qt.prefix:
+        gq: GramQuery = gram_query(node.text, every=True)
+        if not gq.terms or gq.prefix is not None:
             return None
-        # Tokens are CJK bigrams or characters, lower-case words and digit runs: nothing to escape.
-        return f'publisher_names:"{" ".join(qt.tokens)}"' + ("*" if qt.prefix else "")
+        # Tokens are CJK grams, lower-case words and digit runs: nothing to escape.
+        return f'publisher_names:"{" ".join(t for _, t in gq.terms)}"'
     return None

@@ -7,6 +7,7 @@ import pytest
 from search import vectorized
 from search.analysis import (
     _GRAM_TOKEN,
+    GRAM,
     MAX_WORD,
     SEPARATOR,
     document_token_strings,
@@ -57,8 +58,9 @@ def test_body_pieces_are_the_body_cut_at_its_sections(use_numpy, monkeypatch):
         (body, odd), (short, {1: "本机关推进政务公开。", 2: "全年公开文件十件。", 3: "不在正文"})]
     sliced_somewhere = False
     for doc_body, sections in cases:
-        t = document_tokens(doc_body, sections, grams=True)
-        bigrams, grams = t.body.split(), t.grams.split()
+        t = document_tokens(doc_body, sections)
+        g = document_tokens(doc_body, sections, width=GRAM)
+        bigrams, grams = t.body.split(), g.body.split()
         # Without its separators the body is the token stream of the whole text, in both streams,
         # and the separators stand at the same places.
         assert [x for x in bigrams if x != SEPARATOR] == tokens(doc_body)
@@ -67,6 +69,9 @@ def test_body_pieces_are_the_body_cut_at_its_sections(use_numpy, monkeypatch):
             [i for i, x in enumerate(grams) if x == SEPARATOR]
         # Every section is searchable as itself, sliced or loose, never both.
         assert {**t.sections, **t.loose} == {n: " ".join(tokens(x)) for n, x in sections.items() if x}
+        assert {**g.sections, **g.loose} == {n: " ".join(_GRAM_TOKEN.findall(normalize(x)))
+                                             for n, x in sections.items() if x}
+        assert g.sections.keys() == t.sections.keys()
         assert not t.sections.keys() & t.loose.keys()
         # The body is the rest plus the sliced sections, piece for piece.
         pieces = [x for x in t.body.split(f" {SEPARATOR} ")]

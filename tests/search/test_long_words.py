@@ -6,7 +6,16 @@ from __future__ import annotations
 import pytest
 
 from search import vectorized
-from search.analysis import _GRAM_TOKEN, GRAM, SEPARATOR, document_tokens, gram_string, normalize, query_grams
+from search.analysis import (
+    _GRAM_TOKEN,
+    GRAM,
+    SEPARATOR,
+    GramQuery,
+    document_tokens,
+    gram_query,
+    gram_string,
+    normalize,
+)
 
 from .conftest import ids, small_index
 from .corpus import make_corpus
@@ -75,14 +84,18 @@ def _runs(text: str) -> list[str]:
     return re.findall(rf"[{CJK}]+", normalize(text))
 
 
-def test_query_grams_cover_every_character():
-    assert query_grams("行政复议") == ((0, "行政复议"),)
-    assert query_grams("政府信息公开") == ((0, "政府信息"), (2, "信息公开"))
-    assert query_grams("政务 服务工作") == ((0, "政务"), (1, "务"), (2, "服务工作"))
-    # Short trailing runs may go on in the document (a prefix): the bigram stream answers them.
-    assert query_grams("复议") is None
-    assert query_grams("行政复议 公开") is None
-    assert query_grams("2021年") is None
+def test_gram_query_covers_every_character():
+    assert gram_query("行政复议") == GramQuery(((0, "行政复议"),))
+    assert gram_query("政府信息公开") == GramQuery(((0, "政府信息"), (2, "信息公开")))
+    assert gram_query("政务 服务工作") == GramQuery(((0, "政务"), (1, "务"), (2, "服务工作")))
+    # A short trailing run may go on in the document: a prefix at its offset.
+    assert gram_query("复议") == GramQuery((), (0, "复议"))
+    assert gram_query("行政复议 公开") == GramQuery(((0, "行政复议"), (3, "议")), (4, "公开"))
+    assert gram_query("2021年") == GramQuery(((0, "2021"),), (1, "年"))
+    assert gram_query("，。").empty
+    # Every offset, consecutive (for the query-string grammar, which cannot state gaps).
+    assert gram_query("青山县教育局", every=True) == GramQuery(
+        ((0, "青山县教"), (1, "山县教育"), (2, "县教育局")))
 
 
 @pytest.mark.skipif(not vectorized.AVAILABLE, reason="numpy not installed")
@@ -91,7 +104,9 @@ def test_numpy_grams_match_the_regex():
         for text in (doc.body, doc.title):
             expected = " ".join(_GRAM_TOKEN.findall(normalize(text)))
             assert vectorized.gram_string(normalize(text), 40, GRAM) == expected
-        tokens = document_tokens(doc.body, doc.sections, grams=True)
+        grams = document_tokens(doc.body, doc.sections, width=GRAM)
+        bigrams = document_tokens(doc.body, doc.sections)
         # The body's stream with its pieces apart; position for position the same stream as the bigrams.
-        assert [t for t in tokens.grams.split() if t != SEPARATOR] == gram_string(doc.body).split()
-        assert len(tokens.grams.split()) == len(tokens.body.split())
+        assert [t for t in grams.body.split() if t != SEPARATOR] == gram_string(doc.body).split()
+        assert len(grams.body.split()) == len(bigrams.body.split())
+        assert grams.sections.keys() == bigrams.sections.keys()
