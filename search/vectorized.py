@@ -39,7 +39,7 @@ def gram_string(norm: str, max_word: int, width: int) -> str:
 
 @dataclass(frozen=True)
 class Stream:
-    """A token string and, per character offset 0…len of its text, where that character's tokens start.
+    """A token string and, per input character, which code points of it that character gave.
 
     ``stream.slices(edges)`` are the token strings of ``norm[edges[0]:edges[1]]``,
     ``norm[edges[1]:edges[2]]``, … whenever no token spans an edge: the pieces of a body (its
@@ -47,10 +47,14 @@ class Stream:
     """
 
     text: str
-    offsets: np.ndarray
+    kept: np.ndarray  # one row per character of the text tokenised, True where a code point was written
 
     def slices(self, edges: list[int]) -> list[str]:
-        at = self.offsets[edges].tolist()
+        # Where each edge falls in the string: the code points written before it, counted per
+        # stretch between edges (one pass over the rows, not a running sum over every character).
+        at = [int(np.count_nonzero(self.kept[: edges[0]]))]
+        for start, end in zip(edges, edges[1:], strict=False):
+            at.append(at[-1] + int(np.count_nonzero(self.kept[start:end])))
         return [self.text[i:j].strip(" ") for i, j in zip(at, at[1:], strict=False)]
 
 
@@ -58,20 +62,10 @@ def stream(norm: str, max_word: int, width: int) -> Stream:
     """The ``width``-gram stream of already normalised text ``norm`` (``width`` 2: the bigram stream)."""
     c = _Classes.of(norm, max_word)
     if c is None:
-        return Stream("", np.zeros(1, dtype=np.int64))
+        return Stream("", np.zeros((0, width + 1), dtype=bool))
     out = _matrix(c, width)
     kept = out != 0
-    # Code points per character, from the columns (summing the short rows is 3× slower).
-    lengths = kept[:, 0].astype(np.int32)
-    for k in range(1, width + 1):
-        lengths += kept[:, k]
-    return Stream(out[kept].tobytes().decode("utf-32-le"), _offsets(lengths))
-
-
-def _offsets(lengths: np.ndarray) -> np.ndarray:
-    offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
-    np.cumsum(lengths, out=offsets[1:])
-    return offsets
+    return Stream(out[kept].tobytes().decode("utf-32-le"), kept)
 
 
 def _class_table() -> np.ndarray | None:
@@ -115,14 +109,20 @@ class _Classes:
         starts = np.empty(n, dtype=bool)
         starts[0] = True
         np.not_equal(kind[1:], kind[:-1], out=starts[1:])
-        index = np.arange(n)
-        offset_in_run = index - np.maximum.accumulate(np.where(starts, index, 0))
-        self = cls()
-        self.a, self.cjk = a, cjk
-        self.keep_word = word & (offset_in_run < max_word)
         ends = np.empty(n, dtype=bool)
         ends[-1] = True
         ends[:-1] = starts[1:]
+        self = cls()
+        self.a, self.cjk = a, cjk
+        run_starts = np.flatnonzero(starts)
+        if not (word[run_starts] & (np.diff(run_starts, append=n) >= max_word)).any():
+            # No word reaches the cut (nearly every text): no offsets within runs needed.
+            self.keep_word = word
+            self.word_end = word & ends
+            return self
+        index = np.arange(n)
+        offset_in_run = index - np.maximum.accumulate(np.where(starts, index, 0))
+        self.keep_word = word & (offset_in_run < max_word)
         self.word_end = self.keep_word & (ends | (offset_in_run == max_word - 1))
         return self
 

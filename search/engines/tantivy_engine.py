@@ -508,7 +508,7 @@ class TantivyIndex:
     def _expansions(self, field: str, chars: str) -> list[str]:
         """The terms of ``field`` starting with ``chars`` (cached per commit; the index's current
         reader, the one :meth:`_searcher` reloads)."""
-        key = (str(self.path), self._meta_mtime, field, chars)
+        key = (str(self.path), self._meta_mtime, field, chars, EXPANSIONS)
         with _EXPANSIONS_LOCK:
             found = _EXPANSION_CACHE.get(key)
         if found is None:
@@ -561,7 +561,7 @@ def _facet_strings(p: QueryPlan) -> dict[str, str] | None:
     return None if any(v is None for v in strings.values()) else strings
 
 
-_EXPANSION_CACHE: dict[tuple[str, float, str, str], list[str]] = {}
+_EXPANSION_CACHE: dict[tuple[str, float, str, str, int], list[str]] = {}
 _EXPANSIONS_LOCK = threading.Lock()
 _RANGES: dict[tuple[str, float, int, str], tuple[int, int]] = {}
 _RANGES_LOCK = threading.Lock()

@@ -31,6 +31,7 @@ EDGE_CASES = [
 @pytest.mark.parametrize("text", EDGE_CASES)
 def test_edge_cases_match_the_regex(text):
     assert vectorized.token_string(normalize(text), MAX_WORD) == " ".join(tokens(text))
+    assert vectorized.gram_string(normalize(text), MAX_WORD, GRAM) == " ".join(_GRAM_TOKEN.findall(normalize(text)))
 
 
 def test_corpus_matches_the_regex():

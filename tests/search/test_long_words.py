@@ -110,3 +110,23 @@ def test_numpy_grams_match_the_regex():
         assert [t for t in grams.body.split() if t != SEPARATOR] == gram_string(doc.body).split()
         assert len(grams.body.split()) == len(bigrams.body.split())
         assert grams.sections.keys() == bigrams.sections.keys()
+
+
+def test_short_runs_are_exact_when_a_prefix_has_more_terms_than_are_looked_up(corpus, tmp_path, monkeypatch):
+    # tantivy: a trailing run of 1–3 characters is a prefix of the 4-grams. Up to EXPANSIONS of the
+    # field's terms are looked up one by one; beyond, one regular expression. Both must find exactly
+    # the documents holding the run (brute force), and so must the phrase with a prefix at its end.
+    from search.api import open_index
+    from search.engines import tantivy_engine
+
+    index = open_index(tmp_path / "ix", "tantivy", create=True, writer=True)
+    index.add(corpus.docs)
+    index.commit()
+    queries = ["公", "复议", "政务公", "2021年", "年度"]
+    looked_up = {q: ids(index, q) for q in queries}
+    monkeypatch.setattr(tantivy_engine, "EXPANSIONS", 1)
+    for q in queries:
+        assert looked_up[q] == corpus.containing(q), q
+        assert ids(index, q) == corpus.containing(q), q
+    assert len(index._expansions("rest", "公")) > tantivy_engine.EXPANSIONS
+    index.close()
