@@ -10,8 +10,13 @@ Each CJK character of a run emits one token at its own position: the bigram it s
 
 Latin words and digit runs (``2021``, ``12345`` in ``12345号``) are one lower-cased token each. Text is
 NFKC-normalised per character first (full-width ``２０２１`` is ``2021``) so character offsets survive for
-snippets. Both engines index the same token stream, passed as a space-separated string, so they cannot
-disagree about what a document contains.
+snippets.
+
+The same stream with a wider window, each CJK character starting the GRAM-gram from it (cut at its run's
+end), has the same positions and tokens for everything else: tantivy indexes that one
+(:func:`gram_string`, queried through :func:`gram_query`), Whoosh the bigrams (:func:`token_string`,
+:func:`query_tokens`). Both are computed here, passed as space-separated strings, and answer the same
+question, whether the text holds the run (docs/search.md "One stream").
 """
 
 from __future__ import annotations

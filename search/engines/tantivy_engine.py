@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
@@ -58,6 +58,9 @@ WRITER_THREADS = min(2, max(1, (os.cpu_count() or 1) - 1))
 # with it are looked up as terms (BM25, each term's own weight); beyond, one regular expression that
 # scores every match alike (a single character in a large archive; docs/search.md "One stream").
 EXPANSIONS = 1024
+# tantivy refuses a regex phrase query whose regular expressions match more terms than this (its
+# default cap, 16,384); a longer expansion is asked as several such queries (see _prefix_patterns).
+PHRASE_EXPANSIONS = 16_000
 
 
 def _schema() -> tantivy.Schema:
@@ -498,21 +501,60 @@ class TantivyIndex:
         if gq.terms:
             # Exact tokens, then any token starting with the run's characters at its offset. Term
             # texts are CJK grams, lower-case words and digit runs: nothing to escape either.
-            return tantivy.Query.regex_phrase_query(self.schema, field, [*gq.terms, (at, pattern)])
+            return _any([tantivy.Query.regex_phrase_query(self.schema, field, [*gq.terms, (at, p)])
+                         for p in self._prefix_patterns(field, chars)])
         expansions = self._expansions(field, chars)
         if len(expansions) > EXPANSIONS:
             return tantivy.Query.regex_query(self.schema, field, pattern)
         return _any([tantivy.Query.term_query(self.schema, field, t, index_option="freq") for t in expansions]) \
             if expansions else tantivy.Query.empty_query()
 
+    def _prefix_patterns(self, field: str, chars: str) -> list[str]:
+        return self._cached(("patterns", field, chars, PHRASE_EXPANSIONS),
+                            lambda: self._split_prefix(field, chars))
+
+    def _split_prefix(self, field: str, chars: str) -> list[str]:
+        """Regular expressions that together match exactly the tokens of ``field`` starting with
+        ``chars``, each matching at most PHRASE_EXPANSIONS of its terms: one in nearly every case;
+        in a large archive a single character after a number (``2021年``) can start more 4-grams
+        than tantivy expands in one phrase, and is then split by the character that follows it."""
+        rest = GRAM - len(chars)
+        terms = [t for t, _ in self.index.searcher().terms_with_prefix(field, chars, limit=PHRASE_EXPANSIONS + 1)]
+        if len(terms) <= PHRASE_EXPANSIONS or rest <= 0:
+            return [f"{chars}.{{0,{rest}}}"]
+        groups: dict[str, int] = {}
+        for term, _ in self.index.searcher().terms_with_prefix(field, chars):
+            follower = term[len(chars): len(chars) + 1]
+            groups[follower] = groups.get(follower, 0) + 1
+        patterns = [chars] if groups.pop("", 0) else []  # the run ends with the characters themselves
+        batch: list[str] = []
+        count = 0
+        for follower, n in sorted(groups.items()):
+            if n > PHRASE_EXPANSIONS:
+                patterns += self._split_prefix(field, chars + follower)
+                continue
+            if count + n > PHRASE_EXPANSIONS:
+                patterns.append(f"{chars}[{''.join(batch)}].{{0,{rest - 1}}}")
+                batch, count = [], 0
+            batch.append(follower)
+            count += n
+        if batch:
+            patterns.append(f"{chars}[{''.join(batch)}].{{0,{rest - 1}}}")
+        return patterns
+
     def _expansions(self, field: str, chars: str) -> list[str]:
-        """The terms of ``field`` starting with ``chars`` (cached per commit; the index's current
-        reader, the one :meth:`_searcher` reloads)."""
-        key = (str(self.path), self._meta_mtime, field, chars, EXPANSIONS)
+        """The terms of ``field`` starting with ``chars``, up to EXPANSIONS + 1 of them."""
+        return self._cached(("terms", field, chars, EXPANSIONS), lambda: [
+            t for t, _ in self.index.searcher().terms_with_prefix(field, chars, limit=EXPANSIONS + 1)])
+
+    def _cached(self, key: tuple, compute: Callable[[], list[str]]) -> list[str]:
+        """``compute()`` once per commit of this index (the term dictionary changes only then; the
+        index's current reader is the one :meth:`_searcher` reloads)."""
+        key = (str(self.path), self._meta_mtime, *key)
         with _EXPANSIONS_LOCK:
             found = _EXPANSION_CACHE.get(key)
         if found is None:
-            found = [t for t, _ in self.index.searcher().terms_with_prefix(field, chars, limit=EXPANSIONS + 1)]
+            found = compute()
             with _EXPANSIONS_LOCK:
                 if len(_EXPANSION_CACHE) > 4096:
                     _EXPANSION_CACHE.clear()
@@ -561,7 +603,7 @@ def _facet_strings(p: QueryPlan) -> dict[str, str] | None:
     return None if any(v is None for v in strings.values()) else strings
 
 
-_EXPANSION_CACHE: dict[tuple[str, float, str, str, int], list[str]] = {}
+_EXPANSION_CACHE: dict[tuple, list[str]] = {}
 _EXPANSIONS_LOCK = threading.Lock()
 _RANGES: dict[tuple[str, float, int, str], tuple[int, int]] = {}
 _RANGES_LOCK = threading.Lock()

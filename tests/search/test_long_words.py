@@ -122,11 +122,15 @@ def test_short_runs_are_exact_when_a_prefix_has_more_terms_than_are_looked_up(co
     index = open_index(tmp_path / "ix", "tantivy", create=True, writer=True)
     index.add(corpus.docs)
     index.commit()
-    queries = ["公", "复议", "政务公", "2021年", "年度"]
+    queries = ["公", "复议", "政务公", "2021年", "年度", "12345热线"]
     looked_up = {q: ids(index, q) for q in queries}
+    assert all(looked_up[q] for q in ("公", "复议", "2021年")), looked_up
     monkeypatch.setattr(tantivy_engine, "EXPANSIONS", 1)
+    # A phrase's prefix is split into several regular expressions of at most this many terms each.
+    monkeypatch.setattr(tantivy_engine, "PHRASE_EXPANSIONS", 3)
     for q in queries:
         assert looked_up[q] == corpus.containing(q), q
         assert ids(index, q) == corpus.containing(q), q
     assert len(index._expansions("rest", "公")) > tantivy_engine.EXPANSIONS
+    assert len(index._prefix_patterns("rest", "年")) > 1
     index.close()
