@@ -106,6 +106,11 @@ def gram_string(text: str) -> str:
     return " ".join(_GRAM_TOKEN.findall(normalize(text)))
 
 
+def stream_string(text: str, width: int) -> str:
+    """:func:`token_string` (``width`` 2) or :func:`gram_string` (``width`` GRAM) of ``text``."""
+    return token_string(text) if width == 2 else gram_string(text)
+
+
 @dataclass(frozen=True)
 class GramQuery:
     """What a query word or phrase becomes on a GRAM-gram stream (see :func:`gram_query`).
@@ -247,12 +252,11 @@ def document_tokens(body: str, sections: dict[int, str], *, width: int = 2) -> D
     else:
         pattern = _STREAMS[width]
         pieces = [" ".join(pattern.findall(norm, a, b)) for a, b in zip(edges, edges[1:], strict=False)]
-    string = token_string if width == 2 else gram_string
     return DocumentTokens(
         body=_JOIN.join(p for p in pieces if p),
         rest=_JOIN.join(p for p in pieces[::2] if p),
         sections={number: pieces[2 * i + 1] for i, (_, _, number) in enumerate(cuts)},
-        loose={number: string(text) for number, text in loose.items()},
+        loose={number: stream_string(text, width) for number, text in loose.items()},
         starts=starts,
     )
 

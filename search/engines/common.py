@@ -14,7 +14,7 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from search.analysis import document_tokens, gram_string, token_string
+from search.analysis import document_tokens, stream_string
 from search.errors import IndexCorruptError, IndexLockedError, QuerySyntaxError
 from search.query import (
     And,
@@ -127,16 +127,15 @@ def prepare(doc: SearchDocument, *, width: int = 2) -> PreparedDocument:
     names = [n for n in [doc.publisher, *doc.publisher_aliases] if n]
     tokens = document_tokens(doc.body or "", {n: t for n, t in doc.sections.items() if 1 <= n <= 6 and t},
                              width=width)
-    string = token_string if width == 2 else gram_string
     return PreparedDocument(
         doc=doc,
-        title=string(doc.title or ""),
+        title=stream_string(doc.title or "", width),
         body=tokens.body,
         rest=tokens.rest,
         sections=tokens.sections,
         loose_sections=tokens.loose,
         # A "|" token between names keeps a phrase from running across two of them.
-        publisher_names=" | ".join(string(n) for n in names),
+        publisher_names=" | ".join(stream_string(n, width) for n in names),
         published=timestamp(doc.published_at),
         payload=encode_payload(doc, tokens.starts),
     )

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import tantivy
 
-from search.analysis import GRAM, GramQuery, gram_query
+from search.analysis import GRAM, gram_query
 from search.engines.common import (
     FACET_FIELDS,
     TITLE_BOOST,
@@ -452,19 +452,10 @@ class TantivyIndex:
         raise TypeError(f"unknown query node {node!r}")
 
     def _wildcard(self, node: Wildcard) -> tantivy.Query:
-        """A Latin word or number pattern: whole tokens of the bigram fields (Latin tokens are the same there)."""
-        regex = wildcard_regex(node.pattern)
-        if node.field is None:
-            return tantivy.Query.boolean_query([
-                (_SHOULD, tantivy.Query.boost_query(tantivy.Query.regex_query(self.schema, "title", regex),
-                                                    TITLE_BOOST)),
-                (_SHOULD, _any([tantivy.Query.regex_query(self.schema, f, regex) for f in BODY_PIECES])),
-            ])
-        if node.field == "body":
-            return _any([tantivy.Query.regex_query(self.schema, f, regex) for f in BODY_PIECES])
-        if node.field in SECTION_FIELDS:
-            return _any([tantivy.Query.regex_query(self.schema, f, regex) for f in (node.field, f"{node.field}_loose")])
-        return tantivy.Query.regex_query(self.schema, node.field, regex)
+        """A Latin word or number pattern: whole tokens of the text fields (Latin tokens are the same
+        in every stream), in the fields :meth:`_branches` names for it."""
+        branches = self._branches(node)
+        return _any(branches) if branches is not None else self._regex(node.field, node.pattern)
 
     def _text(self, node: Text) -> tantivy.Query:
         if node.field in ("kind", "portal"):
@@ -484,7 +475,7 @@ class TantivyIndex:
         """Documents whose ``field`` holds ``text`` as a run (see search.analysis; for the body: in
         any of its pieces)."""
         if field == "body":
-            return _any([self._gram_run(piece, text) for piece in BODY_PIECES])
+            return _any(self._run_branches(field, text))
         return self._gram_run(field, text)
 
     def _gram_run(self, field: str, text: str) -> tantivy.Query:
@@ -497,7 +488,6 @@ class TantivyIndex:
                 return tantivy.Query.term_query(self.schema, field, gq.terms[0][1], index_option="freq")
             return tantivy.Query.phrase_query(self.schema, field, list(gq.terms))
         at, chars = gq.prefix
-        pattern = f"{chars}.{{0,{GRAM - len(chars)}}}"  # CJK characters: nothing to escape
         if gq.terms:
             # Exact tokens, then any token starting with the run's characters at its offset. Term
             # texts are CJK grams, lower-case words and digit runs: nothing to escape either.
@@ -505,7 +495,7 @@ class TantivyIndex:
                          for p in self._prefix_patterns(field, chars)])
         expansions = self._expansions(field, chars)
         if len(expansions) > EXPANSIONS:
-            return tantivy.Query.regex_query(self.schema, field, pattern)
+            return tantivy.Query.regex_query(self.schema, field, _prefix_regex(chars))
         return _any([tantivy.Query.term_query(self.schema, field, t, index_option="freq") for t in expansions]) \
             if expansions else tantivy.Query.empty_query()
 
@@ -518,12 +508,11 @@ class TantivyIndex:
         ``chars``, each matching at most PHRASE_EXPANSIONS of its terms: one in nearly every case;
         in a large archive a single character after a number (``2021年``) can start more 4-grams
         than tantivy expands in one phrase, and is then split by the character that follows it."""
-        rest = GRAM - len(chars)
-        terms = [t for t, _ in self.index.searcher().terms_with_prefix(field, chars, limit=PHRASE_EXPANSIONS + 1)]
-        if len(terms) <= PHRASE_EXPANSIONS or rest <= 0:
-            return [f"{chars}.{{0,{rest}}}"]
+        terms = [t for t, _ in self.index.searcher().terms_with_prefix(field, chars)]
+        if len(terms) <= PHRASE_EXPANSIONS or len(chars) >= GRAM:
+            return [_prefix_regex(chars)]
         groups: dict[str, int] = {}
-        for term, _ in self.index.searcher().terms_with_prefix(field, chars):
+        for term in terms:
             follower = term[len(chars): len(chars) + 1]
             groups[follower] = groups.get(follower, 0) + 1
         patterns = [chars] if groups.pop("", 0) else []  # the run ends with the characters themselves
@@ -534,12 +523,12 @@ class TantivyIndex:
                 patterns += self._split_prefix(field, chars + follower)
                 continue
             if count + n > PHRASE_EXPANSIONS:
-                patterns.append(f"{chars}[{''.join(batch)}].{{0,{rest - 1}}}")
+                patterns.append(_prefix_regex(chars, "".join(batch)))
                 batch, count = [], 0
             batch.append(follower)
             count += n
         if batch:
-            patterns.append(f"{chars}[{''.join(batch)}].{{0,{rest - 1}}}")
+            patterns.append(_prefix_regex(chars, "".join(batch)))
         return patterns
 
     def _expansions(self, field: str, chars: str) -> list[str]:
@@ -572,6 +561,14 @@ class TantivyIndex:
             hi = timestamp(node.hi) + (0 if hasattr(node.hi, "hour") else 86399)
         return tantivy.Query.range_query(self.schema, "published", tantivy.FieldType.Integer, lo, hi,
                                          node.incl_lo or node.lo is None, node.incl_hi or hi is None)
+
+
+def _prefix_regex(chars: str, followers: str = "") -> str:
+    """A regular expression for the GRAM-gram tokens starting with ``chars`` (then, if given, one of
+    the characters ``followers``). CJK characters: nothing to escape."""
+    if followers:
+        return f"{chars}[{followers}].{{0,{GRAM - len(chars) - 1}}}"
+    return f"{chars}.{{0,{GRAM - len(chars)}}}"
 
 
 def _any(queries: list[tantivy.Query]) -> tantivy.Query:
@@ -652,7 +649,7 @@ def _filter_string(node: Node) -> str | None:
     if isinstance(node, Text) and node.field == "kind":
         return f'kind:"{node.text}"' if node.text.isidentifier() else None
     if isinstance(node, Text) and node.field == "publisher":
-        gq: GramQuery = gram_query(node.text, every=True)
+        gq = gram_query(node.text, every=True)
         if not gq.terms or gq.prefix is not None:
             return None
         # Tokens are CJK grams, lower-case words and digit runs: nothing to escape.
